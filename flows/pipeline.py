@@ -1,0 +1,63 @@
+"""The ``pipeline`` flow: ingest -> extract (one task per batch) -> load. Logic lives in
+:mod:`newsclaims.pipeline`; this module only gives the stages retries, logs and a run record.
+
+Deploy it with ``prefect deploy flows/pipeline.py:pipeline`` or run it with ``newsclaims run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Optional
+
+from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
+
+from newsclaims import pipeline as P
+from newsclaims.settings import Warehouse, resolve_sources_file
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=2)
+def ingest_task(sources_file: str, warehouse: str, run_id: str) -> P.IngestResult:
+    res = P.ingest(Path(sources_file), Warehouse.resolve(warehouse), run_id)
+    get_run_logger().info(
+        "ingest: %d documents, %d new articles in %d batches, %d duplicates, %d rejects, %d already seen",
+        res.n_documents, res.n_articles, len(res.batches), res.n_duplicates, res.n_rejects, res.n_skipped)
+    return res
+
+
+@task(name="extract", retries=1, retry_delay_seconds=2)
+def extract_task(batch_path: str, warehouse: str, run_id: str) -> P.ExtractResult:
+    res = P.extract_batch(batch_path, Warehouse.resolve(warehouse), run_id)
+    get_run_logger().info("extract %s: %d articles, %d mentions, %d claims in %.1fs",
+                          res.batch_id, res.n_articles, res.n_mentions, res.n_claims, res.seconds)
+    return res
+
+
+@task(name="load", retries=2, retry_delay_seconds=2)
+def load_task(warehouse: str, sources_file: str, run_id: str, started_at: dt.datetime,
+              ingest: P.IngestResult, extracts: list[P.ExtractResult],
+              stage_seconds: dict[str, float], flow_run_id: Optional[str]) -> P.RunSummary:
+    summary = P.load_run(Warehouse.resolve(warehouse), Path(sources_file), run_id, started_at, ingest,
+                         extracts, stage_seconds, flow_run_id)
+    get_run_logger().info("load: warehouse %s now has %d entities", summary.warehouse, summary.n_entities)
+    return summary
+
+
+@flow(name="newsclaims-pipeline", log_prints=True)
+def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None) -> P.RunSummary:
+    """Ingest the configured sources, extract entities and claims, load the DuckDB warehouse."""
+    sources = str(resolve_sources_file(sources_file))
+    wh = str(Warehouse.resolve(warehouse).root)
+    run_id = P.new_run_id()
+    started = dt.datetime.now(dt.timezone.utc)
+    ing = ingest_task(sources, wh, run_id)
+    t0 = time.perf_counter()
+    extracts = [extract_task(b, wh, run_id) for b in ing.batches]
+    stages = {"ingest": ing.seconds, "extract": time.perf_counter() - t0}
+    return load_task(wh, sources, run_id, started, ing, extracts, stages, flow_run.get_id())
+
+
+if __name__ == "__main__":
+    print(pipeline().model_dump_json(indent=2))

@@ -1,0 +1,416 @@
+"""Rule-based attribution over a spaCy parse.
+
+Three passes over one article:
+
+1. **Quotes** are found from the quotation marks themselves (curly or straight, a paragraph that ends
+   inside a quote continuing when the next paragraph opens one again).
+2. **Cues** — reporting verbs from the lexicon and source-first phrases ("according to") — are read
+   from the dependency parse. Each cue's subject is the source; its content is, in order of
+   preference, a quote adjacent to the cue frame (direct: ``"…," he said`` / ``he said: "…"`` /
+   ``"A," she said, "B."``), its clausal complement (indirect, or mixed when the complement holds a
+   quoted fragment), or its object and ``as``-phrase (``characterized X as "…"``).
+3. **Left-over quotes**: a quote that no cue claimed becomes a claim of the subject of its clause
+   (mixed), or, when it stands alone as a whole sentence or paragraph, of the speaker of the quote
+   just before it (direct, continued).
+
+Speakers are resolved to entities through :class:`newsclaims.entities.ArticleEntities`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Doc, Span, Token
+
+from newsclaims.claims.lexicon import CueLexicon
+from newsclaims.entities import ArticleEntities, Cluster
+
+OPEN_MARKS = "“«„"
+CLOSE_MARKS = "”»“"
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+PUNCT_TRIM = " \n\t,;:—–-"
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
+@dataclass
+class Quote:
+    start: int  # the opening mark
+    end: int    # one past the closing mark (or the paragraph end when unclosed)
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+    used: bool = False
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return self.fragments or [(self.start, self.end)]
+
+
+@dataclass
+class ClaimSpan:
+    kind: str
+    content_spans: list[tuple[int, int]]
+    speaker: Optional[tuple[int, int]] = None
+    cue: Optional[tuple[int, int]] = None
+    speaker_cluster: Optional[Cluster] = None
+    confidence: float = 0.5
+
+    @property
+    def content_start(self) -> int:
+        return min(s for s, _ in self.content_spans)
+
+    @property
+    def content_end(self) -> int:
+        return max(e for _, e in self.content_spans)
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Quotation spans (marks included), paragraph by paragraph.
+
+    A paragraph that ends inside a quote is closed at its end; when the next paragraph opens with a
+    quotation mark, the quote continues there (the news convention for multi-paragraph quotes) and
+    the two paragraphs become fragments of one quote.
+    """
+    quotes: list[Quote] = []
+    carry: Optional[Quote] = None
+    for para in re.finditer(r"[^\n]+", text):
+        p, base = para.group(), para.start()
+        open_at: Optional[int] = None
+        first = True
+        for i, ch in enumerate(p):
+            if open_at is None:
+                if ch in OPEN_MARKS or ch == '"':
+                    open_at = i
+                continue
+            if ch in CLOSE_MARKS[:2] or ch == '"':
+                s, e = base + open_at, base + i + 1
+                if carry is not None and first and not p[:open_at].strip():
+                    carry.fragments.append((s, e))
+                    carry.end = e
+                else:
+                    quotes.append(Quote(s, e))
+                carry, open_at, first = None, None, False
+        if open_at is not None:
+            s, e = base + open_at, base + len(p.rstrip())
+            if carry is not None and first and not p[:open_at].strip():
+                carry.fragments.append((s, e))
+                carry.end = e
+            else:
+                carry = Quote(s, e, [(s, e)])
+                quotes.append(carry)
+        else:
+            carry = None
+    for q in quotes:
+        if len(q.fragments) == 1:
+            q.fragments = []
+    return quotes
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in PUNCT_TRIM:
+        s += 1
+    while e > s and text[e - 1] in PUNCT_TRIM:
+        e -= 1
+    return s, e
+
+
+def _inside(q: Quote, pos: int) -> bool:
+    return any(s <= pos < e for s, e in q.spans)
+
+
+class _Article:
+    def __init__(self, doc: Doc, ents: ArticleEntities, lex: CueLexicon):
+        self.doc, self.ents, self.lex = doc, ents, lex
+        self.text = doc.text
+        self.quotes = find_quotes(self.text)
+        self.claims: list[ClaimSpan] = []
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def quote_at(self, pos: int) -> Optional[Quote]:
+        for q in self.quotes:
+            if _inside(q, pos):
+                return q
+        return None
+
+    def in_quote(self, tok: Token) -> bool:
+        return self.quote_at(tok.idx) is not None
+
+    def cue_span(self, verb: Token) -> tuple[int, int]:
+        """The cue verb with its auxiliaries, negation and phrasal particle ("has said", "pointed out")."""
+        toks = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i
+                         and c.i >= verb.i - 3]
+        particle = self.lex.particles.get(verb.lemma_.lower())
+        toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)]
+        return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+
+    def speaker_span(self, subj: Token) -> tuple[int, int]:
+        """The subject noun phrase without relative clauses, appositions after a comma and the like."""
+        cut = {"relcl", "acl", "appos", "punct", "advcl", "prep"}
+        left = [t for t in subj.lefts]
+        right: list[Token] = []
+        for t in subj.rights:
+            if t.dep_ in cut or t.text in ",(":
+                break
+            right.append(t)
+        toks = [subj]
+        for t in left:
+            toks.extend(t.subtree)
+        for t in right:
+            toks.extend(t.subtree)
+        toks = [t for t in toks if not self.in_quote(t)] or [subj]
+        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        return _trim(self.text, s, e)
+
+    def subject_of(self, verb: Token) -> Optional[Token]:
+        for c in verb.children:
+            if c.dep_ in SUBJECT_DEPS and not self.in_quote(c):
+                return c
+        # "..., said Lavrov" parses the name as a dependent after the verb sometimes
+        for c in verb.rights:
+            if c.dep_ in ("dobj", "attr", "npadvmod") and c.ent_type_ == "PERSON":
+                return c
+        # conjoined verbs share the subject: "he signaled ... and said"
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+            return self.subject_of(verb.head)
+        # relative clause: "Lavrov, who is set to speak ..., said" / "the diplomat, who said ..."
+        if verb.dep_ == "relcl":
+            return verb.head
+        return None
+
+    def resolve(self, span: Optional[tuple[int, int]], head: Optional[Token]) -> Optional[Cluster]:
+        """The entity a speaker refers to; a relative pronoun stands for the noun it modifies."""
+        if span is None:
+            return None
+        if head is not None and head.lower_ in RELATIVE_PRONOUNS:
+            clause = head.head
+            while clause.dep_ != "relcl" and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ == "relcl":
+                antecedent = clause.head
+                return self.resolve(self.speaker_span(antecedent), antecedent)
+            return None
+        head_span = (head.idx, head.idx + len(head)) if head is not None else None
+        cluster, _how = self.ents.resolve_speaker(span[0], span[1], head.text if head is not None else "",
+                                                  head_span)
+        return cluster
+
+    def add(self, claim: ClaimSpan) -> None:
+        for s, e in claim.content_spans:
+            if e <= s:
+                return
+        for other in self.claims:
+            if other.content_spans == claim.content_spans:
+                return
+        self.claims.append(claim)
+
+    # --- pass 2: cues ----------------------------------------------------------------------------
+
+    def cue_verbs(self) -> list[Token]:
+        return [t for t in self.doc if t.pos_ in ("VERB", "AUX") and self.lex.is_cue(t.lemma_)
+                and not self.in_quote(t)]
+
+    def adjacent_quotes(self, verb: Token) -> list[Quote]:
+        """Quotes right before the cue frame ("…," he said) or right after it (he said: "…")."""
+        sent = verb.sent
+        out = []
+        subj = self.subject_of(verb)
+        frame_toks = [verb] + ([t for t in subj.subtree] if subj is not None else [])
+        frame_start = min(t.idx for t in frame_toks)
+        frame_end = max(t.idx + len(t) for t in frame_toks)
+        frame_end = max(frame_end, self.cue_span(verb)[1])
+        for q in self.quotes:
+            if q.used:
+                continue
+            # quote ends just before the frame: only punctuation/space between
+            gap_before = self.text[q.end:frame_start]
+            if 0 <= len(gap_before) <= 3 and q.end <= frame_start and gap_before.strip(" ,") == "":
+                out.append(q)
+                continue
+            # quote starts right after the frame (and an optional object: "told reporters")
+            if q.start >= frame_end and q.start >= sent.start_char - 1:
+                gap = self.text[frame_end:q.start]
+                if len(gap) <= 40 and re.fullmatch(r"[\s,:]*(?:(?:to |on )?[\w’' .]{0,30}?[,:])?\s*", gap) \
+                        and "\n" not in gap:
+                    out.append(q)
+        return out
+
+    def complement(self, verb: Token) -> Optional[tuple[int, int]]:
+        comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+        # "said that ..." where the parser hangs the clause off a conjunction
+        if not comps:
+            comps = [c for c in verb.children if c.dep_ in ("dobj",) and c.pos_ in ("VERB", "AUX")]
+        if not comps:
+            return None
+        c = comps[0]
+        toks = list(c.subtree)
+        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        return _trim(self.text, s, e)
+
+    def object_as(self, verb: Token) -> Optional[tuple[int, int]]:
+        """``characterized X as "…"`` / ``accused X of …`` / ``called X "…"``: the object and its phrase."""
+        obj = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
+        preps = [c for c in verb.children if c.dep_ in ("prep", "advcl", "oprd") and c.i > verb.i]
+        toks: list[Token] = []
+        for o in obj:
+            toks.extend(o.subtree)
+        for p in preps:
+            if p.lower_ in ("as", "of", "for") or p.dep_ == "oprd":
+                toks.extend(p.subtree)
+        # a quoted fragment right after the object ("accused Western governments “hysterically advancing”")
+        toks = [t for t in toks if t.i > verb.i]
+        if not toks:
+            return None
+        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        end_sent = verb.sent.end_char
+        q = self.quote_at(e) or next((q for q in self.quotes if 0 <= q.start - e <= 2), None)
+        if q is not None and q.end <= end_sent + 2:
+            e = max(e, q.end)
+        # extend to the end of the clause when the rest of the sentence hangs off the object
+        return _trim(self.text, s, e)
+
+    def from_cue(self, verb: Token) -> None:
+        subj = self.subject_of(verb)
+        speaker = self.speaker_span(subj) if subj is not None else None
+        cluster = self.resolve(speaker, subj)
+        cue = self.cue_span(verb)
+        belief = verb.lemma_.lower() in self.lex.belief_verbs
+        quotes = self.adjacent_quotes(verb)
+        if quotes and subj is not None:
+            for q in quotes:
+                q.used = True
+            spans = [span for q in sorted(quotes, key=lambda q: q.start) for span in q.spans]
+            self.add(ClaimSpan("direct", spans, speaker, cue, cluster, 0.9))
+            return
+        comp = self.complement(verb)
+        kind = "indirect"
+        if comp is None and verb.lemma_.lower() in ("accuse", "characterize", "characterise", "describe",
+                                                     "call", "label", "term", "dub", "brand", "compliment",
+                                                     "praise", "criticize", "criticise", "condemn", "blast",
+                                                     "slam", "warn", "urge", "tell", "ask", "promise"):
+            comp = self.object_as(verb)
+        if comp is None or subj is None:
+            return
+        inner = [q for q in self.quotes if comp[0] <= q.start and q.end <= comp[1] + 1]
+        if inner:
+            kind = "mixed"
+            for q in inner:
+                q.used = True
+            if len(inner) == 1 and (inner[0].start, inner[0].end) == comp:
+                kind = "direct"
+        confidence = 0.6 if belief else 0.8
+        self.add(ClaimSpan(kind, [comp], speaker, cue, cluster, confidence))
+
+    def according_to(self) -> None:
+        for tok in self.doc:
+            if tok.lower_ != "according" or self.in_quote(tok):
+                continue
+            to = tok.nbor(1) if tok.i + 1 < len(self.doc) else None
+            if to is None or to.lower_ != "to":
+                continue
+            objs = [c for c in to.children if c.dep_ == "pobj"] or \
+                   [c for c in tok.children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            src = objs[0]
+            speaker = self.speaker_span(src)
+            cluster = self.resolve(speaker, src)
+            sent = tok.sent
+            # content: the rest of the sentence without the "according to X" phrase
+            phrase_toks = list(tok.subtree) + list(to.subtree)
+            ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
+            if ps - sent.start_char > pe - ps and ps > sent.start_char:
+                content = _trim(self.text, sent.start_char, ps)
+            else:
+                content = _trim(self.text, pe, sent.end_char)
+            content = (content[0], content[1] - (1 if self.text[content[1] - 1:content[1]] == "." else 0))
+            inner = [q for q in self.quotes if content[0] <= q.start and q.end <= content[1] + 1]
+            for q in inner:
+                q.used = True
+            kind = "mixed" if inner else "indirect"
+            if len(inner) == 1 and (inner[0].start, inner[0].end) == content:
+                kind = "direct"
+            self.add(ClaimSpan(kind, [content], speaker, (tok.idx, to.idx + len(to)), cluster, 0.8))
+
+    # --- pass 3: quotes left over ----------------------------------------------------------------
+
+    def leftover_quotes(self) -> None:
+        previous: Optional[ClaimSpan] = None
+        by_pos = sorted(self.claims, key=lambda c: c.content_start)
+        for q in self.quotes:
+            if q.used:
+                continue
+            inner_words = len(self.text[q.start:q.end].split())
+            before = [c for c in by_pos if c.content_end <= q.start]
+            previous = before[-1] if before else None
+            sent = self._sentence_at(q.start)
+            standalone = sent is not None and self._is_whole_sentence(q, sent)
+            if standalone and previous is not None and previous.speaker_cluster is not None and \
+                    self._near(previous, q):
+                q.used = True
+                self.add(ClaimSpan("direct", q.spans, None, None, previous.speaker_cluster, 0.6))
+                continue
+            if sent is None or inner_words > 40:
+                continue
+            root = sent.root
+            verb = self._governing_verb(q, sent) or root
+            subj = self.subject_of(verb) or self.subject_of(root)
+            if subj is None:
+                continue
+            speaker = self.speaker_span(subj)
+            cluster = self.resolve(speaker, subj)
+            if cluster is None or cluster.type not in ("PERSON", "ORG", "GPE", "NORP"):
+                continue
+            q.used = True
+            sent_claimed = any(sent.start_char <= c.content_start < sent.end_char for c in self.claims)
+            toks = [] if sent_claimed else [t for t in verb.subtree if t.i > verb.i]
+            if toks:
+                s = min(t.idx for t in toks)
+                e = max(t.idx + len(t) for t in toks)
+                s, e = _trim(self.text, min(s, q.start), max(e, q.end))
+            else:
+                s, e = q.start, q.end
+            if self.text[e - 1:e] == "." and not self.text[s:e].endswith(("”", '"')):
+                e -= 1
+            cue = (verb.idx, verb.idx + len(verb))
+            self.add(ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5))
+
+    def _sentence_at(self, pos: int) -> Optional[Span]:
+        for sent in self.doc.sents:
+            if sent.start_char <= pos < sent.end_char:
+                return sent
+        return None
+
+    def _is_whole_sentence(self, q: Quote, sent: Span) -> bool:
+        outside = self.text[sent.start_char:q.start] + self.text[q.end:sent.end_char]
+        return not re.search(r"\w", outside) or q.start <= sent.start_char + 1
+
+    def _near(self, previous: ClaimSpan, q: Quote) -> bool:
+        between = self.text[previous.content_end:q.start]
+        return between.count("\n\n") <= 1 and len(between) < 400
+
+    def _governing_verb(self, q: Quote, sent: Span) -> Optional[Token]:
+        toks = [t for t in sent if q.start <= t.idx < q.end]
+        if not toks:
+            return None
+        head = toks[0]
+        while head.head.i != head.i and q.start <= head.idx < q.end:
+            head = head.head
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        return head if head.pos_ in ("VERB", "AUX") else None
+
+
+def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[ClaimSpan]:
+    art = _Article(doc, ents, lex)
+    for verb in art.cue_verbs():
+        art.from_cue(verb)
+    art.according_to()
+    art.leftover_quotes()
+    return sorted(art.claims, key=lambda c: (c.content_start, c.content_end))
+
+
+def claim_id(article_id: str, claim: ClaimSpan) -> str:
+    key = f"{article_id}:{claim.content_start}:{claim.content_end}"
+    return "c_" + hashlib.sha256(key.encode()).hexdigest()[:16]

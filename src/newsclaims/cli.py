@@ -1,0 +1,183 @@
+"""The ``newsclaims`` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from newsclaims import constants as C
+
+app = typer.Typer(help="newsclaims: raw news text into a DuckDB warehouse of who said what.",
+                  no_args_is_help=True, add_completion=False)
+eval_app = typer.Typer(help="Evaluate the pipeline on annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=C.ENV_WAREHOUSE,
+                            help="Warehouse folder (database + Parquet lake). [default: ./warehouse]")
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect settings must be in the environment before prefect is imported."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_width: int = 80) -> Table:
+    t = Table(title=title, show_lines=False)
+    for c in cols:
+        t.add_column(c, overflow="fold", max_width=max_width)
+    for r in rows:
+        t.add_row(*[Text("" if v is None else str(v)) for v in r])  # article text is data, not markup
+    return t
+
+
+@app.command()
+def run(
+    sources: Optional[Path] = typer.Option(None, "--sources", "-s", envvar=C.ENV_SOURCES,
+                                           help="Sources file (TOML). [default: ./seeds/sources.toml]"),
+    warehouse: Optional[Path] = WarehouseOpt,
+    engine: bool = typer.Option(True, "--prefect/--no-prefect",
+                                help="Run as a Prefect flow (default) or as plain functions."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's task logs."),
+) -> None:
+    """Run the pipeline (ingest, extract, load) and print what it found."""
+    from newsclaims.settings import Warehouse, resolve_sources_file
+    from newsclaims.sources.registry import SourcesFileError
+
+    sources_file = resolve_sources_file(sources)
+    wh = Warehouse.resolve(warehouse)
+    try:
+        if engine:
+            _quiet_prefect(verbose)
+            from newsclaims.flows.pipeline import pipeline
+
+            with console.status("running the newsclaims-pipeline flow..."):
+                summary = pipeline(str(sources_file), str(wh.root))
+        else:
+            from newsclaims.pipeline import run_local
+
+            with console.status("running the pipeline..."):
+                summary = run_local(sources_file, wh)
+    except SourcesFileError as exc:
+        err.print(f"[red]invalid sources file:[/] {exc}")
+        raise typer.Exit(2)
+    _print_summary(summary, wh)
+
+
+def _print_summary(summary, wh) -> None:
+    from newsclaims import warehouse as W
+
+    t = Table(title=f"run {summary.run_id}", show_header=False)
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for label, value in [("documents read", summary.n_documents), ("new articles", summary.n_articles),
+                         ("duplicates", summary.n_duplicates), ("rejects", summary.n_rejects),
+                         ("already seen", summary.n_skipped), ("mentions", summary.n_mentions),
+                         ("claims", summary.n_claims), ("entities in warehouse", summary.n_entities)]:
+        t.add_row(label, str(value))
+    console.print(t)
+    stages = ", ".join(f"{k} {v:.1f}s" for k, v in summary.stage_seconds.items())
+    console.print(f"stages: {stages}")
+    console.print(f"warehouse: {wh.database}")
+    if summary.n_claims:
+        cols, rows = W.query(wh, """
+            SELECT speaker, outlet, kind, cue, left(content, 90) AS content FROM who_said_what
+            WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = ?)
+            ORDER BY outlet, published_date, claim_id LIMIT 12""", [summary.run_id])
+        console.print(_table(cols, rows, "who said what (this run, first 12)"))
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL to run (read-only connection)."),
+    warehouse: Optional[Path] = WarehouseOpt,
+    fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+) -> None:
+    """Run read-only SQL against the warehouse and print the result."""
+    import duckdb
+
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    wh = Warehouse.resolve(warehouse)
+    try:
+        cols, rows = W.query(wh, sql)
+    except (W.WarehouseBusy, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1)
+    except duckdb.Error as exc:
+        err.print(f"[red]query failed:[/] {exc}")
+        raise typer.Exit(1)
+    if fmt == "json":
+        console.print_json(json.dumps([dict(zip(cols, r)) for r in rows], default=str))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        console.print(_table(cols, rows))
+        console.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def status(warehouse: Optional[Path] = WarehouseOpt,
+           limit: int = typer.Option(10, help="How many recent runs to show.")) -> None:
+    """Show recent runs and the row count of every table."""
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    wh = Warehouse.resolve(warehouse)
+    try:
+        cols, rows = W.query(wh, f"""
+            SELECT run_id, status, started_at, round(epoch(finished_at - started_at), 1) AS seconds,
+                   n_documents, n_articles, n_duplicates, n_rejects, n_skipped, n_claims
+            FROM runs ORDER BY started_at DESC LIMIT {int(limit)}""")
+        counts = W.table_counts(wh)
+    except (W.WarehouseBusy, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1)
+    console.print(_table(cols, rows, "recent runs"))
+    console.print(_table(["table", "rows"], sorted(counts.items()), f"tables in {wh.database}"))
+
+
+@eval_app.command("attribution")
+def eval_attribution(ctx: typer.Context, directory: Path = typer.Argument(..., help="PolNeAR split folder (text/ + attributions/)."),
+                     limit: Optional[int] = typer.Option(None, help="Only the first N articles."),
+                     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON.")) -> None:
+    """Score attributed claims against PolNeAR-format brat standoff (source, cue, content)."""
+    from newsclaims.evaluation import attribution
+
+    argv = [str(directory)] + (["--limit", str(limit)] if limit else []) + (["--json", str(json_out)] if json_out else [])
+    raise typer.Exit(attribution.main(argv))
+
+
+@eval_app.command("ner")
+def eval_ner(files: list[Path] = typer.Argument(..., help="CoNLL-2003 format files."),
+             json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON.")) -> None:
+    """Score the pipeline's named entities (and the raw spaCy model's) on CoNLL-2003 files."""
+    from newsclaims.evaluation import ner
+
+    argv = [str(f) for f in files] + (["--json", str(json_out)] if json_out else [])
+    raise typer.Exit(ner.main(argv))
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

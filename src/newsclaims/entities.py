@@ -1,0 +1,425 @@
+"""Entity resolution: one canonical entity per real-world thing.
+
+Inside an article: named mentions are cleaned (titles and possessives out of PERSON spans), grouped
+(a surname or first name joins the full name it belongs to; an acronym joins its expansion), linked
+to the knowledge base, and definite descriptions ("the foreign minister", "the veteran diplomat",
+"the American side") and pronouns are resolved to the entity they refer to. The claim extractor uses
+the same :class:`ArticleEntities` to resolve speakers.
+
+Across articles: entity ids are derived from canonical keys that fold spelling and transliteration
+variants (Sergey/Sergei, Zelensky/Zelenskyy/Zelenskiy) and from knowledge-base ids, so the same
+person or organisation gets the same id in every article and every run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from spacy.tokens import Doc, Span
+
+from newsclaims.kb import KBEntry, KnowledgeBase, fold
+
+LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+KEPT_LABELS = LINKED_LABELS | {"DATE"}
+
+#: words that are titles or honorifics when they stand before a name
+TITLE_WORDS = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "gen", "col", "lt",
+    "sgt", "capt", "sen", "rep", "gov", "pres", "president", "vice", "prime", "minister", "foreign",
+    "defense", "defence", "finance", "interior", "secretary", "general", "state", "of", "chancellor",
+    "senator", "governor", "mayor", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson",
+    "chairman", "chairwoman", "chief", "deputy", "director", "judge", "justice", "king", "queen",
+    "prince", "princess", "pope", "commander", "admiral", "marshal", "speaker", "leader", "premier",
+    "top", "diplomat", "former", "acting", "assistant", "executive", "head", "officer", "representative",
+    "congressman", "congresswoman", "attorney", "press", "national", "security", "adviser", "advisor",
+}
+#: role nouns that a definite description of a person ends with ("the veteran diplomat")
+PERSON_ROLES = {
+    "minister", "diplomat", "president", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "senator", "governor", "mayor", "chancellor", "premier", "ambassador", "envoy", "general",
+    "commander", "lawmaker", "congressman", "congresswoman", "chairman", "chairwoman", "director",
+    "king", "queen", "prince", "candidate", "nominee", "judge", "prosecutor", "attorney", "leader",
+    "politician", "negotiator", "adviser", "advisor", "billionaire", "businessman", "businesswoman",
+    "veteran", "official", "executive", "chief", "pope", "coach", "founder",
+}
+#: a role noun is compatible with a person whose titles contain any of these words
+ROLE_TITLES = {
+    "diplomat": {"minister", "secretary", "ambassador", "envoy", "diplomat", "foreign", "state"},
+    "official": TITLE_WORDS,
+    "leader": {"president", "prime", "premier", "chancellor", "leader", "king", "queen", "chairman"},
+    "politician": TITLE_WORDS,
+    "lawmaker": {"senator", "sen", "rep", "representative", "congressman", "congresswoman", "mp"},
+    "veteran": TITLE_WORDS,
+    "chief": {"chief", "head", "director", "executive", "leader"},
+    "executive": {"executive", "chief", "ceo", "director", "chairman"},
+    "negotiator": {"minister", "secretary", "envoy", "negotiator", "ambassador"},
+}
+#: nouns that, after a demonym, stand for the country's government ("the American side")
+COLLECTIVE_NOUNS = {"side", "government", "administration", "delegation", "authorities", "leadership",
+                    "ministry", "embassy", "officials", "military", "army"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+
+_DESCRIPTION = re.compile(
+    r"\b(?P<det>[Tt]he|[Tt]his|[Tt]hat)\s+(?P<mods>(?:[\w\-.]+(?:’s|'s)?\s+){0,3}?)(?P<head>[a-z]+)\b")
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+
+
+def translit_fold(token: str) -> str:
+    """Fold one name token so common romanisation variants meet: Sergey/Sergei, Zelenskyy/Zelensky."""
+    t = unicodedata.normalize("NFKD", token)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch)).lower()
+    t = re.sub(r"[^a-z]", "", t)
+    t = t.replace("x", "ks").replace("kh", "h").replace("ph", "f").replace("w", "v")
+    t = re.sub(r"(?:iy|yy|ii|ij|y)$", "i", t)
+    t = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "i", t)
+    return t
+
+
+def person_key(tokens: list[str]) -> str:
+    """Canonical key of a person's name: first and last token, transliteration-folded."""
+    folded = [translit_fold(t) for t in tokens if translit_fold(t)]
+    if not folded:
+        return ""
+    if len(folded) == 1:
+        return folded[0]
+    return f"{folded[0]}-{folded[-1]}"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
+
+
+@dataclass
+class MentionSpan:
+    start: int
+    end: int
+    text: str
+    label: str
+    method: str  # ner | alias | description | pronoun
+
+
+@dataclass
+class Cluster:
+    """One entity as one article knows it."""
+
+    type: str
+    key: str
+    name: str
+    kb: Optional[KBEntry] = None
+    titles: set[str] = field(default_factory=set)
+    mentions: list[MentionSpan] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)  # tokens of the fullest name
+
+    @property
+    def entity_id(self) -> str:
+        if self.kb is not None:
+            return self.kb.entity_id
+        return f"{self.type.lower()}:{self.key}"
+
+    @property
+    def canonical_name(self) -> str:
+        return self.kb.name if self.kb is not None else self.name
+
+    @property
+    def surname(self) -> str:
+        return translit_fold(self.tokens[-1]) if self.tokens else ""
+
+    @property
+    def first_name(self) -> str:
+        return translit_fold(self.tokens[0]) if len(self.tokens) > 1 else ""
+
+    def aliases(self) -> set[str]:
+        return {m.text for m in self.mentions if m.method in ("ner", "alias")}
+
+
+def _clean_person(span: Span) -> tuple[int, int, list[str], set[str]]:
+    """Strip titles at the front and possessives at the end of a PERSON span."""
+    tokens = list(span)
+    titles: set[str] = set()
+    while len(tokens) > 1 and tokens[0].text.lower().rstrip(".") in TITLE_WORDS:
+        titles.add(tokens[0].text.lower().rstrip("."))
+        tokens.pop(0)
+    while tokens and tokens[-1].text in ("’s", "'s", "’", "'"):
+        tokens.pop()
+    if not tokens:
+        return span.start_char, span.end_char, [], titles
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = _POSSESSIVE.sub("", span.doc.text[start:end])
+    end = start + len(text)
+    return start, end, text.split(), titles
+
+
+def _titles_before(doc: Doc, start_token: int, kb: KnowledgeBase) -> set[str]:
+    """Title words right before a name: "Russian Foreign Minister Sergey Lavrov" -> russian, foreign, minister."""
+    out: set[str] = set()
+    i = start_token - 1
+    while i >= 0 and start_token - i <= 6:
+        tok = doc[i]
+        low = tok.text.lower().rstrip(".")
+        if low in TITLE_WORDS or (tok.ent_type_ in ("NORP", "GPE", "ORG") and tok.text[:1].isupper()) \
+                or kb.demonym(tok.text) is not None:
+            out.add(low)
+            i -= 1
+            continue
+        break
+    return out
+
+
+def _nationality(words: Iterable[str], kb: KnowledgeBase) -> set[str]:
+    out = set()
+    for w in words:
+        e = kb.demonym(w) or kb.lookup(w, types=("GPE",))
+        if e is not None:
+            out.add(e.kb_id)
+    return out
+
+
+class ArticleEntities:
+    """Entities of one article, and the resolution of names, descriptions and pronouns to them."""
+
+    def __init__(self, doc: Doc, kb: KnowledgeBase, title: Optional[str] = None):
+        self.doc = doc
+        self.kb = kb
+        self.clusters: list[Cluster] = []
+        self.other_mentions: list[MentionSpan] = []  # dates and unlinked labels
+        self._by_span: dict[tuple[int, int], Cluster] = {}
+        self._build()
+        self._descriptions()
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _new_cluster(self, type_: str, key: str, name: str, kb_entry: Optional[KBEntry] = None,
+                     tokens: Optional[list[str]] = None) -> Cluster:
+        c = Cluster(type_, key, name, kb_entry, tokens=tokens or name.split())
+        self.clusters.append(c)
+        return c
+
+    def _attach(self, c: Cluster, m: MentionSpan) -> None:
+        c.mentions.append(m)
+        self._by_span[(m.start, m.end)] = c
+
+    def _build(self) -> None:
+        doc, kb = self.doc, self.kb
+        pending_single: list[tuple[MentionSpan, set[str]]] = []
+        ents = list(doc.ents)
+        person_surnames: set[str] = {translit_fold(e[-1].text) for e in ents
+                                     if e.label_ == "PERSON" and len(e) > 1}
+        for ent in ents:
+            label = ent.label_
+            if label not in KEPT_LABELS:
+                continue
+            if label == "DATE":
+                self.other_mentions.append(MentionSpan(ent.start_char, ent.end_char, ent.text, label, "ner"))
+                continue
+            # a surname the tagger mislabelled ("Lavrov characterized ..." tagged ORG)
+            if label in ("ORG", "GPE", "NORP") and len(ent) == 1 and \
+                    translit_fold(_POSSESSIVE.sub("", ent.text)) in person_surnames:
+                label = "PERSON"
+            if label == "PERSON":
+                start, end, toks, titles = _clean_person(ent)
+                if not toks:
+                    continue
+                titles |= _titles_before(doc, ent.start, kb)
+                m = MentionSpan(start, end, doc.text[start:end], "PERSON", "ner")
+                if len(toks) == 1:
+                    pending_single.append((m, titles))
+                    continue
+                self._add_person(m, toks, titles)
+                continue
+            text = _POSSESSIVE.sub("", ent.text).strip()
+            if text.lower().startswith("the "):
+                start = ent.start_char + 4
+                text = text[4:]
+            else:
+                start = ent.start_char
+            m = MentionSpan(start, start + len(text), text, label, "ner")
+            entry = kb.lookup(text)
+            if entry is not None and label in ("ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT"):
+                if label == "NORP" and entry.type == "GPE" and fold(text) not in {fold(a) for a in entry.aliases | {entry.name}}:
+                    entry = None
+            if entry is not None:
+                c = next((c for c in self.clusters if c.kb is entry), None) or \
+                    self._new_cluster(entry.type, entry.kb_id, entry.name, entry)
+                self._attach(c, m)
+                continue
+            key = slug(text)
+            c = next((c for c in self.clusters if c.kb is None and c.type == label and c.key == key), None)
+            if c is None:
+                c = self._acronym_match(text, label) or self._new_cluster(label, key, text)
+            self._attach(c, m)
+        for m, titles in pending_single:
+            self._add_person(m, m.text.split(), titles)
+
+    def _acronym_match(self, text: str, label: str) -> Optional[Cluster]:
+        """'NATO' joins 'North Atlantic Treaty Organization' found in the same article, and back."""
+        compact = text.replace(".", "")
+        for c in self.clusters:
+            if c.type not in ("ORG", "GPE") or c.kb is not None:
+                continue
+            other = c.name.replace(".", "")
+            for short, long_ in ((compact, other), (other, compact)):
+                words = [w for w in re.split(r"[\s\-]+", long_) if w[:1].isupper()]
+                if short.isupper() and 2 <= len(short) <= 6 and len(words) >= 2 and \
+                        "".join(w[0] for w in words) == short:
+                    return c
+        return None
+
+    def _add_person(self, m: MentionSpan, toks: list[str], titles: set[str]) -> None:
+        folded = [translit_fold(t) for t in toks]
+        if len(toks) == 1:
+            # a surname (or first name) joins the person of that name seen in this article
+            matches = [c for c in self.clusters if c.type == "PERSON" and
+                       (c.surname == folded[0] or c.first_name == folded[0])]
+            if matches:
+                # several people share the name: the nearest one mentioned before
+                before = [c for c in matches if any(x.start < m.start for x in c.mentions)]
+                c = max(before, key=lambda c: max(x.start for x in c.mentions if x.start < m.start)) \
+                    if before else matches[0]
+                c.titles |= titles
+                self._attach(c, MentionSpan(m.start, m.end, m.text, m.label, "alias" if c.tokens != toks else "ner"))
+                return
+        else:
+            for c in self.clusters:
+                if c.type == "PERSON" and c.surname == folded[-1] and \
+                        (len(c.tokens) == 1 or c.first_name == folded[0] or
+                         c.first_name[:1] == folded[0][:1] and (len(toks[0]) <= 2 or len(c.tokens[0]) <= 2)):
+                    if len(toks) > len(c.tokens):
+                        c.tokens, c.name, c.key = toks, " ".join(toks), person_key(toks)
+                    c.titles |= titles
+                    self._attach(c, m)
+                    return
+        c = self._new_cluster("PERSON", person_key(toks), " ".join(toks), tokens=list(toks))
+        c.titles |= titles
+        self._attach(c, m)
+
+    # --- descriptions -----------------------------------------------------------------------------
+
+    def _descriptions(self) -> None:
+        """Resolve definite descriptions of people and governments to an entity of the article."""
+        text = self.doc.text
+        quotes = quoted_ranges(text)
+        for m in _DESCRIPTION.finditer(text):
+            head = m.group("head").lower()
+            start, end = m.start(), m.end()
+            if any(s <= start < e for s, e in quotes) or (start, end) in self._by_span:
+                continue
+            mods = [re.sub(r"(?:’s|'s)$", "", w) for w in m.group("mods").split()]
+            c = self.resolve_description(head, mods, start)
+            if c is not None:
+                self._attach(c, MentionSpan(start, end, text[start:end], c.type, "description"))
+
+    def resolve_description(self, head: str, mods: list[str], pos: int) -> Optional[Cluster]:
+        head = head.lower()
+        if head in COLLECTIVE_NOUNS:
+            for w in mods:
+                e = self.kb.demonym(w)
+                if e is not None:
+                    return next((c for c in self.clusters if c.kb is e), None) or \
+                        self._new_cluster(e.type, e.kb_id, e.name, e)
+            return None
+        if head not in PERSON_ROLES:
+            return None
+        nat = _nationality(mods, self.kb)
+        wanted = ROLE_TITLES.get(head, {head})
+        mods_low = {w.lower() for w in mods}
+
+        def compatible(c: Cluster) -> bool:
+            if c.type != "PERSON":
+                return False
+            c_nat = _nationality(c.titles, self.kb)
+            if nat and c_nat and not (nat & c_nat):
+                return False
+            if not c.titles:
+                return head in ("veteran", "official", "politician")
+            if not (wanted & c.titles) and head not in c.titles:
+                return False
+            # "the foreign minister" must not pick a defence minister
+            role_mods = {w for w in mods_low if w in TITLE_WORDS and w not in ("top", "former")}
+            return not role_mods or bool(role_mods & c.titles) or head in ("diplomat", "official", "veteran")
+
+        before = self.people_before(pos)
+        for c in before:
+            if compatible(c):
+                return c
+        # no antecedent: the first compatible person named later in the article (cataphora)
+        after = sorted((c for c in self.clusters if c.type == "PERSON" and compatible(c)),
+                       key=lambda c: min(x.start for x in c.mentions))
+        return after[0] if after else None
+
+    # --- queries ----------------------------------------------------------------------------------
+
+    def people_before(self, pos: int, *, outside_quotes: bool = True) -> list[Cluster]:
+        """PERSON clusters by most recent mention before ``pos`` (nearest first)."""
+        quotes = quoted_ranges(self.doc.text) if outside_quotes else []
+        last: dict[int, int] = {}
+        for i, c in enumerate(self.clusters):
+            if c.type != "PERSON":
+                continue
+            for x in c.mentions:
+                if x.start < pos and not any(s <= x.start < e for s, e in quotes):
+                    last[i] = max(last.get(i, -1), x.start)
+        return [self.clusters[i] for i in sorted(last, key=lambda i: -last[i])]
+
+    def cluster_at(self, start: int, end: int) -> Optional[Cluster]:
+        """The entity of a mention overlapping [start, end), the longest overlap winning."""
+        best, best_len = None, 0
+        for (s, e), c in self._by_span.items():
+            overlap = min(e, end) - max(s, start)
+            if overlap > best_len:
+                best, best_len = c, overlap
+        return best
+
+    def resolve_speaker(self, start: int, end: int, head_text: str,
+                        head_span: Optional[tuple[int, int]] = None) -> tuple[Optional[Cluster], str]:
+        """The entity a speaker span refers to, and how it was found (name|description|pronoun).
+
+        A name must cover the head of the span: in "the Russian top diplomat" the adjective
+        "Russian" is not the speaker.
+        """
+        c = self.cluster_at(*(head_span or (start, end)))
+        if c is not None:
+            return c, "name"
+        low = head_text.lower()
+        # a name the tagger missed: the surname or first name of a person of this article
+        if head_text[:1].isupper() and low not in PRONOUNS_PERSON:
+            key = translit_fold(_POSSESSIVE.sub("", head_text))
+            named = [c for c in self.people_before(end, outside_quotes=False)
+                     if key and (c.surname == key or c.first_name == key)]
+            if named:
+                return named[0], "name"
+        if low in PRONOUNS_PERSON:
+            people = self.people_before(start)
+            return (people[0], "pronoun") if people else (None, "pronoun")
+        span_text = self.doc.text[start:end]
+        m = _DESCRIPTION.search(span_text)
+        if m:
+            mods = [re.sub(r"(?:’s|'s)$", "", w) for w in m.group("mods").split()]
+            c = self.resolve_description(m.group("head"), mods, start)
+            if c is not None:
+                return c, "description"
+        words = span_text.split()
+        if words:
+            c = self.resolve_description(words[-1].lower(), words[:-1], start)
+            if c is not None:
+                return c, "description"
+        return None, "unresolved"
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside curly or straight double quotes (paragraph-bounded)."""
+    out = []
+    for para in re.finditer(r"[^\n]+", text):
+        p, base = para.group(), para.start()
+        open_at = None
+        for i, ch in enumerate(p):
+            if ch == "“" or (ch == '"' and open_at is None):
+                open_at = i
+            elif (ch == "”" or ch == '"') and open_at is not None:
+                out.append((base + open_at, base + i + 1))
+                open_at = None
+        if open_at is not None:
+            out.append((base + open_at, base + len(p)))
+    return out

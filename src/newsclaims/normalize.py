@@ -1,0 +1,368 @@
+"""Normalise a decoded document: strip page noise, split title / subtitle / dateline / body, resolve
+the publication date and language, and keep a map from every body offset back to the raw text.
+
+The body is built from slices of the raw text, so ``body_map`` (a list of ``[body_offset,
+raw_offset]`` anchors, one wherever the copy is not contiguous) maps any span in ``articles.body`` to
+the decoded raw file with :func:`body_to_raw`. Characters are copied as they are (no Unicode
+recomposition), so a mapped span is exactly the raw text; only whitespace is folded and invisible
+characters (zero-width, bidi controls) dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from newsclaims.profiles import OutletProfile
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+_MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+             r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+#: a dateline any outlet may use: "MOSCOW, January 28." / "WASHINGTON (Reuters) -" / "KYIV, Ukraine —"
+GENERIC_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\- ]{1,30}[A-Z.](?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?)"
+    r"(?:,? (?P<month>" + _MONTH_RE + r")\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?)?\.?"
+    r"(?: ?\((?P<agency>[A-Za-z][A-Za-z .&]{1,30})\)| /(?P<agency2>[A-Z]{2,10})/\.?)?"
+    r"\s*(?:[-—–]{1,2}|:)\s+(?=[A-Z\"“‘'])"
+)
+_FULL_DATE = re.compile(
+    r"\b(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?,? (?P<y1>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.? (?P<y2>(?:19|20)\d\d))\b")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
+_WEEKDAY_RE = re.compile(r"\b(?:on |last |this )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+#: invisible characters dropped from the body (zero-width, bidi controls, BOM, soft hyphen)
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+_PIECE = re.compile(r"[^\s" + _INVISIBLE + r"]+")
+_WORD = re.compile(r"\w+")
+
+TITLE_MAX_CHARS = 250
+TITLE_MAX_WORDS = 35
+
+
+@dataclass
+class Normalised:
+    body: str
+    body_map: list[list[int]]
+    title: Optional[str] = None
+    subtitle: Optional[str] = None
+    dateline_place: Optional[str] = None
+    published_date: Optional[dt.date] = None
+    date_source: Optional[str] = None
+    language: Optional[str] = None
+    outlet: Optional[str] = None
+    word_count: int = 0
+    removed_noise: list[str] = field(default_factory=list)
+
+
+# --- offsets -------------------------------------------------------------------------------------
+
+class _Builder:
+    """Accumulates body text from raw slices, recording an anchor wherever the copy jumps."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.anchors: list[list[int]] = []
+        self._next_raw: Optional[int] = None
+
+    def add(self, text: str, raw_start: int) -> None:
+        if not text:
+            return
+        if raw_start != self._next_raw:
+            self.anchors.append([self.length, raw_start])
+        self.parts.append(text)
+        self.length += len(text)
+        self._next_raw = raw_start + len(text)
+
+    def add_separator(self, sep: str) -> None:
+        """Text that stands for raw whitespace (never the target of a span)."""
+        self.parts.append(sep)
+        self.length += len(sep)
+        self._next_raw = None
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def body_to_raw(offset: int, body_map: list[list[int]]) -> int:
+    """Map an offset in ``articles.body`` to the decoded raw text of the article's file."""
+    if not body_map:
+        return offset
+    keys = [a[0] for a in body_map]
+    i = bisect.bisect_right(keys, offset) - 1
+    if i < 0:
+        i = 0
+    body_start, raw_start = body_map[i]
+    return raw_start + (offset - body_start)
+
+
+def _emit_segment(b: _Builder, raw: str, start: int, end: int) -> None:
+    """Copy raw[start:end] into the builder with whitespace folded and invisibles dropped."""
+    first = True
+    prev_end = start
+    for m in _PIECE.finditer(raw, start, end):
+        gap = raw[prev_end:m.start()]
+        if not first:
+            if any(not (ch in _INVISIBLE) for ch in gap):  # real whitespace in the gap
+                if gap == " ":
+                    b.add(" ", prev_end)
+                else:
+                    b.add_separator(" ")
+        piece = m.group()
+        b.add(piece, m.start())
+        prev_end, first = m.end(), False
+
+
+# --- lines and paragraphs --------------------------------------------------------------------------
+
+@dataclass
+class _Para:
+    segments: list[tuple[int, int]]  # raw (start, end) slices, already trimmed
+
+    def text(self, raw: str) -> str:
+        return " ".join(" ".join(_PIECE.findall(raw[s:e])) for s, e in self.segments).strip()
+
+
+def _drop_ranges(raw: str, profile: Optional[OutletProfile]) -> tuple[list[tuple[int, int]], dict]:
+    """Character ranges to remove (profile metadata and noise fragments) and metadata read."""
+    ranges: list[tuple[int, int]] = []
+    meta: dict = {}
+    if profile is None:
+        return ranges, meta
+    for pat in profile.metadata:
+        for m in pat.finditer(raw):
+            ranges.append(m.span())
+            meta.update({k: v for k, v in m.groupdict().items() if v})
+    for pat in profile.noise_patterns:
+        ranges.extend(m.span() for m in pat.finditer(raw))
+    return sorted(ranges), meta
+
+
+def _subtract(start: int, end: int, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, cur = [], start
+    for rs, re_ in ranges:
+        if re_ <= cur or rs >= end:
+            continue
+        if rs > cur:
+            out.append((cur, rs))
+        cur = max(cur, re_)
+    if cur < end:
+        out.append((cur, end))
+    return out
+
+
+def _trim(raw: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (raw[s].isspace() or raw[s] in _INVISIBLE):
+        s += 1
+    while e > s and (raw[e - 1].isspace() or raw[e - 1] in _INVISIBLE):
+        e -= 1
+    return s, e
+
+
+def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[str] | set[str],
+                removed: list[str]) -> list[_Para]:
+    """Non-empty lines after noise removal, grouped into paragraphs (hard-wrapped lines joined)."""
+    blocks: list[list[list[tuple[int, int]]]] = [[]]
+    pos = 0
+    for line in raw.splitlines(keepends=True):
+        ls, le = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        pieces = [_trim(raw, s, e) for s, e in _subtract(ls, le, drop)]
+        pieces = [(s, e) for s, e in pieces if e > s]
+        content = " ".join(" ".join(_PIECE.findall(raw[s:e])) for s, e in pieces)
+        if not content:
+            blocks.append([])  # a blank (or emptied) line ends a block
+            continue
+        if content in noise_lines:
+            removed.append(content)
+            blocks.append([])
+            continue
+        blocks[-1].append(pieces)
+    paras: list[_Para] = []
+    for lines in blocks:
+        if not lines:
+            continue
+        lengths = [sum(e - s for s, e in segs) for segs in lines]
+        if len(lines) > 1 and all(40 <= n <= 100 for n in lengths[:-1]):  # hard-wrapped lines
+            paras.append(_Para([seg for segs in lines for seg in segs]))
+        else:
+            paras.extend(_Para(segs) for segs in lines)
+    return paras
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+def _month(name: str) -> Optional[int]:
+    return MONTHS.get(name.lower().rstrip("."))
+
+
+def _safe_date(y: int, m: int, d: int) -> Optional[dt.date]:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def full_dates(text: str) -> list[dt.date]:
+    out = []
+    for m in _FULL_DATE.finditer(text):
+        mon = _month(m.group("m1") or m.group("m2"))
+        day = int(m.group("d1") or m.group("d2"))
+        year = int(m.group("y1") or m.group("y2"))
+        d = _safe_date(year, mon, day) if mon else None
+        if d:
+            out.append(d)
+    return out
+
+
+def infer_year(month: int, day: int, text: str) -> Optional[int]:
+    """The year of a month/day dateline, from the full dates the article itself mentions.
+
+    An article is published on or after every complete date it reports, and soon after: take the
+    earliest year, from the latest mentioned year on, that puts the dateline on or after the latest
+    mentioned date. A weekday the text gives for the same day ("on Friday") breaks ties.
+    """
+    dates = full_dates(text)
+    if not dates:
+        return None
+    latest = max(dates)
+    candidates = [y for y in (latest.year, latest.year + 1)
+                  if (d := _safe_date(y, month, day)) and d >= latest]
+    if not candidates:
+        return None
+    weekdays = {w.lower() for w in _WEEKDAY_RE.findall(text)}
+    for y in candidates:
+        if WEEKDAYS[dt.date(y, month, day).weekday()] in weekdays:
+            return y
+    return candidates[0]
+
+
+def _date_from_meta(value: str) -> Optional[dt.date]:
+    m = _ISO_DATE.search(value)
+    return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+# --- language ------------------------------------------------------------------------------------
+
+def detect_language(text: str) -> Optional[str]:
+    """ISO 639-1 code of the text's language (py3langid, model shipped in the package)."""
+    sample = text[:3000]
+    if len(_WORD.findall(sample)) < 3:
+        return None
+    import py3langid
+
+    lang, _score = py3langid.classify(sample)
+    return lang
+
+
+# --- the whole step ------------------------------------------------------------------------------
+
+def _looks_like_title(text: str) -> bool:
+    return len(text) <= TITLE_MAX_CHARS and len(text.split()) <= TITLE_MAX_WORDS
+
+
+def _match_dateline(text: str, profile: Optional[OutletProfile]) -> Optional[re.Match]:
+    if profile is not None and profile.dateline is not None:
+        m = profile.dateline.match(text)
+        if m:
+            return m
+    return GENERIC_DATELINE.match(text)
+
+
+def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Optional[dict] = None,
+              extra_noise: Iterable[str] = (), raw_path: str = "", split_header: bool = True) -> Normalised:
+    """Normalise one decoded document (see module doc).
+
+    ``split_header=False`` keeps every paragraph in the body (no title, subtitle or dateline split).
+    """
+    metadata = dict(metadata or {})
+    drop, meta = _drop_ranges(raw, profile)
+    metadata = {**meta, **metadata}
+    removed: list[str] = []
+    noise = set(profile.noise_lines) if profile else set()
+    noise.update(line.strip() for line in extra_noise)
+    paras = _paragraphs(raw, drop, noise, removed)
+
+    title = subtitle = place = None
+    published: Optional[dt.date] = None
+    date_source = None
+    dateline_idx, dateline_match = None, None
+    for i, p in enumerate(paras[:4] if split_header else []):
+        s, e = p.segments[0]
+        m = _match_dateline(raw[s:p.segments[-1][1]], profile)
+        if m:
+            dateline_idx, dateline_match = i, m
+            break
+    head = dateline_idx if dateline_idx is not None else 0
+    if metadata.get("title"):
+        title = metadata["title"]
+    elif split_header and (head >= 1 or (len(paras) > 1 and _looks_like_title(paras[0].text(raw)))):
+        title = paras[0].text(raw)
+        if head == 0:
+            head = 1
+    if dateline_idx is not None and dateline_idx >= 2 and (profile is None or profile.subtitle):
+        subtitle = " ".join(p.text(raw) for p in paras[1:dateline_idx])
+    elif split_header and profile is not None and profile.subtitle and dateline_idx is None and len(paras) > 3 \
+            and _looks_like_title(paras[1].text(raw)):
+        subtitle, head = paras[1].text(raw), 2
+    body_paras = paras[head:]
+    if metadata.get("subtitle"):
+        subtitle = metadata["subtitle"]
+
+    b = _Builder()
+    for i, p in enumerate(body_paras):
+        if i:
+            b.add_separator("\n\n")
+        segs = list(p.segments)
+        if i == 0 and dateline_match is not None:
+            s0, e0 = segs[0]
+            segs[0] = (s0 + dateline_match.end(), e0)
+            place = dateline_match.group("place").strip(" ,.")
+            if place.isupper():
+                place = " ".join(w.capitalize() for w in place.split())
+        for j, (s, e) in enumerate(segs):
+            if j:
+                b.add_separator(" ")
+            _emit_segment(b, raw, *_trim(raw, s, e))
+    body = b.text()
+
+    if metadata.get("date"):
+        published = metadata["date"] if isinstance(metadata["date"], dt.date) else _date_from_meta(str(metadata["date"]))
+        date_source = "metadata" if published else None
+    if published is None and dateline_match is not None and dateline_match.groupdict().get("month"):
+        mon = _month(dateline_match.group("month"))
+        day = int(dateline_match.group("day"))
+        year = dateline_match.groupdict().get("year")
+        if mon and year:
+            published, date_source = _safe_date(int(year), mon, day), "dateline"
+        elif mon:
+            y = infer_year(mon, day, body)
+            if y:
+                published, date_source = _safe_date(y, mon, day), "dateline+year-inferred"
+    if published is None and raw_path:
+        published = _date_from_meta(raw_path)
+        date_source = "path" if published else None
+
+    return Normalised(
+        body=body,
+        body_map=b.anchors,
+        title=title,
+        subtitle=subtitle,
+        dateline_place=place,
+        published_date=published,
+        date_source=date_source,
+        language=detect_language(body),
+        outlet=profile.name if profile else None,
+        word_count=len(_WORD.findall(body)),
+        removed_noise=removed,
+    )

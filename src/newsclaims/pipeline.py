@@ -1,0 +1,261 @@
+"""The pipeline's stages as plain functions (the Prefect flow in ``flows/pipeline.py`` only wires them).
+
+ingest  sources file -> decoded, normalised, de-duplicated articles in staging batches (Parquet),
+        duplicates and rejects written to the lake as their own committed batch
+extract staging batch -> entities, mentions and claims -> one committed lake batch
+load    lake -> DuckDB (the only writer), see :mod:`newsclaims.warehouse`
+
+Stages take and return paths, ids and small pydantic models, never connections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import pyarrow.parquet as pq
+from pydantic import BaseModel
+
+from newsclaims import constants as C
+from newsclaims import lake
+from newsclaims.decode import DecodeError, decode_bytes
+from newsclaims.models import Article, Claim, Duplicate, EntityAlias, Mention, Reject, Run, to_table
+from newsclaims.normalize import normalise
+from newsclaims.profiles import load_profiles, recognise
+from newsclaims.settings import Warehouse
+from newsclaims.sources.base import RawDocument
+from newsclaims.sources.registry import load_sources
+from newsclaims import warehouse as wh_mod
+
+log = logging.getLogger("newsclaims")
+
+EXTRACT_LANGUAGES = {"en"}
+
+
+class IngestResult(BaseModel):
+    run_id: str
+    batches: list[str]           # staging Parquet files of new articles, one per extraction batch
+    n_documents: int = 0
+    n_articles: int = 0
+    n_duplicates: int = 0
+    n_rejects: int = 0
+    n_skipped: int = 0           # seen in an earlier run: nothing to do
+    seconds: float = 0.0
+
+
+class ExtractResult(BaseModel):
+    batch_id: str
+    n_articles: int = 0
+    n_mentions: int = 0
+    n_claims: int = 0
+    n_rejects: int = 0
+    seconds: float = 0.0
+
+
+class RunSummary(BaseModel):
+    run_id: str
+    warehouse: str
+    n_documents: int
+    n_articles: int
+    n_duplicates: int
+    n_rejects: int
+    n_skipped: int
+    n_mentions: int
+    n_claims: int
+    n_entities: int
+    stage_seconds: dict[str, float]
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("r%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def article_id_for(body: str) -> str:
+    """Articles are identified by their normalised body: the same text from anywhere is one article."""
+    return "a_" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def _digest(parts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+# --- ingest -----------------------------------------------------------------------------------------
+
+def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime) -> Article | Reject:
+    """Decode and normalise one document into an Article, or a Reject saying why not."""
+    sha = doc.sha256
+
+    def reject(stage: str, reason: str) -> Reject:
+        return Reject(raw_path=doc.raw_path, raw_sha256=sha, feed=doc.feed, stage=stage, reason=reason,
+                      run_id=run_id)
+
+    if doc.error:
+        return reject("read", doc.error)
+    try:
+        decoded = decode_bytes(doc.data)
+    except DecodeError as exc:
+        return reject("decode", str(exc))
+    profile = recognise(decoded.text, profiles)
+    try:
+        norm = normalise(decoded.text, profile, metadata=doc.metadata, raw_path=doc.raw_path)
+    except Exception as exc:  # a normaliser bug must cost one document, not the run
+        log.exception("normalise failed for %s", doc.raw_path)
+        return reject("normalise", f"{exc.__class__.__name__}: {exc}")
+    if norm.word_count < C.MIN_BODY_WORDS:
+        return reject("normalise", f"no article text (body has {norm.word_count} words)")
+    return Article(
+        article_id=article_id_for(norm.body), feed=doc.feed, outlet=norm.outlet or doc.default_outlet,
+        title=norm.title, subtitle=norm.subtitle, dateline_place=norm.dateline_place,
+        published_date=norm.published_date, date_source=norm.date_source, language=norm.language,
+        body=norm.body, word_count=norm.word_count, raw_path=doc.raw_path, raw_sha256=sha,
+        raw_encoding=decoded.encoding, body_map=norm.body_map, ingested_at=now, run_id=run_id,
+    )
+
+
+def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
+           only: Optional[list[str]] = None) -> IngestResult:
+    """Read every enabled source, keep what is new, and stage it in batches for extraction."""
+    t0 = time.perf_counter()
+    wh.ensure()
+    sf = load_sources(sources_file)
+    profiles = load_profiles(sf.outlet_profiles)
+    seen, known_articles = wh_mod.known_inputs(wh)
+    staging = wh.root / "staging" / run_id
+    now = dt.datetime.now(dt.timezone.utc)
+    result = IngestResult(run_id=run_id, batches=[])
+    kept: dict[str, Article] = {}
+    pending: list[Article] = []
+    duplicates: list[Duplicate] = []
+    rejects: list[Reject] = []
+    seen_this_run: set[tuple[str, str]] = set()
+
+    def flush() -> None:
+        if pending:
+            ids = [a.article_id for a in pending]
+            path = staging / f"b_{_digest(ids)}.parquet"
+            lake.write_parquet_atomic(to_table(Article, pending), path)
+            result.batches.append(str(path))
+            pending.clear()
+
+    for source in sf.sources:
+        if not source.config.enabled or (only and source.name not in only):
+            continue
+        for doc in source.documents():
+            result.n_documents += 1
+            key = (doc.raw_path, doc.sha256)
+            if key in seen or key in seen_this_run:
+                result.n_skipped += 1
+                continue
+            seen_this_run.add(key)
+            item = prepare_document(doc, profiles, run_id, now)
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
+            aid = item.article_id
+            if aid in known_articles or aid in kept:
+                original = kept.get(aid)
+                duplicates.append(Duplicate(
+                    raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
+                    duplicate_of=aid, method="exact", similarity=1.0, run_id=run_id))
+                log.info("%s is an exact duplicate of %s", doc.raw_path,
+                         original.raw_path if original else aid)
+                continue
+            kept[aid] = item
+            pending.append(item)
+            if len(pending) >= batch_size:
+                flush()
+    flush()
+    if duplicates or rejects:
+        keys = [f"{d.raw_path}:{d.raw_sha256}" for d in duplicates] + \
+               [f"{r.raw_path}:{r.raw_sha256}" for r in rejects]
+        lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: duplicates, Reject: rejects},
+                         {"run_id": run_id})
+    result.n_articles = len(kept)
+    result.n_duplicates = len(duplicates)
+    result.n_rejects = len(rejects)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+# --- extract ----------------------------------------------------------------------------------------
+
+def read_staged(path: str | Path) -> list[Article]:
+    table = pq.read_table(path)
+    return [Article.model_validate(row) for row in table.to_pylist()]
+
+
+def extract_batch(batch_path: str | Path, wh: Warehouse, run_id: str) -> ExtractResult:
+    """NLP over one staged batch; writes and commits the batch's lake files."""
+    from newsclaims.extract import extract_articles
+
+    t0 = time.perf_counter()
+    articles = read_staged(batch_path)
+    batch_id = Path(batch_path).stem
+    out = extract_articles(articles, run_id)
+    lake.write_batch(wh, batch_id, {
+        Article: out.articles, Mention: out.mentions, EntityAlias: out.aliases, Claim: out.claims,
+        Reject: out.rejects,
+    }, {"run_id": run_id})
+    return ExtractResult(batch_id=batch_id, n_articles=len(out.articles), n_mentions=len(out.mentions),
+                         n_claims=len(out.claims), n_rejects=len(out.rejects),
+                         seconds=time.perf_counter() - t0)
+
+
+# --- load -------------------------------------------------------------------------------------------
+
+def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.datetime,
+             ingest_result: IngestResult, extracts: list[ExtractResult],
+             stage_seconds: dict[str, float], flow_run_id: Optional[str] = None) -> RunSummary:
+    t0 = time.perf_counter()
+    lake.remove_uncommitted(wh)
+    stages = dict(stage_seconds)
+    n_rejects = ingest_result.n_rejects + sum(e.n_rejects for e in extracts)
+    run = Run(
+        run_id=run_id, flow_run_id=flow_run_id, started_at=started_at, finished_at=None,
+        status="completed", sources_file=str(sources_file), n_documents=ingest_result.n_documents,
+        n_articles=sum(e.n_articles for e in extracts), n_duplicates=ingest_result.n_duplicates,
+        n_rejects=n_rejects, n_skipped=ingest_result.n_skipped,
+        n_mentions=sum(e.n_mentions for e in extracts), n_claims=sum(e.n_claims for e in extracts),
+    )
+    stages["load"] = 0.0
+    run.finished_at = dt.datetime.now(dt.timezone.utc)
+    run.stage_seconds = wh_mod.stage_json(stages)
+    wh_mod.load(wh, run)
+    stages["load"] = time.perf_counter() - t0
+    staging = wh.root / "staging" / run_id
+    for p in staging.glob("*.parquet"):
+        p.unlink(missing_ok=True)
+    if staging.is_dir():
+        staging.rmdir()
+    n_entities = wh_mod.query(wh, "SELECT count(*) FROM entities")[1][0][0]
+    return RunSummary(
+        run_id=run_id, warehouse=str(wh.root), n_documents=run.n_documents, n_articles=run.n_articles,
+        n_duplicates=run.n_duplicates, n_rejects=run.n_rejects, n_skipped=run.n_skipped,
+        n_mentions=run.n_mentions, n_claims=run.n_claims, n_entities=n_entities,
+        stage_seconds={k: round(v, 3) for k, v in stages.items()},
+    )
+
+
+def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE) -> RunSummary:
+    """The whole pipeline without the Prefect engine (tests, evaluation commands, benchmarks)."""
+    run_id = new_run_id()
+    started = dt.datetime.now(dt.timezone.utc)
+    ing = ingest(sources_file, wh, run_id, batch_size=batch_size)
+    t0 = time.perf_counter()
+    extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
+    return load_run(wh, sources_file, run_id, started, ing, extracts,
+                    {"ingest": ing.seconds, "extract": time.perf_counter() - t0})
+
+
+def iter_batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -1,0 +1,106 @@
+"""Attribution patterns on sentences we composed ourselves (no pipeline, just the extractor)."""
+
+import pytest
+
+from newsclaims.claims import extract_claims, load_lexicon
+from newsclaims.entities import ArticleEntities
+from newsclaims.kb import load_kb
+from newsclaims.nlp import load_nlp
+
+
+def claims_of(text):
+    doc = load_nlp()(text)
+    ents = ArticleEntities(doc, load_kb())
+    out = []
+    for c in extract_claims(doc, ents, load_lexicon()):
+        out.append({
+            "kind": c.kind,
+            "speaker": text[c.speaker[0]:c.speaker[1]] if c.speaker else None,
+            "entity": c.speaker_cluster.canonical_name if c.speaker_cluster else None,
+            "cue": text[c.cue[0]:c.cue[1]] if c.cue else None,
+            "content": " ".join(text[s:e] for s, e in c.content_spans),
+            "fragments": len(c.content_spans),
+        })
+    return out
+
+
+def one(text, **expected):
+    found = claims_of(text)
+    for c in found:
+        if all(c[k] == v for k, v in expected.items() if k != "contains") and \
+                expected.get("contains", "") in c["content"]:
+            return c
+    pytest.fail(f"no claim {expected} in {found}")
+
+
+def test_direct_speaker_after():
+    one("Maria Keller arrived late. “We will rebuild the bridge by May,” Keller said.",
+        kind="direct", speaker="Keller", entity="Maria Keller", cue="said", contains="rebuild the bridge")
+
+
+def test_direct_speaker_before_with_colon():
+    one("Mayor Tom Baines spoke on Monday. Baines told reporters: “The budget is balanced.”",
+        kind="direct", entity="Tom Baines", contains="budget is balanced")
+
+
+def test_direct_inverted():
+    one("“Nobody expected this outcome,” said Anna Roth, a councillor.", kind="direct", entity="Anna Roth")
+
+
+def test_split_quote_is_one_claim_with_two_fragments():
+    c = one("“The plan is ready,” Chancellor Olaf Brandt said, “and it starts next week.”",
+            kind="direct", entity="Olaf Brandt")
+    assert c["fragments"] == 2 and "starts next week" in c["content"]
+
+
+def test_indirect_speech():
+    one("Economy Minister Carla Diaz said the deficit would shrink next year.",
+        kind="indirect", entity="Carla Diaz", cue="said", contains="the deficit would shrink")
+
+
+def test_indirect_content_first():
+    one("Inflation will fall by summer, central bank governor Peter Nilsen said on Tuesday.",
+        kind="indirect", entity="Peter Nilsen", contains="Inflation will fall")
+
+
+def test_according_to():
+    one("Jon Alvarez is a senator. According to Alvarez, the bill has enough votes.",
+        kind="indirect", cue="According to", entity="Jon Alvarez", contains="the bill has enough votes")
+
+
+def test_mixed_quote():
+    one("Helen Ward leads the union. Ward described the offer as “an insult to every nurse”.",
+        kind="mixed", entity="Helen Ward", contains="an insult to every nurse")
+
+
+def test_pronoun_speaker_resolves_to_last_person():
+    one("Sara Lind met the press in Oslo. “We are not done yet,” she said.",
+        kind="direct", speaker="she", entity="Sara Lind")
+
+
+def test_role_description_speaker():
+    one("Foreign Minister Ivan Petrov arrived in Vienna. The foreign minister said talks would resume.",
+        kind="indirect", entity="Ivan Petrov", contains="talks would resume")
+
+
+def test_organisation_speaker():
+    one("The Health Ministry said the vaccine supply was sufficient.", kind="indirect",
+        contains="the vaccine supply was sufficient", speaker="The Health Ministry")
+
+
+def test_government_side_resolves_to_country():
+    one("Talks ended. The American side requested that the minutes stay private.",
+        kind="indirect", entity="United States", contains="the minutes stay private")
+
+
+def test_multi_paragraph_quote():
+    text = ("Judge Amy Cole read her ruling. “The law is clear on this point.\n\n"
+            "“The defendant must be released,” Cole said.")
+    c = one(text, kind="direct", speaker="Cole")
+    assert c["entity"] is not None and "Cole" in c["entity"] and c["fragments"] == 2
+    assert "law is clear" in c["content"] and "must be released" in c["content"]
+
+
+def test_unresolved_speaker_stays_null():
+    c = one("“It was a disaster,” one witness said.", kind="direct")
+    assert c["entity"] is None and c["speaker"] == "one witness"

@@ -1,0 +1,43 @@
+import codecs
+
+import pytest
+
+from newsclaims.decode import DecodeError, decode_bytes
+
+TEXT = "Lavrov said “we won’t allow it” — a café in Zürich."
+
+
+@pytest.mark.parametrize("data,encoding", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
+    (TEXT.encode("utf-16"), "utf-16-le"),
+    (TEXT.encode("utf-16-le"), "utf-16-le"),
+    (TEXT.encode("utf-16-be"), "utf-16-be"),
+])
+def test_unicode_encodings_and_boms(data, encoding):
+    d = decode_bytes(data)
+    assert d.text == TEXT and d.encoding == encoding
+
+
+def test_latin1_and_cp1252():
+    text = "Le ministre a déclaré que la réunion était terminée à Genève, près du café."
+    assert decode_bytes(text.encode("latin-1")).text == text
+    assert decode_bytes("He said “no” – twice.".encode("cp1252")).text == "He said “no” – twice."
+
+
+def test_mojibake_repaired_but_curly_quotes_kept():
+    broken = TEXT.encode("utf-8").decode("latin-1").encode("utf-8")
+    d = decode_bytes(broken)
+    assert d.text == TEXT and d.repaired
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty"),
+    (b"   \n\t ", "empty"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG"),
+    (b"PK\x03\x04" + bytes(50), "ZIP"),
+    (bytes(range(256)) * 4, "binary"),
+])
+def test_not_text_is_a_clear_error(data, reason):
+    with pytest.raises(DecodeError, match=reason):
+        decode_bytes(data)

@@ -1,0 +1,60 @@
+import datetime as dt
+from hypothesis import given, settings, strategies as st
+
+from newsclaims.normalize import body_to_raw, infer_year, normalise
+from newsclaims.profiles import load_profiles, parse_profiles, recognise
+
+
+def test_year_inferred_from_dates_in_text():
+    text = "On December 17, 2021, drafts were published. On January 26, answers came. He spoke on Friday."
+    assert infer_year(1, 28, text) == 2022
+    assert infer_year(1, 28, "No dates here.") is None
+    # the article cannot predate what it reports
+    assert infer_year(3, 1, "The vote on March 5, 2020 was close.") == 2021
+
+
+def test_generic_dateline_and_title():
+    raw = ("Court rules on the merger\n\nLONDON (Reuters) - The court said on Monday that the merger "
+           "may proceed, a spokesman said.\n\nMore text follows here in a second paragraph.")
+    n = normalise(raw, recognise(raw, load_profiles()))
+    assert n.outlet == "Reuters"
+    assert n.title == "Court rules on the merger"
+    assert n.dateline_place == "London"
+    assert n.body.startswith("The court said on Monday")
+
+
+def test_declarative_profile_without_code():
+    profiles = parse_profiles('''
+[[outlets]]
+name = "Daily Example"
+recognise = ['Daily Example Newsletter']
+noise_lines = ["Subscribe now"]
+metadata = ['^Published: (?P<date>\\d{4}-\\d{2}-\\d{2})\\s*']
+''', "test")
+    raw = ("Published: 2023-05-02\nA headline about things\n\nSubscribe now\n\nThe mayor said the budget "
+           "will pass this week, officials said.\n\nDaily Example Newsletter")
+    p = recognise(raw, profiles)
+    n = normalise(raw, p)
+    assert n.outlet == "Daily Example"
+    assert n.published_date == dt.date(2023, 5, 2) and n.date_source == "metadata"
+    assert "Subscribe now" not in n.body and n.title == "A headline about things"
+
+
+def _check_map(raw, n):
+    """Every visible body character maps to the same character of the raw text."""
+    for i, ch in enumerate(n.body):
+        if not ch.isspace():
+            assert raw[body_to_raw(i, n.body_map)] == ch
+
+
+pieces = st.sampled_from(list("abcXYZ“”\"’.,é") + ["e\u0301", "\u00a0", "\u200b", "\u202e", " ", "  ", "\n",
+                                                       "\n\n", "\t", "word", "Title"])
+words = st.lists(pieces, max_size=120).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(words)
+def test_body_maps_back_to_raw_and_normalising_twice_changes_nothing(raw):
+    n = normalise(raw)
+    _check_map(raw, n)
+    assert normalise(n.body, split_header=False).body == n.body
