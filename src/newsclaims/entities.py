@@ -62,8 +62,6 @@ COLLECTIVE_NOUNS = {"side", "government", "administration", "delegation", "autho
                     "ministry", "embassy", "officials", "military", "army"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 
-_DESCRIPTION = re.compile(
-    r"\b(?P<det>[Tt]he|[Tt]his|[Tt]hat)\s+(?P<mods>(?:[\w\-.]+(?:’s|'s)?\s+){0,3}?)(?P<head>[a-z]+)\b")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 
 
@@ -298,16 +296,28 @@ class ArticleEntities:
     # --- descriptions -----------------------------------------------------------------------------
 
     def _descriptions(self) -> None:
-        """Resolve definite descriptions of people and governments to an entity of the article."""
+        """Resolve definite descriptions of people and governments to an entity of the article.
+
+        A description is a noun phrase headed by a role noun ("diplomat", "minister", "side") with a
+        definite determiner or a possessive: "the veteran diplomat", "the country's top diplomat".
+        """
         text = self.doc.text
         quotes = quoted_ranges(text)
-        for m in _DESCRIPTION.finditer(text):
-            head = m.group("head").lower()
-            start, end = m.start(), m.end()
-            if any(s <= start < e for s, e in quotes) or (start, end) in self._by_span:
+        heads = PERSON_ROLES | COLLECTIVE_NOUNS
+        for tok in self.doc:
+            if tok.lower_ not in heads or tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
                 continue
-            mods = [re.sub(r"(?:’s|'s)$", "", w) for w in m.group("mods").split()]
-            c = self.resolve_description(head, mods, start)
+            lefts = list(tok.lefts)
+            if not any((c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss"
+                       for c in lefts):
+                continue
+            start = min(c.left_edge.idx for c in lefts)
+            end = tok.idx + len(tok)
+            if any(s <= start < e for s, e in quotes) or \
+                    any(s <= tok.idx < e for s, e in self._by_span):  # part of a name already found
+                continue
+            mods = [t.text for c in lefts for t in c.subtree if t.dep_ != "det" and t.dep_ != "case"]
+            c = self.resolve_description(tok.lower_, mods, start)
             if c is not None:
                 self._attach(c, MentionSpan(start, end, text[start:end], c.type, "description"))
 
@@ -394,13 +404,7 @@ class ArticleEntities:
             people = self.people_before(start)
             return (people[0], "pronoun") if people else (None, "pronoun")
         span_text = self.doc.text[start:end]
-        m = _DESCRIPTION.search(span_text)
-        if m:
-            mods = [re.sub(r"(?:’s|'s)$", "", w) for w in m.group("mods").split()]
-            c = self.resolve_description(m.group("head"), mods, start)
-            if c is not None:
-                return c, "description"
-        words = span_text.split()
+        words = [re.sub(r"(?:’s|'s)$", "", w) for w in span_text.split()]
         if words:
             c = self.resolve_description(words[-1].lower(), words[:-1], start)
             if c is not None:
