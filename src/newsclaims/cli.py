@@ -143,8 +143,10 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
     wh = Warehouse.resolve(warehouse)
     try:
         cols, rows = W.query(wh, f"""
-            SELECT run_id, status, started_at, round(epoch(finished_at - started_at), 1) AS seconds,
-                   n_documents, n_articles, n_duplicates, n_rejects, n_skipped, n_claims
+            SELECT run_id, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
+                   round(epoch(finished_at - started_at), 1) AS seconds,
+                   n_documents AS docs, n_articles AS new, n_duplicates AS dups, n_rejects AS rejects,
+                   n_skipped AS seen, n_claims AS claims
             FROM runs ORDER BY started_at DESC LIMIT {int(limit)}""")
         counts = W.table_counts(wh)
     except (W.WarehouseBusy, FileNotFoundError) as exc:
