@@ -157,13 +157,20 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
 
 
 @eval_app.command("attribution")
-def eval_attribution(ctx: typer.Context, directory: Path = typer.Argument(..., help="PolNeAR split folder (text/ + attributions/)."),
-                     limit: Optional[int] = typer.Option(None, help="Only the first N articles."),
-                     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON.")) -> None:
+def eval_attribution(
+    directory: Path = typer.Argument(..., help="PolNeAR split folder (text/ + attributions/)."),
+    limit: Optional[int] = typer.Option(None, help="Only the first N articles."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
+    keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this (new or empty) folder and keep it."),
+    errors: Optional[int] = typer.Option(None, help="Print an error analysis with N samples per role."),
+) -> None:
     """Score attributed claims against PolNeAR-format brat standoff (source, cue, content)."""
     from newsclaims.evaluation import attribution
 
-    argv = [str(directory)] + (["--limit", str(limit)] if limit else []) + (["--json", str(json_out)] if json_out else [])
+    argv = [str(directory)]
+    for flag, value in (("--limit", limit), ("--json", json_out), ("--keep", keep), ("--errors", errors)):
+        if value is not None:
+            argv += [flag, str(value)]
     raise typer.Exit(attribution.main(argv))
 
 
