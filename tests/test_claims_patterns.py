@@ -104,3 +104,10 @@ def test_multi_paragraph_quote():
 def test_unresolved_speaker_stays_null():
     c = one("“It was a disaster,” one witness said.", kind="direct")
     assert c["entity"] is None and c["speaker"] == "one witness"
+
+
+def test_quote_continued_after_attribution_in_same_paragraph():
+    c = one("“The talks failed,” Nora Quist said. “We will try again in June.”", kind="direct",
+            entity="Nora Quist")
+    assert c["fragments"] == 2 and "try again in June" in c["content"]
+    assert len(claims_of("“The talks failed,” Nora Quist said. “We will try again in June.”")) == 1

@@ -346,6 +346,12 @@ class _Article:
             previous = before[-1] if before else None
             sent = self._sentence_at(q.start)
             standalone = sent is not None and self._is_whole_sentence(q, sent)
+            if standalone and previous is not None and previous.kind == "direct" and \
+                    "\n" not in self.text[previous.content_end:q.start]:
+                # '"A," X said. "B."': B continues the same utterance, one claim with two fragments
+                q.used = True
+                previous.content_spans = sorted(previous.content_spans + q.spans)
+                continue
             if standalone and previous is not None and previous.speaker_cluster is not None and \
                     self._near(previous, q):
                 q.used = True
