@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
 from newsclaims import pipeline as P
+from newsclaims.locking import run_lock
 from newsclaims.settings import Warehouse, resolve_sources_file
 
 
@@ -46,17 +47,24 @@ def load_task(warehouse: str, sources_file: str, run_id: str, started_at: dt.dat
 
 
 @flow(name="newsclaims-pipeline", log_prints=True)
-def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None) -> P.RunSummary:
-    """Ingest the configured sources, extract entities and claims, load the DuckDB warehouse."""
+def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None,
+             wait: Optional[float] = None) -> P.RunSummary:
+    """Ingest the configured sources, extract entities and claims, load the DuckDB warehouse.
+
+    One run at a time per warehouse: ``wait`` is how long to wait for a running one (None: as long
+    as it takes; 0: fail at once with a clear message).
+    """
     sources = str(resolve_sources_file(sources_file))
-    wh = str(Warehouse.resolve(warehouse).root)
+    warehouse_ = Warehouse.resolve(warehouse)
+    wh = str(warehouse_.root)
     run_id = P.new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
-    ing = ingest_task(sources, wh, run_id)
-    t0 = time.perf_counter()
-    extracts = [extract_task(b, wh, run_id) for b in ing.batches]
-    stages = {"ingest": ing.seconds, "extract": time.perf_counter() - t0}
-    return load_task(wh, sources, run_id, started, ing, extracts, stages, flow_run.get_id())
+    with run_lock(warehouse_, run_id, wait):
+        ing = ingest_task(sources, wh, run_id)
+        t0 = time.perf_counter()
+        extracts = [extract_task(b, wh, run_id) for b in ing.batches]
+        stages = {"ingest": ing.seconds, "extract": time.perf_counter() - t0}
+        return load_task(wh, sources, run_id, started, ing, extracts, stages, flow_run.get_id())
 
 
 if __name__ == "__main__":

@@ -51,8 +51,12 @@ def run(
     engine: bool = typer.Option(True, "--prefect/--no-prefect",
                                 help="Run as a Prefect flow (default) or as plain functions."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's task logs."),
+    wait: Optional[float] = typer.Option(
+        None, "--wait", help="Seconds to wait for a run already using this warehouse (default: until it "
+                             "ends; 0: exit at once with a message)."),
 ) -> None:
     """Run the pipeline (ingest, extract, load) and print what it found."""
+    from newsclaims.locking import WarehouseLocked
     from newsclaims.settings import Warehouse, resolve_sources_file
     from newsclaims.sources.registry import SourcesFileError
 
@@ -64,15 +68,18 @@ def run(
             from newsclaims.flows.pipeline import pipeline
 
             with console.status("running the newsclaims-pipeline flow..."):
-                summary = pipeline(str(sources_file), str(wh.root))
+                summary = pipeline(str(sources_file), str(wh.root), wait)
         else:
             from newsclaims.pipeline import run_local
 
             with console.status("running the pipeline..."):
-                summary = run_local(sources_file, wh)
+                summary = run_local(sources_file, wh, wait=wait)
     except SourcesFileError as exc:
         err.print(f"[red]invalid sources file:[/] {exc}")
         raise typer.Exit(2)
+    except WarehouseLocked as exc:
+        err.print(f"[yellow]{exc}[/]")
+        raise typer.Exit(75)  # EX_TEMPFAIL: try again later
     _print_summary(summary, wh)
 
 

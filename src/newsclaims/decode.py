@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import ftfy
@@ -87,6 +88,19 @@ def _guess_single_byte(data: bytes) -> tuple[str, str]:
     return best.encoding, str(best)
 
 
+_HTML_START = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^>]{0,500}>")
+
+
+def _looks_like_html(text: str) -> bool:
+    """A web page rather than article text: an HTML preamble, or markup making up much of the text."""
+    head = text[:5000]
+    if _HTML_START.match(head):
+        return True
+    tags = _TAG.findall(head)
+    return len(tags) >= 10 and sum(map(len, tags)) > 0.2 * len(head)
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a document, or raise DecodeError with the reason it is not text."""
     if not data.strip():
@@ -117,11 +131,14 @@ def decode_bytes(data: bytes) -> Decoded:
             raise DecodeError("binary content (NUL bytes, not a known text encoding)")
         encoding, text = _guess_single_byte(data)
     if "\x00" in text:
-        if text.count("\x00") > 0.01 * len(text):
+        # a few stray NULs are corruption in a text file; many mean it is not text at all
+        if text.count("\x00") > max(16, 0.01 * len(text)):
             raise DecodeError("binary content (NUL bytes)")
         text = text.replace("\x00", "")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > 0.05 * min(len(text), 20000):
         raise DecodeError("binary content (control characters)")
+    if _looks_like_html(text):
+        raise DecodeError("HTML page saved as text (configure an html source for web pages)")
     fixed = ftfy.fix_text(text, config=_FTFY)
     return Decoded(fixed, encoding, repaired=fixed != text)

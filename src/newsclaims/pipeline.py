@@ -245,15 +245,19 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     )
 
 
-def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE) -> RunSummary:
+def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
+              wait: Optional[float] = None) -> RunSummary:
     """The whole pipeline without the Prefect engine (tests, evaluation commands, benchmarks)."""
+    from newsclaims.locking import run_lock
+
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
-    ing = ingest(sources_file, wh, run_id, batch_size=batch_size)
-    t0 = time.perf_counter()
-    extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
-    return load_run(wh, sources_file, run_id, started, ing, extracts,
-                    {"ingest": ing.seconds, "extract": time.perf_counter() - t0})
+    with run_lock(wh, run_id, wait):
+        ing = ingest(sources_file, wh, run_id, batch_size=batch_size)
+        t0 = time.perf_counter()
+        extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
+        return load_run(wh, sources_file, run_id, started, ing, extracts,
+                        {"ingest": ing.seconds, "extract": time.perf_counter() - t0})
 
 
 def iter_batches(items: list, size: int) -> Iterator[list]:

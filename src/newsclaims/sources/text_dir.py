@@ -31,10 +31,14 @@ class TextDir(Source):
             raise FileNotFoundError(f"source {self.name!r}: folder {root} does not exist")
         pattern = f"**/{self.config.glob}" if self.config.recursive else self.config.glob
         for path in sorted(root.glob(pattern)):
-            if not path.is_file():
+            if path.is_dir():
                 continue
             resolved = path.resolve()
             rel = self._display_path(path)
+            if not resolved.exists():  # listed, then gone (or a dangling link)
+                yield RawDocument(self.name, rel, b"", self.config.outlet,
+                                  error="file vanished between listing and reading")
+                continue
             if root not in resolved.parents:  # a link pointing out of the configured root
                 yield RawDocument(self.name, rel, b"", self.config.outlet,
                                   error=f"path resolves outside the source root {root}")
@@ -46,8 +50,13 @@ class TextDir(Source):
                                       error=f"file is {size} bytes, over the limit of {self.config.max_bytes}")
                     continue
                 data = path.read_bytes()
-            except OSError as exc:  # vanished or unreadable between listing and reading
-                yield RawDocument(self.name, rel, b"", self.config.outlet, error=f"unreadable: {exc}")
+            except FileNotFoundError:
+                yield RawDocument(self.name, rel, b"", self.config.outlet,
+                                  error="file vanished between listing and reading")
+                continue
+            except OSError as exc:
+                yield RawDocument(self.name, rel, b"", self.config.outlet,
+                                  error=f"unreadable: {exc.strerror or exc}")
                 continue
             yield RawDocument(self.name, rel, data, self.config.outlet)
 

@@ -1,0 +1,95 @@
+"""A corpus of hostile inputs: every document lands in articles or in rejects with a specific reason,
+the run completes, and the good documents beside them are all loaded."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+
+import pytest
+
+from newsclaims import warehouse as W
+from newsclaims.pipeline import run_local
+from newsclaims.settings import Warehouse
+
+GOOD = ("Health Minister Clara Dunne said on Tuesday that the new clinic in Dorset will open next spring. "
+        "“We have waited long enough,” Dunne told reporters after the council meeting.")
+FRENCH = ("Le ministre de la Santé a déclaré mardi que la nouvelle clinique ouvrira au printemps prochain. "
+          "« Nous avons assez attendu », a-t-il dit aux journalistes après la réunion du conseil municipal.")
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.txt", "hello")
+    return buf.getvalue()
+
+
+CASES: dict[str, tuple[bytes, str]] = {
+    # name: (bytes, expected outcome: "article" or a fragment of the reject reason)
+    "good_utf8.txt": (("City budget passes\n\n" + GOOD).encode(), "article"),
+    "empty.txt": (b"", "empty document"),
+    "whitespace.txt": (b"  \n\n\t  \n", "empty document"),
+    "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG image"),
+    "archive.txt": (_zip(), "ZIP archive"),
+    "random_binary.txt": (bytes(range(256)) * 40, "binary"),
+    "invalid_utf8.txt": (GOOD.replace("Dunne", "D\xfcnne").encode("latin-1", "replace") + b"\xff\xfe\xfa", "article"),
+    "latin1.txt": (("Budget news\n\n" + GOOD.replace("“", '"').replace("”", '"') + " Café Zoë opened.").encode("latin-1"), "article"),
+    "utf16_bom.txt": (("Budget news\n\n" + GOOD + " More.").encode("utf-16"), "article"),
+    "utf16_nobom.txt": (("Budget news\n\n" + GOOD + " And more.").encode("utf-16-le"), "article"),
+    "nul_bytes.txt": (("Budget news\n\n" + GOOD + " Again.").encode().replace(b" ", b" \x00", 3), "article"),
+    "zero_width_bidi.txt": (("Budget\u200b news\n\n" + GOOD.replace("clinic", "cli\u200bnic").replace("Dorset", "\u202eDorset\u202c") + " Bidi.").encode(), "article"),
+    "huge_single_line.txt": (b"word " * 10_500_000, "over the limit"),
+    "long_sentence.txt": (("Long sentence\n\n" + "The council said " + "and then " * 11_000 + "it ended.").encode(), "article"),
+    "unbalanced_quotes.txt": (("Quotes\n\n“He said “nested “quotes and ”stray marks” everywhere, Mayor Jo Pike said. "
+                               "\"Unclosed straight quote, she added.\n\n“Another paragraph without end").encode(), "article"),
+    "page.txt": (b"<!DOCTYPE html><html><head><title>x</title></head><body><p>" + GOOD.encode() + b"</p></body></html>", "HTML"),
+    "french.txt": (("Nouvelles du conseil\n\n" + FRENCH).encode(), "article"),
+    "too_short.txt": (b"Just three words", "no article text"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    feed = root / "feed"
+    feed.mkdir()
+    for name, (data, _) in CASES.items():
+        (feed / name).write_bytes(data)
+    (feed / "vanished.txt").symlink_to(root / "does-not-exist.txt")
+    (root / "sources.toml").write_text('[[sources]]\nname = "hostile"\nkind = "text_dir"\npath = "feed"\n'
+                                       'max_bytes = 20000000\n')
+    wh = Warehouse.resolve(root / "wh")
+    summary = run_local(root / "sources.toml", wh)
+    return summary, wh
+
+
+def test_every_case_lands_or_is_rejected_with_its_reason(hostile_run):
+    summary, wh = hostile_run
+    articles = {r[0] for r in W.query(wh, "SELECT raw_path FROM articles")[1]}
+    rejects = dict(W.query(wh, "SELECT raw_path, reason FROM rejects")[1])
+    assert summary.n_documents == len(CASES) + 1
+    for name, (_, expected) in CASES.items():
+        path = f"feed/{name}"
+        if expected == "article":
+            assert path in articles, (name, rejects.get(path))
+        else:
+            assert path in rejects and expected in rejects[path], (name, rejects.get(path))
+    assert "vanished" in rejects["feed/vanished.txt"]
+    assert len(articles) + len(rejects) == len(CASES) + 1
+
+
+def test_good_documents_extracted_and_foreign_language_stored_not_extracted(hostile_run):
+    _, wh = hostile_run
+    rows = W.query(wh, """SELECT a.raw_path, a.language, count(c.claim_id) FROM articles a
+                          LEFT JOIN claims c USING (article_id) GROUP BY ALL""")[1]
+    by_path = {r[0]: (r[1], r[2]) for r in rows}
+    assert by_path["feed/good_utf8.txt"] == ("en", 2)
+    assert by_path["feed/french.txt"] == ("fr", 0)
+
+
+def test_bodies_are_clean(hostile_run):
+    _, wh = hostile_run
+    for path, body in W.query(wh, "SELECT raw_path, body FROM articles")[1]:
+        assert "\x00" not in body and "\u200b" not in body and "\u202e" not in body, path
