@@ -17,6 +17,7 @@ from typing import Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsclaims.faults import checkpoint
 from newsclaims.models import Record, to_table
 from newsclaims.settings import Warehouse
 
@@ -52,6 +53,7 @@ def write_batch(wh: Warehouse, batch_id: str, tables: Mapping[type[Record], list
     for model, rows in tables.items():
         path = write_parquet_atomic(to_table(model, list(rows)), batch_file(wh, model.__table__, batch_id))
         files[model.__table__] = path.relative_to(wh.lake).as_posix()
+        checkpoint("lake")
     marker = wh.commits / f"{batch_id}.json"
     atomic_write_bytes(marker, json.dumps({"batch_id": batch_id, "files": files, **(meta or {})},
                                           sort_keys=True, default=str).encode())

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from newsclaims import constants as C
 from newsclaims import lake
 from newsclaims.decode import DecodeError, decode_bytes
+from newsclaims.faults import checkpoint
 from newsclaims.models import Article, Claim, Duplicate, EntityAlias, Mention, Reject, Run, to_table
 from newsclaims.normalize import normalise
 from newsclaims.profiles import load_profiles, recognise
@@ -145,6 +146,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
             lake.write_parquet_atomic(to_table(Article, pending), path)
             result.batches.append(str(path))
             pending.clear()
+            checkpoint("ingest")
 
     for source in sf.sources:
         if not source.config.enabled or (only and source.name not in only):
@@ -201,6 +203,7 @@ def extract_batch(batch_path: str | Path, wh: Warehouse, run_id: str) -> Extract
     articles = read_staged(batch_path)
     batch_id = Path(batch_path).stem
     out = extract_articles(articles, run_id)
+    checkpoint("extract")
     lake.write_batch(wh, batch_id, {
         Article: out.articles, Mention: out.mentions, EntityAlias: out.aliases, Claim: out.claims,
         Reject: out.rejects,
@@ -217,6 +220,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
              stage_seconds: dict[str, float], flow_run_id: Optional[str] = None) -> RunSummary:
     t0 = time.perf_counter()
     lake.remove_uncommitted(wh)
+    remove_stale_staging(wh, keep=run_id)
     stages = dict(stage_seconds)
     n_rejects = ingest_result.n_rejects + sum(e.n_rejects for e in extracts)
     run = Run(
@@ -243,6 +247,18 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
         n_mentions=run.n_mentions, n_claims=run.n_claims, n_entities=n_entities,
         stage_seconds={k: round(v, 3) for k, v in stages.items()},
     )
+
+
+def remove_stale_staging(wh: Warehouse, keep: str) -> None:
+    """Staging folders of earlier runs that were killed (called under the run lock)."""
+    root = wh.root / "staging"
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder.name != keep and folder.is_dir():
+            for p in folder.iterdir():
+                p.unlink(missing_ok=True)
+            folder.rmdir()
 
 
 def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,

@@ -18,6 +18,7 @@ from typing import Iterable, Optional
 import duckdb
 
 from newsclaims import lake
+from newsclaims.faults import checkpoint
 from newsclaims.models import LAKE_MODELS, Run
 from newsclaims.settings import Warehouse
 
@@ -167,6 +168,7 @@ def load(wh: Warehouse, run: Optional[Run] = None) -> LoadResult:
                 files = [str(wh.lake / meta["files"][table]) for meta in pending.values()
                          if table in meta.get("files", {})]
                 inserted[table] += _insert_files(con, table, files)
+                checkpoint("load")
             for batch_id, meta in pending.items():
                 con.execute("INSERT OR IGNORE INTO lake_batches VALUES (?, ?, now())",
                             [batch_id, meta.get("run_id")])
