@@ -19,6 +19,15 @@ app = typer.Typer(help="newsclaims: raw news text into a DuckDB warehouse of who
                   no_args_is_help=True, add_completion=False)
 eval_app = typer.Typer(help="Evaluate the pipeline on annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+
+
+def _mount_subcommands() -> None:
+    from newsclaims.cli_report import report_app
+
+    app.add_typer(report_app, name="report")
+
+
+_mount_subcommands()
 console = Console()
 err = Console(stderr=True)
 
