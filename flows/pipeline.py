@@ -20,8 +20,9 @@ from newsclaims.settings import Warehouse, resolve_sources_file
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=2)
-def ingest_task(sources_file: str, warehouse: str, run_id: str) -> P.IngestResult:
-    res = P.ingest(Path(sources_file), Warehouse.resolve(warehouse), run_id)
+def ingest_task(sources_file: str, warehouse: str, run_id: str,
+                only: Optional[list[str]] = None) -> P.IngestResult:
+    res = P.ingest(Path(sources_file), Warehouse.resolve(warehouse), run_id, only=only)
     get_run_logger().info(
         "ingest: %d documents, %d new articles in %d batches, %d duplicates, %d rejects, %d already seen",
         res.n_documents, res.n_articles, len(res.batches), res.n_duplicates, res.n_rejects, res.n_skipped)
@@ -48,11 +49,12 @@ def load_task(warehouse: str, sources_file: str, run_id: str, started_at: dt.dat
 
 @flow(name="newsclaims-pipeline", log_prints=True)
 def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None,
-             wait: Optional[float] = None) -> P.RunSummary:
+             wait: Optional[float] = None, only: Optional[list[str]] = None) -> P.RunSummary:
     """Ingest the configured sources, extract entities and claims, load the DuckDB warehouse.
 
     One run at a time per warehouse: ``wait`` is how long to wait for a running one (None: as long
-    as it takes; 0: fail at once with a clear message).
+    as it takes; 0: fail at once with a clear message). ``only`` restricts the run to these sources
+    (per-source schedules use it).
     """
     sources = str(resolve_sources_file(sources_file))
     warehouse_ = Warehouse.resolve(warehouse)
@@ -60,7 +62,7 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
     run_id = P.new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
     with run_lock(warehouse_, run_id, wait):
-        ing = ingest_task(sources, wh, run_id)
+        ing = ingest_task(sources, wh, run_id, only)
         t0 = time.perf_counter()
         extracts = [extract_task(b, wh, run_id) for b in ing.batches]
         stages = {"ingest": ing.seconds, "extract": time.perf_counter() - t0}

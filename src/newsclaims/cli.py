@@ -23,8 +23,11 @@ app.add_typer(eval_app, name="eval")
 
 def _mount_subcommands() -> None:
     from newsclaims.cli_report import report_app
+    from newsclaims.cli_sources import serve, sources_app
 
     app.add_typer(report_app, name="report")
+    app.add_typer(sources_app, name="sources")
+    app.command("serve")(serve)
 
 
 _mount_subcommands()

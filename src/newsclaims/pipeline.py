@@ -31,6 +31,7 @@ from newsclaims.profiles import load_profiles, recognise
 from newsclaims.settings import Warehouse
 from newsclaims.sources.base import RawDocument
 from newsclaims.sources.registry import load_sources
+from newsclaims.state import bind_state, commit_pending, stage_pending
 from newsclaims import warehouse as wh_mod
 
 log = logging.getLogger("newsclaims")
@@ -128,6 +129,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     t0 = time.perf_counter()
     wh.ensure()
     sf = load_sources(sources_file)
+    bind_state(sf.sources, wh, run_id)
     profiles = load_profiles(sf.outlet_profiles)
     seen, known_articles = wh_mod.known_inputs(wh)
     staging = wh.root / "staging" / run_id
@@ -181,6 +183,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
                [f"{r.raw_path}:{r.raw_sha256}" for r in rejects]
         lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: duplicates, Reject: rejects},
                          {"run_id": run_id})
+    stage_pending(sf.sources)  # feed state (ETags, seen items) becomes state only after the load
     result.n_articles = len(kept)
     result.n_duplicates = len(duplicates)
     result.n_rejects = len(rejects)
@@ -234,6 +237,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     run.finished_at = dt.datetime.now(dt.timezone.utc)
     run.stage_seconds = wh_mod.stage_json(stages)
     wh_mod.load(wh, run)
+    commit_pending(wh, run_id)
     stages["load"] = time.perf_counter() - t0
     staging = wh.root / "staging" / run_id
     for p in staging.glob("*.parquet"):
@@ -262,14 +266,14 @@ def remove_stale_staging(wh: Warehouse, keep: str) -> None:
 
 
 def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
-              wait: Optional[float] = None) -> RunSummary:
+              wait: Optional[float] = None, only: Optional[list[str]] = None) -> RunSummary:
     """The whole pipeline without the Prefect engine (tests, evaluation commands, benchmarks)."""
     from newsclaims.locking import run_lock
 
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
     with run_lock(wh, run_id, wait):
-        ing = ingest(sources_file, wh, run_id, batch_size=batch_size)
+        ing = ingest(sources_file, wh, run_id, batch_size=batch_size, only=only)
         t0 = time.perf_counter()
         extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
         return load_run(wh, sources_file, run_id, started, ing, extracts,
