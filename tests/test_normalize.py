@@ -58,3 +58,38 @@ def test_body_maps_back_to_raw_and_normalising_twice_changes_nothing(raw):
     n = normalise(raw)
     _check_map(raw, n)
     assert normalise(n.body, split_header=False).body == n.body
+
+
+def test_topic_headline_then_dateline_paragraph():
+    """A "TOPIC - HEADLINE" first line is the title, not a dateline; a paragraph that is only a place
+    and a date is the dateline, and the body starts after it."""
+    raw = ("RUGBY - NORTHVALE TAKE OVER AT TOP AFTER WIN .\n\nLONDON 2001-03-04\n\n"
+           "Northvale moved to the top of the table on Sunday after a win at home .\n\nMore text .\n")
+    n = normalise(raw)
+    assert n.title == "RUGBY - NORTHVALE TAKE OVER AT TOP AFTER WIN ."
+    assert n.dateline_place == "London"
+    assert n.published_date == dt.date(2001, 3, 4) and n.date_source == "dateline"
+    assert n.body.startswith("Northvale moved to the top")
+    _check_map(raw, n)
+    raw2 = "Vote count begins\n\nKANSAS CITY , Mo. 2001-03-04\n\nThe count began on Sunday morning .\n"
+    n2 = normalise(raw2)
+    assert n2.title == "Vote count begins" and n2.dateline_place == "Kansas City, Mo"
+    assert n2.body.startswith("The count began")
+
+
+def test_dateline_in_the_first_paragraph_is_not_a_title():
+    raw = "PARIS (AFP) - The minister said on Monday that talks would resume.\n\nMore text follows here."
+    n = normalise(raw)
+    assert n.title is None and n.dateline_place == "Paris"
+    assert n.body.startswith("The minister said")
+
+
+def test_language_from_prose_only_and_undecided_when_unsure():
+    from newsclaims.normalize import detect_language
+
+    table = "Northvale 296 , Eastham 83 and 174\n\nWestshire 2 Southport 1\n\nOldbury 3 Kingsford 0\n"
+    assert detect_language(table) is None  # no prose: not decided (extracted as English)
+    prose = "The council said on Monday that the new budget will pass this week, officials said."
+    assert detect_language(table + "\n" + prose) == "en"
+    assert detect_language("Le ministre de la Santé a déclaré mardi que la nouvelle clinique ouvrira "
+                           "au printemps prochain.") == "fr"

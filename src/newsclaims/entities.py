@@ -21,9 +21,12 @@ from typing import Iterable, Optional
 from spacy.tokens import Doc, Span
 
 from newsclaims.kb import KBEntry, KnowledgeBase, fold
+from newsclaims.ner_rules import refine_doc
 
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
-KEPT_LABELS = LINKED_LABELS | {"DATE"}
+#: labels kept as unlinked mentions
+OTHER_LABELS = {"DATE", "LANGUAGE"}
+KEPT_LABELS = LINKED_LABELS | OTHER_LABELS
 
 #: words that are titles or honorifics when they stand before a name
 TITLE_WORDS = {
@@ -178,7 +181,9 @@ def _nationality(words: Iterable[str], kb: KnowledgeBase) -> set[str]:
 class ArticleEntities:
     """Entities of one article, and the resolution of names, descriptions and pronouns to them."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, title: Optional[str] = None):
+    def __init__(self, doc: Doc, kb: KnowledgeBase, title: Optional[str] = None, *, refine: bool = True):
+        if refine:  # correct the statistical NER first (doc.ents is updated in place)
+            refine_doc(doc, kb)
         self.doc = doc
         self.kb = kb
         self.clusters: list[Cluster] = []
@@ -204,17 +209,18 @@ class ArticleEntities:
         pending_single: list[tuple[MentionSpan, set[str]]] = []
         ents = list(doc.ents)
         person_surnames: set[str] = {translit_fold(e[-1].text) for e in ents
-                                     if e.label_ == "PERSON" and len(e) > 1}
+                                     if e.label_ == "PERSON" and len(e) > 1 and e[0].text[:1].isupper()}
         for ent in ents:
             label = ent.label_
             if label not in KEPT_LABELS:
                 continue
-            if label == "DATE":
+            if label in OTHER_LABELS:
                 self.other_mentions.append(MentionSpan(ent.start_char, ent.end_char, ent.text, label, "ner"))
                 continue
             # a surname the tagger mislabelled ("Lavrov characterized ..." tagged ORG)
             if label in ("ORG", "GPE", "NORP") and len(ent) == 1 and \
-                    translit_fold(_POSSESSIVE.sub("", ent.text)) in person_surnames:
+                    translit_fold(_POSSESSIVE.sub("", ent.text)) in person_surnames and \
+                    kb.lookup(ent.text, types=("GPE",)) is None:
                 label = "PERSON"
             if label == "PERSON":
                 start, end, toks, titles = _clean_person(ent)

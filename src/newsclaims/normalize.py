@@ -14,6 +14,7 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from newsclaims.profiles import OutletProfile
@@ -34,6 +35,12 @@ GENERIC_DATELINE = re.compile(
     r"(?: ?\((?P<agency>[A-Za-z][A-Za-z .&]{1,30})\)| /(?P<agency2>[A-Z]{2,10})/\.?)?"
     r"\s*(?:[-—–]{1,2}|:)\s+(?=[A-Z\"“‘'])"
 )
+#: a paragraph that is only a dateline: "LONDON 1996-08-30", "KANSAS CITY, Mo. 1996-08-30",
+#: "STIRLING , Scotland 1996-08-30", "MOSCOW, January 28" (the place in capitals)
+DATELINE_ONLY = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}(?: ?, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
+    r" ?,? (?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)|(?P<month>" + _MONTH_RE + r")\.? (?P<day>\d{1,2})"
+    r"(?:,? (?P<year>(?:19|20)\d\d))?)\s*\.?$")
 _FULL_DATE = re.compile(
     r"\b(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?,? (?P<y1>(?:19|20)\d\d)"
     r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.? (?P<y2>(?:19|20)\d\d))\b")
@@ -254,21 +261,55 @@ def _date_from_meta(value: str) -> Optional[dt.date]:
 
 # --- language ------------------------------------------------------------------------------------
 
+#: below this normalised probability the language is not decided (the article is treated as English)
+LANGUAGE_MIN_PROBABILITY = 0.8
+#: a prose line: at least this many words, most of them words of letters, some lower-case
+_PROSE_MIN_WORDS = 6
+
+
+def _is_prose(line: str) -> bool:
+    toks = line.split()
+    if len(toks) < _PROSE_MIN_WORDS:
+        return False
+    alpha = [t for t in toks if any(ch.isalpha() for ch in t)]
+    lower = [t for t in alpha if t[:1].islower()]
+    return len(alpha) >= 0.6 * len(toks) and len(lower) >= 0.3 * len(toks)
+
+
+@lru_cache(maxsize=1)
+def _language_identifier():
+    from py3langid.langid import _load_identifier
+
+    return _load_identifier(norm_probs=True)
+
+
 def detect_language(text: str) -> Optional[str]:
-    """ISO 639-1 code of the text's language (py3langid, model shipped in the package)."""
-    sample = text[:3000]
+    """ISO 639-1 code of the text's language (py3langid, model shipped in the package), or None when
+    it cannot be told with confidence.
+
+    Only prose lines are looked at (results tables, lists of names and numbers say nothing about
+    the language and mislead the classifier); a text with too little prose, or whose top normalised
+    probability is below :data:`LANGUAGE_MIN_PROBABILITY`, gets None.
+    """
+    prose = [line for line in text.splitlines() if _is_prose(line)]
+    sample = "\n".join(prose)[:3000]
     if len(_WORD.findall(sample)) < 3:
         return None
-    import py3langid
-
-    lang, _score = py3langid.classify(sample)
-    return lang
+    lang, prob = _language_identifier().classify(sample)
+    return lang if prob >= LANGUAGE_MIN_PROBABILITY else None
 
 
 # --- the whole step ------------------------------------------------------------------------------
 
 def _looks_like_title(text: str) -> bool:
     return len(text) <= TITLE_MAX_CHARS and len(text.split()) <= TITLE_MAX_WORDS
+
+
+def _is_headline(text: str) -> bool:
+    """Text after a "WORD - " opening that is in capitals: a headline ("CRICKET - LEICESTERSHIRE TAKE
+    OVER"), so the opening was a topic label, not a dateline."""
+    letters = [ch for ch in text[:200] if ch.isalpha()]
+    return len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 def _match_dateline(text: str, profile: Optional[OutletProfile]) -> Optional[re.Match]:
@@ -297,16 +338,24 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
     published: Optional[dt.date] = None
     date_source = None
     dateline_idx, dateline_match = None, None
+    dateline_only = False
     for i, p in enumerate(paras[:4] if split_header else []):
+        m = DATELINE_ONLY.match(p.text(raw))
+        if m:  # a paragraph that is just the dateline (place and date): not body text
+            dateline_idx, dateline_match, dateline_only = i, m, True
+            break
+    for i, p in enumerate(paras[:4] if split_header and dateline_idx is None else []):
         s, e = p.segments[0]
-        m = _match_dateline(raw[s:p.segments[-1][1]], profile)
-        if m:
+        para_text = raw[s:p.segments[-1][1]]
+        m = _match_dateline(para_text, profile)
+        if m and not _is_headline(para_text[m.end():]):
             dateline_idx, dateline_match = i, m
             break
     head = dateline_idx if dateline_idx is not None else 0
     if metadata.get("title"):
         title = metadata["title"]
-    elif split_header and (head >= 1 or (len(paras) > 1 and _looks_like_title(paras[0].text(raw)))):
+    elif split_header and (head >= 1 or (dateline_idx is None and len(paras) > 1
+                                         and _looks_like_title(paras[0].text(raw)))):
         title = paras[0].text(raw)
         if head == 0:
             head = 1
@@ -316,6 +365,8 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
             and _looks_like_title(paras[1].text(raw)):
         subtitle, head = paras[1].text(raw), 2
     body_paras = paras[head:]
+    if dateline_only and dateline_idx is not None and head == dateline_idx:
+        body_paras = body_paras[1:]  # the dateline paragraph is not body text
     if metadata.get("subtitle"):
         subtitle = metadata["subtitle"]
 
@@ -324,21 +375,28 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
         if i:
             b.add_separator("\n\n")
         segs = list(p.segments)
-        if i == 0 and dateline_match is not None:
-            s0, e0 = segs[0]
+        if i == 0 and dateline_match is not None and not dateline_only and head == dateline_idx:
+            s0, e0 = segs[0]  # the dateline starts the paragraph it was matched in
             segs[0] = (s0 + dateline_match.end(), e0)
-            place = dateline_match.group("place").strip(" ,.")
-            if place.isupper():
-                place = " ".join(w.capitalize() for w in place.split())
         for j, (s, e) in enumerate(segs):
             if j:
                 b.add_separator(" ")
             _emit_segment(b, raw, *_trim(raw, s, e))
     body = b.text()
+    if dateline_match is not None:
+        place = re.sub(r"\s+,", ",", dateline_match.groupdict().get("place") or "").strip(" ,.") or None
+    if place:
+        if place.split(",")[0].isupper():
+            place = ", ".join(" ".join(w.capitalize() if w.isupper() else w for w in part.split())
+                              for part in place.split(","))
+            place = re.sub(r",\s+", ", ", place)
 
     if metadata.get("date"):
         published = metadata["date"] if isinstance(metadata["date"], dt.date) else _date_from_meta(str(metadata["date"]))
         date_source = "metadata" if published else None
+    if published is None and dateline_match is not None and dateline_match.groupdict().get("iso"):
+        published = _date_from_meta(dateline_match.group("iso"))
+        date_source = "dateline" if published else None
     if published is None and dateline_match is not None and dateline_match.groupdict().get("month"):
         mon = _month(dateline_match.group("month"))
         day = int(dateline_match.group("day"))
