@@ -33,6 +33,11 @@ CLOSE_MARKS = "”»“"
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 PUNCT_TRIM = " \n\t,;:—–-"
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "further", "again", "previously",
+                      "recently", "often", "publicly", "privately", "once", "frequently", "explicitly",
+                      "flatly", "firmly", "specifically", "directly", "formally", "initially", "first",
+                      "already", "still", "even", "never", "always", "reportedly", "originally"}
+HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 
 @dataclass
@@ -65,6 +70,30 @@ class ClaimSpan:
         return max(e for _, e in self.content_spans)
 
 
+_MARK = re.compile(r"'{2,}|``|[\"“”«»„]")
+
+
+def _marks(p: str):
+    """Double quotation marks of one paragraph as (position, length, kind), kind "open", "close" or
+    "both" (straight marks). Two apostrophes and two backticks are double quotes too (the NYT
+    convention); in a run of three apostrophes the single quote is the one next to the word."""
+    for m in _MARK.finditer(p):
+        t = m.group()
+        if t[0] == "'":
+            if len(t) > 3:
+                continue
+            after = p[m.end():m.end() + 1]
+            # three apostrophes: an inner single quote closes before a closing pair, opens after an opening one
+            at = m.start() + (len(t) - 2 if not after.isalnum() else 0)
+            yield at, 2, "both"
+        elif t in ("``", "“", "«", "„"):
+            yield m.start(), len(t), "open"
+        elif t in "”»":
+            yield m.start(), 1, "close"
+        else:
+            yield m.start(), 1, "both"
+
+
 def find_quotes(text: str) -> list[Quote]:
     """Quotation spans (marks included), paragraph by paragraph.
 
@@ -78,19 +107,20 @@ def find_quotes(text: str) -> list[Quote]:
         p, base = para.group(), para.start()
         open_at: Optional[int] = None
         first = True
-        for i, ch in enumerate(p):
+        for i, n, kind in _marks(p):
             if open_at is None:
-                if ch in OPEN_MARKS or ch == '"':
+                if kind != "close":
                     open_at = i
                 continue
-            if ch in CLOSE_MARKS[:2] or ch == '"':
-                s, e = base + open_at, base + i + 1
-                if carry is not None and first and not p[:open_at].strip():
-                    carry.fragments.append((s, e))
-                    carry.end = e
-                else:
-                    quotes.append(Quote(s, e))
-                carry, open_at, first = None, None, False
+            if kind == "open":
+                continue
+            s, e = base + open_at, base + i + n
+            if carry is not None and first and not p[:open_at].strip():
+                carry.fragments.append((s, e))
+                carry.end = e
+            else:
+                quotes.append(Quote(s, e))
+            carry, open_at, first = None, None, False
         if open_at is not None:
             s, e = base + open_at, base + len(p.rstrip())
             if carry is not None and first and not p[:open_at].strip():
@@ -134,16 +164,38 @@ class _Article:
                 return q
         return None
 
+    def lemma(self, verb: Token) -> str:
+        """The verb's lexicon entry (see :meth:`CueLexicon.cue_lemma`), else its spaCy lemma."""
+        return self.lex.cue_lemma(verb.lemma_, verb.text) or verb.lemma_.lower()
+
     def in_quote(self, tok: Token) -> bool:
         return self.quote_at(tok.idx) is not None
 
     def cue_span(self, verb: Token) -> tuple[int, int]:
         """The cue verb with its auxiliaries, negation and phrasal particle ("has said", "pointed out")."""
-        toks = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i
-                         and c.i >= verb.i - 3]
-        particle = self.lex.particles.get(verb.lemma_.lower())
+        toks = [verb]
+        between: list[Token] = []
+        for t in reversed(self.doc[max(0, verb.i - 5):verb.i]):  # the verb group, not a subject between
+            if t.head.i == verb.i and t.dep_ in ("aux", "auxpass", "neg"):
+                toks.append(t)
+                toks += between  # adverbs inside the group: "has long said", "is widely expected"
+                between = []
+            elif t.dep_ in ("advmod", "aux", "neg", "preconj") and t.tag_ in ("RB", "RBR", "RBS", "MD", "VBZ",
+                                                                               "VBD", "VBP", "DT", "CC"):
+                between.append(t)
+            else:
+                break
+        # adverbs inside the verb group: "has also said", "repeatedly warned", "then added"
+        first = min(t.i for t in toks)
+        toks += [c for c in verb.children if c.dep_ == "advmod" and c.lower_ in VERB_GROUP_ADVERBS
+                 and (first - 1 <= c.i < verb.i)]
+        particle = self.lex.particles.get(self.lemma(verb))
         toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)]
-        return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        # a colon right after the verb introduces the quote and belongs to the cue ("said:")
+        if self.text[e:e + 1] == ":":
+            e += 1
+        return s, e
 
     def speaker_span(self, subj: Token) -> tuple[int, int]:
         """The subject noun phrase without relative clauses, appositions after a comma and the like."""
@@ -177,6 +229,13 @@ class _Article:
         # relative clause: "Lavrov, who is set to speak ..., said" / "the diplomat, who said ..."
         if verb.dep_ == "relcl":
             return verb.head
+        # a bare participle takes the subject of the verb it hangs off: "he said, adding that …",
+        # "Noting that …, Tester added"; on a noun it is the noun: "voters saying they …"
+        if verb.tag_ == "VBG" and verb.head.i != verb.i:
+            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "dep") and verb.head.pos_ in ("VERB", "AUX"):
+                return self.subject_of(verb.head)
+            if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return verb.head
         return None
 
     def resolve(self, span: Optional[tuple[int, int]], head: Optional[Token]) -> Optional[Cluster]:
@@ -196,7 +255,19 @@ class _Article:
                                                   head_span)
         return cluster
 
+    def _close_quotes(self, s: int, e: int) -> tuple[int, int]:
+        """A content span that ends (starts) inside a quotation, only punctuation before the
+        closing (after the opening) mark, runs through the mark: ``said it was “a disgrace.”``."""
+        for q in self.quotes:
+            for qs, qe in q.spans:
+                if s <= qs < e < qe and not re.search(r"\w", self.text[e:qe]):
+                    e = qe
+                if qs < s < qe <= e and not re.search(r"\w", self.text[qs:s]):
+                    s = qs
+        return s, e
+
     def add(self, claim: ClaimSpan) -> None:
+        claim.content_spans = [self._close_quotes(s, e) for s, e in claim.content_spans]
         for s, e in claim.content_spans:
             if e <= s:
                 return
@@ -208,7 +279,7 @@ class _Article:
     # --- pass 2: cues ----------------------------------------------------------------------------
 
     def cue_verbs(self) -> list[Token]:
-        return [t for t in self.doc if t.pos_ in ("VERB", "AUX") and self.lex.is_cue(t.lemma_)
+        return [t for t in self.doc if t.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(t.lemma_, t.text)
                 and not self.in_quote(t)]
 
     def adjacent_quotes(self, verb: Token) -> list[Quote]:
@@ -270,12 +341,35 @@ class _Article:
         # extend to the end of the clause when the rest of the sentence hangs off the object
         return _trim(self.text, s, e)
 
+    def prep_cue(self, verb: Token, lemma: str) -> Optional[tuple[int, tuple[int, int]]]:
+        """``called for X`` / ``referred to X`` / ``weighed in on X``: the end of the cue (its
+        preposition included) and the content (the preposition's object, with an infinitive that
+        follows it: "called on Congress to act")."""
+        preps = self.lex.prep_cues.get(lemma)
+        if not preps:
+            return None
+        for c in verb.children:
+            if c.dep_ not in ("prep", "dative") or c.i <= verb.i or c.i - verb.i > 3:
+                continue
+            words = " ".join(t.lower_ for t in self.doc[verb.i + 1:c.i + 1])
+            if words not in preps:
+                continue
+            objs = [t for t in c.children if t.dep_ in ("pobj", "pcomp")]
+            if not objs:
+                return None
+            toks = list(objs[0].subtree)
+            toks += [t for x in verb.children if x.dep_ in ("xcomp", "ccomp") and x.i > c.i for t in x.subtree]
+            s, e = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+            return c.idx + len(c), (s, e)
+        return None
+
     def from_cue(self, verb: Token) -> None:
         subj = self.subject_of(verb)
         speaker = self.speaker_span(subj) if subj is not None else None
         cluster = self.resolve(speaker, subj)
         cue = self.cue_span(verb)
-        belief = verb.lemma_.lower() in self.lex.belief_verbs
+        lemma = self.lemma(verb)
+        belief = lemma in self.lex.belief_verbs
         quotes = self.adjacent_quotes(verb)
         if quotes and subj is not None:
             for q in quotes:
@@ -283,12 +377,19 @@ class _Article:
             spans = [span for q in sorted(quotes, key=lambda q: q.start) for span in q.spans]
             self.add(ClaimSpan("direct", spans, speaker, cue, cluster, 0.9))
             return
-        comp = self.complement(verb)
+        if lemma in self.lex.quote_verbs:
+            return
+        if lemma not in self.lex.speech_verbs and any(
+                c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL for c in verb.children):
+            return  # "would support", "to endorse": an attitude not (yet) held
         kind = "indirect"
-        if comp is None and verb.lemma_.lower() in ("accuse", "characterize", "characterise", "describe",
-                                                     "call", "label", "term", "dub", "brand", "compliment",
-                                                     "praise", "criticize", "criticise", "condemn", "blast",
-                                                     "slam", "warn", "urge", "tell", "ask", "promise"):
+        prep = self.prep_cue(verb, lemma)
+        if prep is not None:
+            cue = (cue[0], max(cue[1], prep[0]))
+            comp: Optional[tuple[int, int]] = prep[1]
+        else:
+            comp = self.complement(verb)
+        if comp is None and lemma in self.lex.object_verbs:
             comp = self.object_as(verb)
         if comp is None or subj is None:
             return
@@ -333,6 +434,70 @@ class _Article:
                 kind = "direct"
             self.add(ClaimSpan(kind, [content], speaker, (tok.idx, to.idx + len(to)), cluster, 0.8))
 
+    # --- punctuation cues -------------------------------------------------------------------------
+
+    _LABEL = re.compile(r"(?m)^[\"“]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(?=\S)")
+    _DASH_NAME = re.compile(r"[ \t]*[―—][ \t]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})(?=[ \t]*(?:[.\n“\"]|$))")
+    NOT_SPEAKERS = {"update", "updated", "note", "editor's note", "editor’s note", "photo", "source", "watch",
+                    "read more", "related", "video", "correction", "clarification", "advertisement", "image",
+                    "credit", "caption", "follow", "subscribe", "contact", "tags", "title", "date", "by"}
+
+    def punctuation_cues(self) -> None:
+        """Transcript lines ``PENCE: And that's why …`` (a paragraph opening with a name and a colon)
+        and quotes signed with a dash, ``“…” ― Ana Ruiz``."""
+        for m in self._LABEL.finditer(self.text):
+            name = m.group(1)
+            if name.lower() in self.NOT_SPEAKERS or self.quote_at(m.start(1)) not in (None,) and \
+                    not self.text[m.start():m.start(1)]:
+                continue
+            span = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if span is None:
+                continue
+            if name == "Q" or any(t.ent_type_ in ("GPE", "LOC") for t in span):
+                continue  # an interviewer's question; a list of names by state
+            named = name.isupper() or len(name) == 1 or any(t.ent_type_ in ("PERSON", "ORG", "NORP")
+                                                              for t in span)
+            if not named or any(t.pos_ in ("VERB", "AUX") for t in span):
+                continue
+            end = self.text.find("\n", m.end())
+            end = len(self.text) if end < 0 else end
+            nxt = self._LABEL.search(self.text, m.end(), end)
+            nested = re.search(r"\s[\"“][A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}: ", self.text[m.end():end])
+            if nested:
+                end = m.end() + nested.start()
+            elif nxt:
+                end = nxt.start()
+            s, e = _trim(self.text, m.end(), end)
+            while e > s and self.text[e - 1] in "\"“ ":
+                e -= 1
+            if e > s and self.text[e - 1] == "." and not self.text[s:e].endswith(("”", "''")):
+                e -= 1
+            if e - s < 3 or any(c.content_start <= s < c.content_end for c in self.claims):
+                continue
+            speaker = (m.start(1), m.end(1))
+            head = span.root
+            for q in self.quotes:
+                if s <= q.start and q.end <= e + 1:
+                    q.used = True
+            self.add(ClaimSpan("direct", [(s, e)], speaker, (m.end(1), m.end(1) + 1),
+                               self.resolve(speaker, head), 0.7))
+        for q in self.quotes:
+            m = self._DASH_NAME.match(self.text, q.end)
+            if m is None or q.used and not any(c.content_spans == q.spans and c.speaker is None for c in self.claims):
+                continue
+            span = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if span is None or not (any(t.ent_type_ == "PERSON" for t in span) or
+                                    all(t.pos_ == "PROPN" for t in span)):
+                continue
+            self.claims = [c for c in self.claims if c.content_spans != q.spans]
+            q.used = True
+            name = m.group(1)
+            # the sentence's period is no part of the name ("― Ana Ruiz."), an initial's is ("Jr.")
+            cut = 1 if name.endswith(".") and len(name.split()[-1]) > 3 else 0
+            speaker = (m.start(1), m.end(1) - cut)
+            dash = m.start() + len(m.group()) - len(m.group().lstrip(" \t"))
+            self.add(ClaimSpan("direct", q.spans, speaker, (dash, dash + 1), self.resolve(speaker, span.root), 0.7))
+
     # --- pass 3: quotes left over ----------------------------------------------------------------
 
     def leftover_quotes(self) -> None:
@@ -361,6 +526,8 @@ class _Article:
                 continue
             root = sent.root
             verb = self._governing_verb(q, sent) or root
+            if verb.lemma_ in ("be", "have"):
+                continue  # a scare quote in a statement of the writer's ('the plan is "dead"')
             subj = self.subject_of(verb) or self.subject_of(root)
             if subj is None:
                 continue
@@ -377,7 +544,7 @@ class _Article:
                 s, e = _trim(self.text, min(s, q.start), max(e, q.end))
             else:
                 s, e = q.start, q.end
-            if self.text[e - 1:e] == "." and not self.text[s:e].endswith(("”", '"')):
+            if self.text[e - 1:e] == "." and not self.text[s:e].endswith(("”", "\"", "''", "»")):
                 e -= 1
             cue = (verb.idx, verb.idx + len(verb))
             self.add(ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5))
@@ -389,7 +556,8 @@ class _Article:
         return None
 
     def _is_whole_sentence(self, q: Quote, sent: Span) -> bool:
-        outside = self.text[sent.start_char:q.start] + self.text[q.end:sent.end_char]
+        before = re.split(r"[.!?]\s", self.text[sent.start_char:q.start])[-1]  # a missed sentence break
+        outside = before + self.text[q.end:sent.end_char]
         return not re.search(r"\w", outside) or q.start <= sent.start_char + 1
 
     def _near(self, previous: ClaimSpan, q: Quote) -> bool:
@@ -413,6 +581,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     for verb in art.cue_verbs():
         art.from_cue(verb)
     art.according_to()
+    art.punctuation_cues()
     art.leftover_quotes()
     return sorted(art.claims, key=lambda c: (c.content_start, c.content_end))
 

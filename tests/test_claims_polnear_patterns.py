@@ -1,0 +1,76 @@
+"""Attribution patterns added for PolNeAR-style spans (issue 9), on sentences we composed ourselves."""
+
+from tests.test_claims_patterns import claims_of, one
+
+
+def test_two_apostrophes_are_quotation_marks():
+    c = one("Erik Lund spoke after the vote. ''We will win the next one,'' Mr. Lund said. ''Nothing changes.''",
+            kind="direct", cue="said")
+    assert c["content"].startswith("''We will win") and "Nothing changes" in c["content"]
+
+
+def test_bare_participle_takes_the_subject_of_its_verb():
+    one("Mayor Tom Baines defended the budget on Monday, saying the city had no other choice.",
+        speaker="Mayor Tom Baines", cue="saying", content="the city had no other choice")
+
+
+def test_participle_on_a_noun():
+    one("Most voters saying the economy is weak stayed home.", speaker="Most voters", cue="saying",
+        contains="the economy is weak")
+
+
+def test_cue_found_from_the_word_form_when_the_lemma_is_wrong():
+    one("Senator Ann Pike hoped the vote would pass before the recess.", cue="hoped",
+        contains="the vote would pass")
+
+
+def test_object_cue():
+    one("Governor Lee Park cited a new report on rising rents.", speaker="Governor Lee Park", cue="cited",
+        content="a new report on rising rents")
+
+
+def test_infinitive_of_an_attitude_verb():
+    one("The union declined to comment on the offer.", speaker="The union", cue="declined",
+        content="to comment on the offer")
+
+
+def test_preposition_belongs_to_the_cue():
+    one("Rita Moss called for a full inquiry into the fire.", speaker="Rita Moss", cue="called for",
+        content="a full inquiry into the fire")
+
+
+def test_hypothetical_attitude_is_no_claim():
+    assert not [c for c in claims_of("Ben Olsen would support the bill if it passed.") if c["cue"]
+                and "support" in c["cue"]]
+
+
+def test_continue_is_a_cue_only_next_to_a_quote():
+    assert not claims_of("The rain continued to fall on the city.")
+    one("“We are not done,” Lena Holm continued.", kind="direct", cue="continued", speaker="Lena Holm")
+
+
+def test_cue_takes_its_colon_and_inner_adverbs():
+    one("Judge Amy Cole read her ruling. Cole said: “The law is clear.”", kind="direct", cue="said:")
+    one("Foreign Minister Ivan Petrov has also said the talks would resume.", cue="has also said",
+        contains="the talks would resume")
+    one("The senator has long argued that taxes are too high.", cue="has long argued",
+        contains="taxes are too high")
+
+
+def test_content_runs_through_the_closing_quote_mark():
+    one("Maria Keller said the plan was “a total failure.”", cue="said",
+        content="the plan was “a total failure.”")
+
+
+def test_transcript_line():
+    text = "The debate went on for an hour.\nPENCE: And that is why we will win the state.\nThe crowd cheered."
+    one(text, kind="direct", speaker="PENCE", cue=":", content="And that is why we will win the state")
+
+
+def test_quote_signed_with_a_dash():
+    one("Readers wrote in.\n“She will win the state easily.” ― Carlos Mendez\n", kind="direct", cue="―",
+        speaker="Carlos Mendez", content="“She will win the state easily.”")
+
+
+def test_scare_quote_in_a_copular_sentence_is_no_claim():
+    assert not claims_of("Maria Keller is the mayor. The old bridge is “historic” and closed.")
