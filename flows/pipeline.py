@@ -37,6 +37,14 @@ def extract_task(batch_path: str, warehouse: str, run_id: str) -> P.ExtractResul
     return res
 
 
+@task(name="link")
+def link_task(warehouse: str, run_id: str, batch_ids: list[str]) -> P.LinkResult:
+    res = P.link_batches(Warehouse.resolve(warehouse), run_id, batch_ids)
+    get_run_logger().info("link: %d articles (%d new stories), %d claims (%d in multi-outlet groups)",
+                          res.n_articles, res.n_new_stories, res.n_claims, res.n_grouped)
+    return res
+
+
 @task(name="load", retries=2, retry_delay_seconds=2)
 def load_task(warehouse: str, sources_file: str, run_id: str, started_at: dt.datetime,
               ingest: P.IngestResult, extracts: list[P.ExtractResult],
@@ -65,7 +73,9 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
         ing = ingest_task(sources, wh, run_id, only)
         t0 = time.perf_counter()
         extracts = [extract_task(b, wh, run_id) for b in ing.batches]
-        stages = {"ingest": ing.seconds, "extract": time.perf_counter() - t0}
+        t_extract = time.perf_counter() - t0
+        link = link_task(wh, run_id, [e.batch_id for e in extracts])
+        stages = {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds}
         return load_task(wh, sources, run_id, started, ing, extracts, stages, flow_run.get_id())
 
 

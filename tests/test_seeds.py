@@ -173,3 +173,42 @@ def test_american_side_is_the_united_states(sql):
                   JOIN entities e ON e.entity_id = c.speaker_entity_id
                   WHERE a.outlet = 'TASS' AND c.speaker_text = 'The American side'""")
     assert rows == [("indirect", "United States")]
+
+
+def test_both_articles_in_one_story(sql):
+    assert sql("SELECT count(DISTINCT story_id), count(*) FROM article_stories") == [(1, 2)]
+    assert sql("SELECT n_articles, n_outlets, first_seen FROM stories")[0][:2] == (2, 2)
+
+
+PAIRS = [
+    ("If it depends on the Russian Federation", "If it depends on Russia"),
+    ("flagrantly stepped on and ignored", "rudely ignore and trample on our interests"),
+    ("muddy the waters in many ways", "throwing wool over our eyes"),
+]
+
+
+def _group_of(sql, outlet, text):
+    rows = sql("""SELECT g.claim_group_id FROM claims c JOIN claim_groups g USING (claim_id)
+                  JOIN articles a USING (article_id) WHERE a.outlet = ? AND position(? IN c.content) > 0""",
+               [outlet, text])
+    assert len(rows) == 1, (outlet, text, rows)
+    return rows[0][0]
+
+
+@pytest.mark.parametrize("tass,mt", PAIRS)
+def test_cross_outlet_wordings_share_a_claim_group(sql, tass, mt):
+    assert _group_of(sql, "TASS", tass) == _group_of(sql, "The Moscow Times", mt)
+
+
+def test_no_other_claims_merged_with_the_pairs(sql):
+    groups = {_group_of(sql, o, t) for pair in PAIRS for o, t in zip(("TASS", "The Moscow Times"), pair)}
+    members = sql(f"""SELECT count(*) FROM claim_groups WHERE claim_group_id IN
+                      ({', '.join('?' * len(groups))})""", list(groups))[0][0]
+    assert members == 5  # the TASS quote holding two sentences is matched by two Moscow Times quotes
+    assert sql("SELECT count(*) FROM claim_corroboration WHERE n_claims > 1")[0][0] == 2
+
+
+@pytest.mark.parametrize("outlet,text", [("The Moscow Times", "retaliatory measures"), ("TASS", "moratorium")])
+def test_story_coverage_shows_what_only_one_outlet_carried(sql, outlet, text):
+    rows = sql("SELECT outlet, only_this_outlet FROM story_coverage WHERE position(? IN content) > 0", [text])
+    assert rows == [(outlet, True)]

@@ -119,6 +119,25 @@ class Claim(Record):
     claim_date: Optional[dt.date] = None
 
 
+class ArticleStory(Record):
+    """The story an article joined (assigned once, never revisited)."""
+
+    __table__ = "article_stories"
+    article_id: str
+    story_id: str
+    similarity: Optional[float] = None
+    run_id: str
+
+
+class ClaimGroup(Record):
+    """The group of claims (across articles of one story) that report the same utterance."""
+
+    __table__ = "claim_groups"
+    claim_id: str
+    claim_group_id: str
+    run_id: str
+
+
 class Run(Record):
     __table__ = "runs"
     run_id: str
@@ -137,7 +156,8 @@ class Run(Record):
     stage_seconds: str = "{}"  # JSON object: stage -> seconds
 
 
-LAKE_MODELS: tuple[type[Record], ...] = (Article, Duplicate, Reject, Mention, EntityAlias, Claim)
+LAKE_MODELS: tuple[type[Record], ...] = (Article, Duplicate, Reject, Mention, EntityAlias, Claim,
+                                         ArticleStory, ClaimGroup)
 
 
 # --- Arrow schemas derived from the models -------------------------------------------------------

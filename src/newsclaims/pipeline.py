@@ -15,6 +15,7 @@ import hashlib
 import logging
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -25,7 +26,8 @@ from newsclaims import constants as C
 from newsclaims import lake
 from newsclaims.decode import DecodeError, decode_bytes
 from newsclaims.faults import checkpoint
-from newsclaims.models import Article, Claim, Duplicate, EntityAlias, Mention, Reject, Run, to_table
+from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
+                               Reject, Run, to_table)
 from newsclaims.normalize import normalise
 from newsclaims.profiles import load_profiles, recognise
 from newsclaims.settings import Warehouse
@@ -216,6 +218,115 @@ def extract_batch(batch_path: str | Path, wh: Warehouse, run_id: str) -> Extract
                          seconds=time.perf_counter() - t0)
 
 
+# --- link -------------------------------------------------------------------------------------------
+
+class LinkResult(BaseModel):
+    batch_id: Optional[str] = None
+    n_articles: int = 0
+    n_new_stories: int = 0
+    n_claims: int = 0
+    n_grouped: int = 0           # new claims that joined a group with another claim
+    seconds: float = 0.0
+
+
+def _lake_rows(wh: Warehouse, table: str, batch_ids: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    for b in batch_ids:
+        path = lake.batch_file(wh, table, b)
+        if path.exists():
+            rows.extend(pq.read_table(path).to_pylist())
+    return rows
+
+
+def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult:
+    """Assign the run's new articles to stories and their claims to claim groups (see linking.py)."""
+    from newsclaims.linking import WINDOW_DAYS, GroupClaim, StoryArticle, assign_stories, group_claims
+
+    t0 = time.perf_counter()
+    articles = _lake_rows(wh, "articles", batch_ids)
+    if not articles:
+        return LinkResult()
+    mentions = _lake_rows(wh, "mentions", batch_ids)
+    claims = _lake_rows(wh, "claims", batch_ids)
+    ents_by_article: dict[str, set[str]] = {}
+    spans_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
+    for m in mentions:
+        if m["entity_id"]:
+            ents_by_article.setdefault(m["article_id"], set()).add(m["entity_id"])
+            spans_by_article.setdefault(m["article_id"], []).append(
+                (m["start_char"], m["end_char"], m["text"], m["entity_id"]))
+    new = [StoryArticle(a["article_id"], a["published_date"], a["title"], a["body"],
+                        ents_by_article.get(a["article_id"], set()), a["outlet"]) for a in articles]
+    dates = [a.published_date for a in new if a.published_date]
+    existing: list[StoryArticle] = []
+    existing_claims: list[GroupClaim] = []
+    if wh_mod.has_table(wh, "article_stories"):
+        lo = (min(dates) - dt.timedelta(days=WINDOW_DAYS)) if dates else None
+        hi = (max(dates) + dt.timedelta(days=WINDOW_DAYS)) if dates else None
+        con = wh_mod.connect(wh, read_only=True)
+        try:
+            rows = con.execute("""
+                SELECT a.article_id, a.published_date, a.title, a.body, a.outlet, s.story_id,
+                       list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL)
+                FROM articles a JOIN article_stories s USING (article_id)
+                LEFT JOIN mentions m USING (article_id)
+                WHERE (a.published_date IS NULL OR ? IS NULL OR a.published_date BETWEEN ? AND ?)
+                GROUP BY ALL ORDER BY any_value(a.ingested_at) DESC LIMIT 20000""", [lo, lo, hi]).fetchall()
+            existing = [StoryArticle(r[0], r[1], r[2], r[3], set(r[6] or []), r[4], r[5]) for r in rows]
+        finally:
+            con.close()
+    assigned = assign_stories(new, existing)
+    story_of = {aid: sid for aid, (sid, _) in assigned.items()}
+    stories_touched = set(story_of.values())
+    if existing and stories_touched:
+        con = wh_mod.connect(wh, read_only=True)
+        try:
+            placeholders = ", ".join("?" * len(stories_touched))
+            rows = con.execute(f"""
+                SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, g.claim_group_id,
+                       c.content_start, c.content_end
+                FROM claims c JOIN article_stories s USING (article_id)
+                LEFT JOIN claim_groups g USING (claim_id)
+                WHERE s.story_id IN ({placeholders}) AND c.speaker_entity_id IS NOT NULL""",
+                list(stories_touched)).fetchall()
+            mrows = con.execute(f"""
+                SELECT m.article_id, m.start_char, m.end_char, m.text, m.entity_id FROM mentions m
+                JOIN article_stories s USING (article_id)
+                WHERE s.story_id IN ({placeholders}) AND m.entity_id IS NOT NULL""",
+                list(stories_touched)).fetchall()
+        finally:
+            con.close()
+        old_spans: dict[str, list] = {}
+        for aid, s, e, text, eid in mrows:
+            old_spans.setdefault(aid, []).append((s, e, text, eid))
+        existing_claims = [
+            GroupClaim(r[0], r[1], r[2], r[3], r[4], r[5],
+                       [(t, eid) for s, e, t, eid in old_spans.get(r[1], []) if r[6] <= s and e <= r[7]])
+            for r in rows]
+
+    def entity_spans(c: dict) -> list[tuple[str, str]]:
+        return [(t, eid) for s, e, t, eid in spans_by_article.get(c["article_id"], [])
+                if c["content_start"] <= s and e <= c["content_end"]]
+
+    new_claims = [GroupClaim(c["claim_id"], c["article_id"], story_of.get(c["article_id"]),
+                             c["speaker_entity_id"], c["content"], None, entity_spans(c)) for c in claims]
+    groups = group_claims(new_claims, existing_claims)
+    sizes = Counter(groups.values())
+    batch_id = f"l_{_digest(sorted(story_of))}"
+    lake.write_batch(wh, batch_id, {
+        ArticleStory: [ArticleStory(article_id=aid, story_id=sid, similarity=sim, run_id=run_id)
+                       for aid, (sid, sim) in sorted(assigned.items())],
+        ClaimGroup: [ClaimGroup(claim_id=cid, claim_group_id=gid, run_id=run_id)
+                     for cid, gid in sorted(groups.items())],
+    }, {"run_id": run_id})
+    existing_group_ids = {c.group_id for c in existing_claims}
+    return LinkResult(
+        batch_id=batch_id, n_articles=len(new), n_claims=len(groups),
+        n_new_stories=sum(1 for sid, sim in assigned.values() if sim is None),
+        n_grouped=sum(1 for g in groups.values() if sizes[g] > 1 or g in existing_group_ids),
+        seconds=time.perf_counter() - t0)
+
+
 # --- load -------------------------------------------------------------------------------------------
 
 def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.datetime,
@@ -276,8 +387,10 @@ def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_
         ing = ingest(sources_file, wh, run_id, batch_size=batch_size, only=only)
         t0 = time.perf_counter()
         extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
+        t_extract = time.perf_counter() - t0
+        link = link_batches(wh, run_id, [e.batch_id for e in extracts])
         return load_run(wh, sources_file, run_id, started, ing, extracts,
-                        {"ingest": ing.seconds, "extract": time.perf_counter() - t0})
+                        {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds})
 
 
 def iter_batches(items: list, size: int) -> Iterator[list]:

@@ -32,6 +32,8 @@ TABLE_KEYS = {
     "mentions": ("article_id", "start_char", "end_char"),
     "entity_aliases": ("entity_id", "article_id", "alias"),
     "claims": ("claim_id",),
+    "article_stories": ("article_id",),
+    "claim_groups": ("claim_id",),
 }
 
 
@@ -147,6 +149,32 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
         WHERE n.rk = 1""")
 
 
+def rebuild_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Aggregate ``stories`` from article assignments; duplicates' outlets count as carriers."""
+    con.execute("DELETE FROM stories")
+    con.execute("""
+        INSERT INTO stories
+        WITH members AS (
+            SELECT s.story_id, a.article_id, a.outlet, a.title, a.published_date, a.ingested_at
+            FROM article_stories s JOIN articles a USING (article_id)
+        ),
+        carriers AS (
+            SELECT story_id, outlet FROM members
+            UNION
+            SELECT m.story_id, d.outlet FROM duplicates d JOIN members m ON m.article_id = d.duplicate_of
+        ),
+        headline AS (
+            SELECT story_id, title FROM members
+            QUALIFY row_number() OVER (PARTITION BY story_id
+                                       ORDER BY published_date NULLS LAST, ingested_at, article_id) = 1
+        )
+        SELECT m.story_id, any_value(h.title), min(m.published_date), max(m.published_date),
+               count(DISTINCT m.article_id),
+               (SELECT count(DISTINCT c.outlet) FROM carriers c WHERE c.story_id = m.story_id)
+        FROM members m JOIN headline h USING (story_id)
+        GROUP BY m.story_id""")
+
+
 @dataclass
 class LoadResult:
     batches: int
@@ -173,6 +201,7 @@ def load(wh: Warehouse, run: Optional[Run] = None) -> LoadResult:
                 con.execute("INSERT OR IGNORE INTO lake_batches VALUES (?, ?, now())",
                             [batch_id, meta.get("run_id")])
             rebuild_entities(con)
+            rebuild_stories(con)
             if run is not None:
                 record_run(con, run)
             con.execute("COMMIT")
@@ -211,6 +240,18 @@ def known_inputs(wh: Warehouse) -> tuple[set[tuple[str, str]], dict[str, str]]:
             seen.update(con.execute(f"SELECT raw_path, raw_sha256 FROM {table}").fetchall())
         ids = {aid: aid for (aid,) in con.execute("SELECT article_id FROM articles").fetchall()}
         return seen, ids
+    finally:
+        con.close()
+
+
+def has_table(wh: Warehouse, table: str) -> bool:
+    """Whether the warehouse exists and has this table (a new or half-migrated one may not)."""
+    if not wh.database.exists():
+        return False
+    con = connect(wh, read_only=True)
+    try:
+        return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                [table]).fetchall()[0][0])
     finally:
         con.close()
 
