@@ -176,3 +176,17 @@ def test_country_names_the_tagger_mislabels_link_to_the_country():
     ents = entities_of("Officials from Scotland and Wales met in Cardiff on Tuesday to discuss fishing quotas.")
     linked = {c.kb.name for c in ents.clusters if c.kb is not None}
     assert {"Scotland", "Wales"} <= linked
+
+
+def test_georgia_the_country_or_the_us_state_by_context():
+    state = entities_of("Voters in Georgia lined up in Atlanta on Tuesday, and the governor said the "
+                        "Senate race was close.")
+    country = entities_of("Georgia accused Russia of moving troops toward Tbilisi, and officials in the "
+                          "Caucasus republic asked for talks.")
+
+    def georgia(ents):
+        (c,) = [c for c in ents.clusters if any(m.text == "Georgia" for m in c.mentions)]
+        return c.entity_id
+
+    assert georgia(state) == "kb:US-GA"
+    assert georgia(country) == "kb:GEO"

@@ -240,7 +240,7 @@ class ArticleEntities:
             else:
                 start = ent.start_char
             m = MentionSpan(start, start + len(text), text, label, "ner")
-            entry = kb.lookup(text)
+            entry = kb.lookup(text, context=doc.text)
             if entry is not None and label in ("ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT"):
                 if label == "NORP" and entry.type == "GPE" and fold(text) not in {fold(a) for a in entry.aliases | {entry.name}}:
                     entry = None

@@ -43,6 +43,8 @@ class KBEntry:
     aliases: set[str] = field(default_factory=set)
     wikidata_id: Optional[str] = None
     demonyms: set[str] = field(default_factory=set)
+    #: words or names whose presence in a text picks this entry among entries sharing a name
+    context: set[str] = field(default_factory=set)
 
     @property
     def entity_id(self) -> str:
@@ -62,6 +64,7 @@ class KnowledgeBase:
         if existing is not None:
             existing.aliases |= entry.aliases | {entry.name}
             existing.demonyms |= entry.demonyms
+            existing.context |= entry.context
             existing.wikidata_id = entry.wikidata_id or existing.wikidata_id
             existing.name = entry.name or existing.name
             entry = existing
@@ -74,12 +77,22 @@ class KnowledgeBase:
         for d in entry.demonyms:
             self._by_demonym[fold(d)] = entry
 
-    def lookup(self, text: str, types: Optional[Iterable[str]] = None) -> Optional[KBEntry]:
-        """The entry whose name or alias folds to the same key (GPE/ORG preferred in that order)."""
+    def lookup(self, text: str, types: Optional[Iterable[str]] = None,
+               context: Optional[str] = None) -> Optional[KBEntry]:
+        """The entry whose name or alias folds to the same key.
+
+        When several entries share the name ("Georgia"), ``context`` (the article text) decides: the
+        entry with the most of its context terms present wins; without evidence, the first (the
+        country, from ISO 3166) stands.
+        """
         found = self._by_alias.get(fold(text), [])
         if types is not None:
             allowed = set(types)
             found = [e for e in found if e.type in allowed]
+        if len(found) > 1 and context:
+            scores = [sum(1 for term in e.context if _mentions(context, term)) for e in found]
+            best = max(range(len(found)), key=lambda i: (scores[i], -i))
+            return found[best]
         return found[0] if found else None
 
     def demonym(self, text: str) -> Optional[KBEntry]:
@@ -89,6 +102,10 @@ class KnowledgeBase:
         for e in self.entries.values():
             for alias in e.aliases | {e.name}:
                 yield alias, e
+
+
+def _mentions(text: str, term: str) -> bool:
+    return re.search(r"(?<![\w.])" + re.escape(term) + r"(?![\w])", text) is not None
 
 
 def _pycountry_entries() -> list[KBEntry]:
@@ -114,7 +131,7 @@ def read_tsv(text: str) -> list[KBEntry]:
         split = lambda v: {a.strip() for a in (v or "").split("|") if a.strip()}  # noqa: E731
         out.append(KBEntry(row["kb_id"].strip(), row["type"].strip(), row["name"].strip(),
                            split(row.get("aliases")), (row.get("wikidata_id") or "").strip() or None,
-                           split(row.get("demonyms"))))
+                           split(row.get("demonyms")), split(row.get("context"))))
     return out
 
 
