@@ -33,6 +33,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 WINDOW_DAYS = 7
 STORY_THRESHOLD = 0.30
 ENTITY_WEIGHT = 0.5
+#: an article is compared with those sharing one of its this-many highest-weighted terms (or an entity)
+CANDIDATE_TERMS = 15
 MIN_SHARED = 3
 MIN_OVERLAP = 0.5
 MIN_SHARED_WORDS = 2
@@ -112,10 +114,24 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
     n = len(docs)
     idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
     vecs = {aid: _tfidf(c, idf) for aid, c in terms.items()}
+    # candidates share one of an article's most distinctive terms or entities: an inverted index
+    # keeps this linear in practice instead of comparing every pair
+    index: dict[str, list[StoryArticle]] = {}
+
+    def keys(a: StoryArticle) -> list[str]:
+        top = sorted(vecs[a.article_id].items(), key=lambda kv: -kv[1])[:CANDIDATE_TERMS]
+        return [t for t, _ in top] + [f"@{e}" for e in a.entities]
+
+    for other in pool:
+        for k in keys(other):
+            index.setdefault(k, []).append(other)
     out: dict[str, tuple[str, Optional[float]]] = {}
     for art in order:
         scores: dict[str, float] = {}
-        for other in pool:
+        seen: set[str] = set()
+        candidates = [o for k in keys(art) for o in index.get(k, ())
+                      if not (o.article_id in seen or seen.add(o.article_id))]
+        for other in candidates:
             if not _within(art.published_date, other.published_date, window_days):
                 continue
             s = (1 - ENTITY_WEIGHT) * _cosine(vecs[art.article_id], vecs[other.article_id]) + \
@@ -129,7 +145,8 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
         else:
             art.story_id = "s_" + art.article_id.removeprefix("a_")
             out[art.article_id] = (art.story_id, None)
-        pool.append(art)
+        for k in keys(art):
+            index.setdefault(k, []).append(art)
     return out
 
 

@@ -137,7 +137,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     staging = wh.root / "staging" / run_id
     now = dt.datetime.now(dt.timezone.utc)
     result = IngestResult(run_id=run_id, batches=[])
-    kept: dict[str, Article] = {}
+    kept: dict[str, str] = {}  # article id -> raw path (not the article: memory stays flat)
     pending: list[Article] = []
     duplicates: list[Duplicate] = []
     rejects: list[Reject] = []
@@ -168,14 +168,12 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
                 continue
             aid = item.article_id
             if aid in known_articles or aid in kept:
-                original = kept.get(aid)
                 duplicates.append(Duplicate(
                     raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
                     duplicate_of=aid, method="exact", similarity=1.0, run_id=run_id))
-                log.info("%s is an exact duplicate of %s", doc.raw_path,
-                         original.raw_path if original else aid)
+                log.info("%s is an exact duplicate of %s", doc.raw_path, kept.get(aid, aid))
                 continue
-            kept[aid] = item
+            kept[aid] = doc.raw_path
             pending.append(item)
             if len(pending) >= batch_size:
                 flush()
