@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import logging
+import os
 import re
 import threading
 import time
@@ -25,6 +27,8 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from newsclaims import constants as C
+
+log = logging.getLogger("newsclaims.sources")
 
 ALLOWED_SCHEMES = ("http", "https")
 USER_AGENT = "newsclaims/0.1 (+https://github.com/newsclaims/newsclaims; news research pipeline)"
@@ -107,6 +111,11 @@ class FetchConfig(BaseModel):
     per_host: int = Field(2, ge=1, le=16)              # concurrent requests to one host
     concurrency: int = Field(4, ge=1, le=64)           # concurrent requests of one source
     user_agent: str = USER_AGENT
+    #: secret headers (feed tokens): header name -> the environment variable holding its value.
+    #: Values are read at request time, sent only to the host of the source's first request (or to
+    #: ``secret_hosts``), and never stored, logged or written to the warehouse.
+    headers_from_env: dict[str, str] = Field(default_factory=dict)
+    secret_hosts: list[str] = Field(default_factory=list)
 
 
 @dataclass
@@ -157,6 +166,26 @@ class Fetcher:
             trust_env=False,
         )
         self.requests = 0  # how many HTTP requests were sent (tests read it)
+        self._secret_hosts = set(self.config.secret_hosts)
+
+    def _secret_headers(self, url: str) -> dict[str, str]:
+        """Headers from the environment, for the source's own host only (never across a redirect)."""
+        if not self.config.headers_from_env:
+            return {}
+        host = urlsplit(url).hostname or ""
+        with self._guard:
+            if not self._secret_hosts:
+                self._secret_hosts.add(host)  # the first request goes to the configured URL
+        if host not in self._secret_hosts:
+            return {}
+        out = {}
+        for header, var in self.config.headers_from_env.items():
+            value = os.environ.get(var)
+            if value is None:
+                log.warning("environment variable %s (for header %s) is not set", var, header)
+                continue
+            out[header] = value
+        return out
 
     def __enter__(self) -> "Fetcher":
         return self
@@ -223,7 +252,7 @@ class Fetcher:
         with self._host_slot(url):
             self.requests += 1
             try:
-                with self.client.stream("GET", url, headers=headers) as r:
+                with self.client.stream("GET", url, headers={**headers, **self._secret_headers(url)}) as r:
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
                     if r.status_code in RETRY_STATUS:
                         return FetchResult(url, r.status_code, headers=hdrs, transient=True,
