@@ -92,6 +92,59 @@ def _digest(parts: Iterable[str]) -> str:
     return h.hexdigest()[:16]
 
 
+# --- near-duplicates -------------------------------------------------------------------------------
+
+NEARDUP_INDEX = "neardup.idx"
+NEARDUP_STAMP = "neardup.json"
+
+
+def _neardup_state(wh: Warehouse) -> tuple[Path, Path]:
+    state = wh.root / "state"
+    return state / NEARDUP_INDEX, state / NEARDUP_STAMP
+
+
+def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
+    """The near-duplicate index of every kept article, rebuilt from the warehouse when the saved one
+    does not describe it (first use, or a run that died between saving and loading)."""
+    import json as _json
+
+    from newsclaims.neardup import NearDupIndex
+
+    index_path, stamp_path = _neardup_state(wh)
+    try:
+        stamp = _json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        stamp = {}
+    if index_path.exists() and stamp.get("articles") == len(known_articles):
+        return NearDupIndex.load(index_path)
+    index = NearDupIndex()
+    if known_articles:
+        con = wh_mod.connect(wh, read_only=True)
+        try:
+            cur = con.execute("SELECT article_id, body FROM articles ORDER BY ingested_at, article_id")
+            while rows := cur.fetchmany(1000):
+                for aid, body in rows:
+                    index.add(aid, body)
+        finally:
+            con.close()
+    return index
+
+
+def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
+    """After the load: the run's index (staged by ingest) becomes the saved one."""
+    import json as _json
+    import os as _os
+
+    staged = wh.root / "staging" / run_id / NEARDUP_INDEX
+    if not staged.exists():
+        return
+    index_path, stamp_path = _neardup_state(wh)
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    _os.replace(staged, index_path)
+    n = wh_mod.query(wh, "SELECT count(*) FROM articles")[1][0][0]
+    lake.atomic_write_bytes(stamp_path, _json.dumps({"articles": n, "run_id": run_id}).encode())
+
+
 # --- ingest -----------------------------------------------------------------------------------------
 
 def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime) -> Article | Reject:
@@ -142,6 +195,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     duplicates: list[Duplicate] = []
     rejects: list[Reject] = []
     seen_this_run: set[tuple[str, str]] = set()
+    neardup = None  # loaded on the first new document: a run with nothing new never pays for it
 
     def flush() -> None:
         if pending:
@@ -173,6 +227,16 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
                     duplicate_of=aid, method="exact", similarity=1.0, run_id=run_id))
                 log.info("%s is an exact duplicate of %s", doc.raw_path, kept.get(aid, aid))
                 continue
+            if neardup is None:
+                neardup = load_neardup_index(wh, known_articles)
+            hit = neardup.query(item.body)
+            if hit is not None and (hit[0] in known_articles or hit[0] in kept):
+                duplicates.append(Duplicate(
+                    raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
+                    duplicate_of=hit[0], method="near", similarity=round(float(hit[1]), 4), run_id=run_id))
+                log.info("%s is a near-duplicate (%.2f) of %s", doc.raw_path, hit[1], hit[0])
+                continue
+            neardup.add(aid, item.body)
             kept[aid] = doc.raw_path
             pending.append(item)
             if len(pending) >= batch_size:
@@ -184,6 +248,9 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
         lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: duplicates, Reject: rejects},
                          {"run_id": run_id})
     stage_pending(sf.sources)  # feed state (ETags, seen items) becomes state only after the load
+    if neardup is not None and kept:
+        staging.mkdir(parents=True, exist_ok=True)
+        neardup.save(staging / NEARDUP_INDEX)
     result.n_articles = len(kept)
     result.n_duplicates = len(duplicates)
     result.n_rejects = len(rejects)
@@ -347,11 +414,12 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     run.stage_seconds = wh_mod.stage_json(stages)
     wh_mod.load(wh, run)
     commit_pending(wh, run_id)
+    commit_neardup_index(wh, run_id)
     stages["load"] = time.perf_counter() - t0
     staging = wh.root / "staging" / run_id
-    for p in staging.glob("*.parquet"):
-        p.unlink(missing_ok=True)
     if staging.is_dir():
+        for p in staging.iterdir():
+            p.unlink(missing_ok=True)
         staging.rmdir()
     n_entities = wh_mod.query(wh, "SELECT count(*) FROM entities")[1][0][0]
     return RunSummary(
