@@ -15,6 +15,25 @@ from newsclaims.settings import Warehouse
 
 GOOD = ("Health Minister Clara Dunne said on Tuesday that the new clinic in Dorset will open next spring. "
         "“We have waited long enough,” Dunne told reporters after the council meeting.")
+#: distinct stories, so that the decoded cases are not near-duplicates of one another
+STORIES = [
+    "Mayor Lina Ortiz said the city will plant four thousand trees along the river before autumn.",
+    "The rail operator announced that night trains to the coast will resume in June, officials said.",
+    "Farmers in the valley reported a record apple harvest, the cooperative chairman told the paper.",
+    "A museum in the old port will open a gallery of ship models next month, its director said.",
+    "Police said the bridge on the northern road will stay closed for repairs until the weekend.",
+    "The university confirmed that its new library will be named after a local poet and teacher.",
+    "Swimmers crossed the cold lake in a charity race on Sunday, raising money for the hospital.",
+    "The bakery on Hill Street won the national bread prize, the judges announced on Friday.",
+]
+
+
+def story(i: int) -> str:
+    return f"Local news {i}\n\n{STORIES[i]} " + GOOD.replace("clinic", "surgery") if i == 0 else \
+        f"Local news {i}\n\n{STORIES[i]} Residents welcomed the plan at a meeting on Monday evening, " \
+        f"and the council promised to publish the details in the next bulletin."
+
+
 FRENCH = ("Le ministre de la Santé a déclaré mardi que la nouvelle clinique ouvrira au printemps prochain. "
           "« Nous avons assez attendu », a-t-il dit aux journalistes après la réunion du conseil municipal.")
 
@@ -34,12 +53,12 @@ CASES: dict[str, tuple[bytes, str]] = {
     "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG image"),
     "archive.txt": (_zip(), "ZIP archive"),
     "random_binary.txt": (bytes(range(256)) * 40, "binary"),
-    "invalid_utf8.txt": (GOOD.replace("Dunne", "D\xfcnne").encode("latin-1", "replace") + b"\xff\xfe\xfa", "article"),
-    "latin1.txt": (("Budget news\n\n" + GOOD.replace("“", '"').replace("”", '"') + " Café Zoë opened.").encode("latin-1"), "article"),
-    "utf16_bom.txt": (("Budget news\n\n" + GOOD + " More.").encode("utf-16"), "article"),
-    "utf16_nobom.txt": (("Budget news\n\n" + GOOD + " And more.").encode("utf-16-le"), "article"),
-    "nul_bytes.txt": (("Budget news\n\n" + GOOD + " Again.").encode().replace(b" ", b" \x00", 3), "article"),
-    "zero_width_bidi.txt": (("Budget\u200b news\n\n" + GOOD.replace("clinic", "cli\u200bnic").replace("Dorset", "\u202eDorset\u202c") + " Bidi.").encode(), "article"),
+    "invalid_utf8.txt": ((story(1) + " Café.").encode("latin-1") + b"\xff\xfe\xfa", "article"),
+    "latin1.txt": ((story(2) + " Café Zoë opened.").encode("latin-1"), "article"),
+    "utf16_bom.txt": (story(3).encode("utf-16"), "article"),
+    "utf16_nobom.txt": (story(4).encode("utf-16-le"), "article"),
+    "nul_bytes.txt": (story(5).encode().replace(b" ", b" \x00", 3), "article"),
+    "zero_width_bidi.txt": (story(6).replace("river", "ri\u200bver").replace("Monday", "\u202eMonday\u202c").encode(), "article"),
     "huge_single_line.txt": (b"word " * 10_500_000, "over the limit"),
     "long_sentence.txt": (("Long sentence\n\n" + "The council said " + "and then " * 11_000 + "it ended.").encode(), "article"),
     "unbalanced_quotes.txt": (("Quotes\n\n“He said “nested “quotes and ”stray marks” everywhere, Mayor Jo Pike said. "
