@@ -112,3 +112,33 @@ def test_bodies_are_clean(hostile_run):
     _, wh = hostile_run
     for path, body in W.query(wh, "SELECT raw_path, body FROM articles")[1]:
         assert "\x00" not in body and "\u200b" not in body and "\u202e" not in body, path
+
+
+def test_per_document_limits_are_configurable(tmp_path, monkeypatch):
+    import time as _time
+
+    from newsclaims import extract
+
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "long.txt").write_text(story(1) + " " + " ".join(["word"] * 300))
+    (feed / "slow.txt").write_text(story(2))
+    (feed / "fine.txt").write_text(story(3))
+    (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')
+    monkeypatch.setenv(extract.ENV_MAX_WORDS, "200")
+    monkeypatch.setenv(extract.ENV_DOC_SECONDS, "1")
+    monkeypatch.setenv(extract.ENV_PROCESSES, "1")
+    real = extract.article_records
+
+    def slow_for_one(article, doc, kb, lex):
+        if article.raw_path.endswith("slow.txt"):
+            _time.sleep(5)
+        return real(article, doc, kb, lex)
+
+    monkeypatch.setattr(extract, "article_records", slow_for_one)
+    wh = Warehouse.resolve(tmp_path / "wh")
+    run_local(tmp_path / "s.toml", wh)
+    rejects = dict(W.query(wh, "SELECT raw_path, reason FROM rejects")[1])
+    assert "over the extraction limit of 200" in rejects["feed/long.txt"]
+    assert "longer than 1 s" in rejects["feed/slow.txt"]
+    assert W.query(wh, "SELECT raw_path FROM articles")[1] == [("feed/fine.txt",)]

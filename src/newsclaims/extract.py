@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
+import threading
 import re
 import time
 from dataclasses import dataclass, field
@@ -105,6 +108,37 @@ MIN_PARALLEL_ARTICLES = 16
 CHUNK_ARTICLES = 8
 
 
+#: per-document limits of the extraction stage (environment, so that worker processes see them)
+ENV_MAX_WORDS = "NEWSCLAIMS_MAX_WORDS"
+ENV_DOC_SECONDS = "NEWSCLAIMS_DOC_SECONDS"
+DEFAULT_MAX_WORDS = 100_000
+DEFAULT_DOC_SECONDS = 60.0
+
+
+class DocumentTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the entity and claim rules of one document after ``seconds`` (main thread only:
+    that is where worker processes and the CLI run them; elsewhere no limit applies)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise DocumentTimeout(f"extraction took longer than {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _add_time(key: str, seconds: float) -> None:
     STAGE_SECONDS[key] = STAGE_SECONDS.get(key, 0.0) + seconds
 
@@ -126,9 +160,13 @@ def _extract_chunk(articles: list[Article], batch_size: int = CHUNK_ARTICLES):
     docs = list(nlp.pipe((a.body for a in articles), batch_size=batch_size))
     t1 = time.perf_counter()
     out = []
+    limit = float(os.environ.get(ENV_DOC_SECONDS, DEFAULT_DOC_SECONDS))
     for article, doc in zip(articles, docs):
         try:
-            out.append(article_records(article, doc, kb, lex))
+            with _time_limit(limit):
+                out.append(article_records(article, doc, kb, lex))
+        except DocumentTimeout as exc:
+            out.append(str(exc))
         except Exception as exc:  # one article's failure is quarantined, the batch goes on
             log.exception("extraction failed for %s", article.raw_path)
             out.append(f"{exc.__class__.__name__}: {exc}")
@@ -201,6 +239,13 @@ def extract_articles(articles: list[Article], run_id: str, *, n_process: Optiona
                      batch_size: int = 32) -> Extracted:
     t0 = time.perf_counter()
     out = Extracted()
+    max_words = int(os.environ.get(ENV_MAX_WORDS, DEFAULT_MAX_WORDS))
+    for a in articles:
+        if a.word_count > max_words:
+            out.rejects.append(Reject(
+                raw_path=a.raw_path, raw_sha256=a.raw_sha256, feed=a.feed, stage="extract", run_id=run_id,
+                reason=f"body has {a.word_count} words, over the extraction limit of {max_words}"))
+    articles = [a for a in articles if a.word_count <= max_words]
     english = [a for a in articles if (a.language or "en") in EXTRACT_LANGUAGES]
     other = [a for a in articles if (a.language or "en") not in EXTRACT_LANGUAGES]
     for a in other:
