@@ -9,22 +9,32 @@ Why three parts
   documents (digits masked, so "Updated 14:32 GMT" recurs too) and :func:`strip_noise` removes
   them, plus runs of short link-like lines boxed in by them (rotating headline lists), before any
   comparison.
-* **Candidates.**  Classic banded MinHash LSH finds pairs with high Jaccard similarity; it cannot
-  find a truncated excerpt (an excerpt of 30 % of an article has Jaccard ~0.3 with it).  Each kept
-  document therefore also publishes a bottom-k sample of its shingle hashes in a sorted inverted
-  index; a query looks up *all* of its shingles there, and a stored document whose sample is hit
-  often either contains the query or is contained in it.
+* **Candidates.**  Banded MinHash LSH finds pairs with high Jaccard similarity; it cannot find a
+  truncated excerpt (an excerpt of 30 % of an article has Jaccard ~0.3 with it).  Each indexed
+  document therefore also publishes a bottom-k sample of its shingle hashes (the ``num_perm``
+  smallest) in a sorted inverted index; a query looks up *all* of its shingles there, and a stored
+  document whose sample is hit often either contains the query or is contained in it.  On the
+  benchmark this sample alone finds every candidate (switching the LSH off changes nothing); the
+  LSH stays as the candidate source of the Jaccard-only mode (``containment=False``).
 * **Verification.**  Candidates are confirmed on their exact shingle sets (32-bit hashes, kept in
   one compact array): similarity = the larger of Jaccard and containment of the smaller set in
   the larger one (containment only counts when the smaller side has at least
   ``min_containment_shingles`` shingles, so a one-line brief cannot "contain" anything).
 
-Measured defaults (``newsclaims eval neardup``, BBC-derived benchmark, seed 0, see
-:mod:`newsclaims.evaluation.neardup_eval`): filled in from the benchmark run; see the module
-docstring of :mod:`newsclaims.evaluation.neardup_eval` for the table.
+Defaults, by measurement on the BBC-derived benchmark (:mod:`newsclaims.evaluation.neardup_eval`,
+4,197 pages from 2,000 articles on 8 synthetic sites): 5-word shingles, threshold 0.7 on
+max(Jaccard, containment), containment trusted from 25 shingles -> pairwise precision 0.9988,
+recall 0.9818 (seed 0; seeds 1-3: P >= 0.994, R >= 0.977).  Plain datasketch MinHashLSH over the
+raw pages at 0.7 scores P 0.75, R 0.02, and no threshold gives it both.  See that module for the
+threshold / shingle-size sweep.
 
-Memory: per kept document ~4 bytes per distinct shingle plus ``num_perm`` x 12 bytes of index
-(~2.5 kB for a 400-word article); a 22k-document index is ~60 MB in RAM and on disk.
+Indexing duplicates too (``add(doc_id, text, duplicate_of=kept_id)``) lifts recall from 0.959 to
+0.982 (precision 1.000 -> 0.999): when the kept document is an excerpt, a later partial copy may
+overlap the full copy that was matched to it far more than the excerpt itself.
+
+Memory and speed (22,250 BBC-derived documents, one core): adding all takes 27 s (~1.2 ms each),
+1,000 queries 2.4 s; the loaded index takes ~150 MB of RAM and 38 MB on disk; save 0.5 s,
+load 1.4 s.
 """
 
 from __future__ import annotations
@@ -58,7 +68,6 @@ __all__ = [
 ]
 
 _FORMAT_VERSION = 1
-_MASK64 = (1 << 64) - 1
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -320,10 +329,12 @@ class _Store:
 
 
 class NearDupIndex:
-    """Incremental near-duplicate index over kept documents.
+    """Incremental near-duplicate index.
 
-    ``query`` before ``add``: the pipeline keeps a document only when ``query`` finds nothing, so
-    the index holds one representative per duplicate group and never reclusters.
+    ``query`` before ``add``: a document is kept (``add(doc_id, text)``) only when ``query`` finds
+    nothing; otherwise it is a duplicate of the kept document ``query`` names, and may be indexed
+    as a member of that group (``add(doc_id, text, duplicate_of=kept_id)``).  Groups never merge
+    or split afterwards.
     """
 
     def __init__(self, config: NearDupConfig = NearDupConfig()) -> None:

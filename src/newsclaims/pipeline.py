@@ -235,6 +235,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
                     raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
                     duplicate_of=hit[0], method="near", similarity=round(float(hit[1]), 4), run_id=run_id))
                 log.info("%s is a near-duplicate (%.2f) of %s", doc.raw_path, hit[1], hit[0])
+                neardup.add(aid, item.body, duplicate_of=hit[0])  # its wording matches later copies too
                 continue
             neardup.add(aid, item.body)
             kept[aid] = doc.raw_path
