@@ -26,7 +26,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -230,7 +230,3 @@ def group_claims(new: list[GroupClaim], existing: list[GroupClaim]) -> dict[str,
         root = find(c.claim_id)
         out[c.claim_id] = existing_group.get(root) or ("g_" + root.removeprefix("c_"))
     return out
-
-
-def story_terms_preview(articles: Iterable[StoryArticle]) -> dict[str, list[str]]:  # pragma: no cover - debugging aid
-    return {a.article_id: [t for t, _ in a.terms().most_common(10)] for a in articles}

@@ -43,9 +43,7 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -54,6 +52,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from newsclaims.lake import atomic_write_bytes
 
 __all__ = [
     "NearDupConfig",
@@ -417,16 +417,7 @@ class NearDupIndex:
         buffer = io.BytesIO()
         np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
                  offsets=offsets, shingles=flat, signatures=sigs)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(buffer.getvalue())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path, config: NearDupConfig = NearDupConfig()) -> "NearDupIndex":

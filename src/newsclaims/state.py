@@ -23,9 +23,10 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Optional
+
+from newsclaims.lake import atomic_write_bytes
 
 STATE_DIR = "state"
 VERSION = 1
@@ -51,17 +52,7 @@ def _check_name(name: str) -> str:
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def _read_json(path: Path) -> dict:
