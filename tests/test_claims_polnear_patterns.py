@@ -74,3 +74,14 @@ def test_quote_signed_with_a_dash():
 
 def test_scare_quote_in_a_copular_sentence_is_no_claim():
     assert not claims_of("Maria Keller is the mayor. The old bridge is “historic” and closed.")
+
+
+def test_source_is_the_whole_noun_phrase_with_apposition():
+    one("Greta Holm, a councillor from the harbour district, said the ferry would stop running.",
+        speaker="Greta Holm, a councillor from the harbour district,", entity="Greta Holm",
+        contains="the ferry would stop running")
+
+
+def test_source_keeps_party_label_and_drops_relative_clause():
+    one("Sen. Ann Pike (R-Ohio) said the vote was delayed.", speaker="Sen. Ann Pike (R-Ohio)")
+    one("Ann Pike, who lives in Toledo, said the vote was delayed.", speaker="Ann Pike", entity="Ann Pike")

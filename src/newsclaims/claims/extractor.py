@@ -37,6 +37,7 @@ VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "f
                       "recently", "often", "publicly", "privately", "once", "frequently", "explicitly",
                       "flatly", "firmly", "specifically", "directly", "formally", "initially", "first",
                       "already", "still", "even", "never", "always", "reportedly", "originally"}
+SOURCE_CUT_DEPS = {"relcl", "acl"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 
@@ -215,6 +216,41 @@ class _Article:
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
         return _trim(self.text, s, e)
 
+    def source_span(self, subj: Token, verb: Optional[Token] = None) -> tuple[int, int]:
+        """The source as news annotation marks it: the whole subject noun phrase, with appositions,
+        parenthetical party labels ("(R-Ohio)"), prepositional modifiers and relative clauses
+        ("Sen. Ann Pike, a Republican from Ohio, who …,"); an apposition's closing comma included.
+        The phrase never reaches across a line break or into a quotation."""
+        if subj.lower_ in RELATIVE_PRONOUNS or subj.pos_ == "PRON":
+            return self.speaker_span(subj)
+        # contiguous run around the head, stopping at quotes, line breaks and the cue itself
+        lo = hi = subj.i
+        ids = {t.i for t in subj.subtree}
+        if verb is not None:
+            ids -= {t.i for t in verb.subtree} if verb.i in ids else {verb.i}
+        # a clause on the name (", who lives in Ohio,", ", wearing a cap,") or an age (", 58,") is
+        # no part of the source; the name with its title, apposition and party label is
+        for c in subj.rights:
+            if c.dep_ in SOURCE_CUT_DEPS or (c.dep_ == "appos" and c.like_num) or \
+                    (c.dep_ == "npadvmod" and c.like_num):
+                ids -= {t.i for t in c.subtree}
+        while lo - 1 in ids and "\n" not in self.doc[lo - 1].text_with_ws and not self.in_quote(self.doc[lo - 1]) \
+                and not self.doc[lo - 1].is_space:
+            lo -= 1
+        while hi + 1 in ids and "\n" not in self.doc[hi].text_with_ws and not self.in_quote(self.doc[hi + 1]) \
+                and not self.doc[hi + 1].is_space:
+            hi += 1
+        while hi > subj.i and self.doc[hi].is_punct and self.doc[hi].text not in ").":
+            hi -= 1
+        s, e = self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi])
+        s, e = _trim(self.text, s, e)
+        if e <= s:
+            return self.speaker_span(subj)
+        inner = self.text[s:e]
+        if ("," in inner or "—" in inner) and self.text[e:e + 1] == ",":
+            e += 1
+        return s, e
+
     def subject_of(self, verb: Token) -> Optional[Token]:
         for c in verb.children:
             if c.dep_ in SUBJECT_DEPS and not self.in_quote(c):
@@ -367,6 +403,8 @@ class _Article:
         subj = self.subject_of(verb)
         speaker = self.speaker_span(subj) if subj is not None else None
         cluster = self.resolve(speaker, subj)
+        if subj is not None:
+            speaker = self.source_span(subj, verb)
         cue = self.cue_span(verb)
         lemma = self.lemma(verb)
         belief = lemma in self.lex.belief_verbs
@@ -417,6 +455,7 @@ class _Article:
             src = objs[0]
             speaker = self.speaker_span(src)
             cluster = self.resolve(speaker, src)
+            speaker = self.source_span(src)
             sent = tok.sent
             # content: the rest of the sentence without the "according to X" phrase
             phrase_toks = list(tok.subtree) + list(to.subtree)
@@ -533,6 +572,7 @@ class _Article:
                 continue
             speaker = self.speaker_span(subj)
             cluster = self.resolve(speaker, subj)
+            speaker = self.source_span(subj, verb)
             if cluster is None or cluster.type not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue
             q.used = True
