@@ -85,3 +85,24 @@ def test_source_is_the_whole_noun_phrase_with_apposition():
 def test_source_keeps_party_label_and_drops_relative_clause():
     one("Sen. Ann Pike (R-Ohio) said the vote was delayed.", speaker="Sen. Ann Pike (R-Ohio)")
     one("Ann Pike, who lives in Toledo, said the vote was delayed.", speaker="Ann Pike", entity="Ann Pike")
+
+
+def test_parenthetical_cue_gives_two_fragments():
+    c = one("The new bridge, the mayor said, would open in the spring.", cue="said", speaker="the mayor")
+    assert c["fragments"] == 2 and c["content"] == "The new bridge would open in the spring"
+
+
+def test_participle_after_the_cue_takes_its_own_quote():
+    one("Ines Berg praised the volunteers, adding, “They worked through the night.”", cue="adding",
+        kind="direct", content="“They worked through the night.”")
+
+
+def test_reported_clause_stops_before_a_coordinated_cue():
+    one("Ola Dahl says he will cut taxes and tells the crowd the deficit will shrink.", cue="says",
+        content="he will cut taxes")
+
+
+def test_partly_quoted_clause_is_one_claim():
+    found = [c for c in claims_of("Mayor Tom Baines says the city has “done everything it could.”")
+             if c["cue"] == "says"]
+    assert len(found) == 1 and found[0]["content"] == "the city has “done everything it could.”"

@@ -339,9 +339,40 @@ class _Article:
             if q.start >= frame_end and q.start >= sent.start_char - 1:
                 gap = self.text[frame_end:q.start]
                 if len(gap) <= 40 and re.fullmatch(r"[\s,:]*(?:(?:to |on )?[\w’' .]{0,30}?[,:])?\s*", gap) \
-                        and "\n" not in gap:
+                        and "\n" not in gap and not self._verb_between(frame_end, q.start):
                     out.append(q)
         return out
+
+    def parenthetical(self, verb: Token) -> list[tuple[int, int]]:
+        """A cue frame set off by commas inside or after the clause it reports ("The plan, she said,
+        would cost too much" / "In the long run, economists say, prices will fall"): the clause
+        without the frame, in one or two fragments, without the sentence's final period."""
+        if verb.dep_ not in ("parataxis", "advcl") or verb.head.pos_ not in ("VERB", "AUX") or \
+                verb.head.i < verb.i and verb.dep_ == "advcl":
+            return []
+        frame = sorted(verb.subtree, key=lambda t: t.i)
+        lo, hi = frame[0].i, frame[-1].i
+        if lo == 0 or self.doc[lo - 1].text != "," and self.doc[lo].text != ",":
+            return []
+        sent = verb.sent
+        out = []
+        for a, b in ((sent.start, lo), (hi + 1, sent.end)):
+            if b <= a:
+                continue
+            fs, fe = _trim(self.text, self.doc[a].idx, self.doc[b - 1].idx + len(self.doc[b - 1]))
+            if fe > fs and self.text[fe - 1] in ".!?" and b == sent.end:
+                fe -= 1
+            fs, fe = _trim(self.text, fs, fe)
+            if fe > fs and re.search(r"\w", self.text[fs:fe]):
+                out.append((fs, fe))
+        if not out or any(self.quote_at(fs) for fs, _ in out):
+            return []
+        return out
+
+    def _verb_between(self, s: int, e: int) -> bool:
+        """A verb between two offsets: "she said, adding, “…”" — the quote is the participle's."""
+        span = self.doc.char_span(s, e, alignment_mode="contract")
+        return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
     def complement(self, verb: Token) -> Optional[tuple[int, int]]:
         comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
@@ -350,10 +381,36 @@ class _Article:
             comps = [c for c in verb.children if c.dep_ in ("dobj",) and c.pos_ in ("VERB", "AUX")]
         if not comps:
             return None
-        c = comps[0]
-        toks = list(c.subtree)
+        right = [c for c in comps if c.i > verb.i]
+        c = right[0] if right else comps[0]
+        toks = sorted(c.subtree, key=lambda t: t.i)
+        cut = self._clause_cut(c)
+        if cut is not None:
+            toks = [t for t in toks if t.i < cut] or toks
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
         return _trim(self.text, s, e)
+
+    def _clause_cut(self, c: Token) -> Optional[int]:
+        """Where a reported clause ends before something that is no part of it: a coordinated verb
+        that is a cue of its own ("says he would go and tells the crowd …"), a participle cue
+        (", calling them …"), a contrast the writer adds (", though …")."""
+        for ch in c.children:
+            if ch.i <= c.i:
+                continue
+            if ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX"):
+                ccs = [x for x in c.children if x.dep_ == "cc" and x.i < ch.i]
+                start = ccs[-1].i if ccs else ch.i
+                if self.lex.cue_lemma(ch.lemma_, ch.text) and ch.tag_ in ("VBZ", "VBD") and \
+                        not any(x.dep_ in SUBJECT_DEPS for x in ch.children):
+                    return start
+            if ch.dep_ == "advcl" and ch.tag_ == "VBG" and self.lex.cue_lemma(ch.lemma_, ch.text) and \
+                    self.doc[ch.left_edge.i - 1].text == ",":
+                return ch.left_edge.i - 1
+            if ch.dep_ == "advcl" and any(x.dep_ == "mark" and x.lower_ in ("though", "although", "while", "whereas")
+                                                          and x.i == ch.left_edge.i for x in ch.children) and \
+                    self.doc[ch.left_edge.i - 1].text == ",":
+                return ch.left_edge.i - 1
+        return None
 
     def object_as(self, verb: Token) -> Optional[tuple[int, int]]:
         """``characterized X as "…"`` / ``accused X of …`` / ``called X "…"``: the object and its phrase."""
@@ -429,8 +486,14 @@ class _Article:
             comp = self.complement(verb)
         if comp is None and lemma in self.lex.object_verbs:
             comp = self.object_as(verb)
+        if comp is None and subj is not None:
+            frags = self.parenthetical(verb)
+            if frags:
+                self.add(ClaimSpan("indirect", frags, speaker, cue, cluster, 0.7))
+                return
         if comp is None or subj is None:
             return
+        comp = self._close_quotes(*comp)
         inner = [q for q in self.quotes if comp[0] <= q.start and q.end <= comp[1] + 1]
         if inner:
             kind = "mixed"
