@@ -203,6 +203,23 @@ def eval_ner(files: list[Path] = typer.Argument(..., help="CoNLL-2003 format fil
     raise typer.Exit(ner.main(argv))
 
 
+@eval_app.command("neardup")
+def eval_neardup(
+    corpus: Optional[Path] = typer.Option(None, help="Folder of raw articles (default ../shared/eval/bbc_news)."),
+    seed: int = typer.Option(0, help="Seed of the generated benchmark (sites, perturbations, order)."),
+    max_originals: Optional[int] = typer.Option(None, help="Use only this many original articles."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
+) -> None:
+    """Near-duplicate benchmark generated from real articles: pairwise P/R against plain MinHash-LSH."""
+    from newsclaims.evaluation import neardup_eval
+
+    argv = ["--seed", str(seed)]
+    for flag, value in (("--corpus", corpus), ("--max-originals", max_originals), ("--json", json_out)):
+        if value is not None:
+            argv += [flag, str(value)]
+    raise typer.Exit(neardup_eval.main(argv))
+
+
 def main() -> None:  # pragma: no cover
     app()
 

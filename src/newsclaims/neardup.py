@@ -60,6 +60,8 @@ __all__ = [
     "NearDupIndex",
     "learn_noise",
     "strip_noise",
+    "noise_plan",
+    "is_noise",
     "noise_key",
     "shingle_hashes",
     "canonical_tokens",
@@ -556,7 +558,7 @@ PREFIX_TOKENS = 4
 _PREFIX_MARK = "^ "
 
 
-def _line_keys(line: str) -> tuple[str, str | None]:
+def line_keys(line: str) -> tuple[str, str | None]:
     """(full key, prefix key or None): the prefix key exists for short lines longer than the
     prefix, the shape of template datelines and bylines."""
     tokens = noise_key(line).split()
@@ -566,8 +568,9 @@ def _line_keys(line: str) -> tuple[str, str | None]:
     return full, None
 
 
-def _is_noise(line: str, noise: set[str]) -> bool:
-    full, prefix = _line_keys(line)
+def is_noise(line: str, noise: set[str]) -> bool:
+    """Whether ``line`` is one of the learned noise keys (see :func:`learn_noise`)."""
+    full, prefix = line_keys(line)
     return full in noise or (prefix is not None and prefix in noise)
 
 
@@ -589,7 +592,7 @@ def learn_noise(texts: Sequence[str], *, min_docs: int = 5, min_fraction: float 
         keys: set[str] = set()
         for line in text.splitlines():
             if line.strip():
-                full, prefix = _line_keys(line)
+                full, prefix = line_keys(line)
                 keys.add(full)
                 if prefix is not None:
                     keys.add(prefix)
@@ -617,13 +620,32 @@ def strip_noise(text: str, noise: set[str]) -> str:
     """
     if not noise or not text:
         return text
-    blocks = [_strip_block(block, noise) for block in _blocks(text)]
-    kinds = [_block_kind(lines) for lines in blocks]
-    _drop_boxed_items(kinds)
-    kept = ["\n".join(lines) for lines, kind in zip(blocks, kinds) if kind not in ("noise", "boxed")]
+    blocks = _blocks(text)
+    plan = noise_plan(blocks, lambda line: is_noise(line, noise))
+    kept = ["\n".join(line for line, keep in zip(lines, keeps) if keep) for lines, keeps in zip(blocks, plan)]
+    kept = [block for block in kept if block]
     if not kept:
         return text
     return "\n\n".join(kept)
+
+
+def noise_plan(blocks: Sequence[Sequence[str]], noisy) -> list[list[bool]]:
+    """Which lines of each paragraph block to keep, given ``noisy(line) -> bool`` for learned
+    noise: the lines themselves go, plus the context rules of :func:`strip_noise`.  Shared by
+    :func:`strip_noise` and the normaliser (which must keep its body-to-raw offset map, so it works
+    on its own line records rather than on text)."""
+    keeps: list[list[bool]] = []
+    kinds: list[str] = []
+    for lines in blocks:
+        keep = [not noisy(line) for line in lines]
+        kept = [line for line, k in zip(lines, keep) if k]
+        if len(kept) < len(lines) and all(_headline_like(line) for line in kept):
+            keep = [False] * len(lines)  # a learned heading with a list of headline-like items under it
+            kept = []
+        keeps.append(keep)
+        kinds.append(_block_kind(kept))
+    _drop_boxed_items(kinds)
+    return [keep if kind not in ("noise", "boxed") else [False] * len(keep) for keep, kind in zip(keeps, kinds)]
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -646,13 +668,6 @@ _HEADLINE_START = re.compile(r"^[\W_]*[A-Z0-9\u00C0-\u00DE]")
 
 def _headline_like(line: str) -> bool:
     return len(line.split()) <= SHORT_LINE_WORDS and bool(_HEADLINE_START.match(line))
-
-
-def _strip_block(lines: list[str], noise: set[str]) -> list[str]:
-    kept = [line for line in lines if not _is_noise(line, noise)]
-    if len(kept) < len(lines) and all(_headline_like(line) for line in kept):
-        return []  # a learned heading with a list of headline-like items under it
-    return kept
 
 
 def _block_kind(lines: list[str]) -> str:

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from newsclaims.profiles import OutletProfile
 
@@ -177,9 +177,13 @@ def _trim(raw: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[str] | set[str],
-                removed: list[str]) -> list[_Para]:
-    """Non-empty lines after noise removal, grouped into paragraphs (hard-wrapped lines joined)."""
-    blocks: list[list[list[tuple[int, int]]]] = [[]]
+                removed: list[str], learned: Optional[Callable[[str], bool]] = None) -> list[_Para]:
+    """Non-empty lines after noise removal, grouped into paragraphs (hard-wrapped lines joined).
+
+    ``noise_lines`` are a profile's exact noise lines; ``learned`` tells a feed's learned noise
+    (see :mod:`newsclaims.feednoise`), removed with the context rules of
+    :func:`newsclaims.neardup.noise_plan` unless that would leave nothing."""
+    blocks: list[list[tuple[list[tuple[int, int]], str]]] = [[]]
     pos = 0
     for line in raw.splitlines(keepends=True):
         ls, le = pos, pos + len(line.rstrip("\r\n"))
@@ -194,11 +198,26 @@ def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[st
             removed.append(content)
             blocks.append([])
             continue
-        blocks[-1].append(pieces)
+        blocks[-1].append((pieces, content))
+    blocks = [b for b in blocks if b]
+    if learned is not None and blocks:
+        from newsclaims.neardup import noise_plan
+
+        plan = noise_plan([[content for _, content in b] for b in blocks], learned)
+        if any(any(keep) for keep in plan):
+            split: list[list[tuple[list[tuple[int, int]], str]]] = [[]]
+            for b, keeps in zip(blocks, plan):
+                for line, keep in zip(b, keeps):
+                    if keep:
+                        split[-1].append(line)
+                    else:  # a removed line ends its block, as a profile's noise line does
+                        removed.append(line[1])
+                        split.append([])
+                split.append([])
+            blocks = [b for b in split if b]
     paras: list[_Para] = []
-    for lines in blocks:
-        if not lines:
-            continue
+    for block in blocks:
+        lines = [pieces for pieces, _ in block]
         lengths = [sum(e - s for s, e in segs) for segs in lines]
         if len(lines) > 1 and all(40 <= n <= 100 for n in lengths[:-1]):  # hard-wrapped lines
             paras.append(_Para([seg for segs in lines for seg in segs]))
@@ -321,8 +340,11 @@ def _match_dateline(text: str, profile: Optional[OutletProfile]) -> Optional[re.
 
 
 def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Optional[dict] = None,
-              extra_noise: Iterable[str] = (), raw_path: str = "", split_header: bool = True) -> Normalised:
+              extra_noise: Iterable[str] = (), raw_path: str = "", split_header: bool = True,
+              learned_noise: Optional[Callable[[str], bool]] = None) -> Normalised:
     """Normalise one decoded document (see module doc).
+
+    ``learned_noise(line)`` says whether a line is page noise learned from the document's feed.
 
     ``split_header=False`` keeps every paragraph in the body (no title, subtitle or dateline split).
     """
@@ -332,7 +354,7 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
     removed: list[str] = []
     noise = set(profile.noise_lines) if profile else set()
     noise.update(line.strip() for line in extra_noise)
-    paras = _paragraphs(raw, drop, noise, removed)
+    paras = _paragraphs(raw, drop, noise, removed, learned_noise)
 
     title = subtitle = place = None
     published: Optional[dt.date] = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import shutil
 import time
 import uuid
 from collections import Counter
@@ -24,7 +25,8 @@ from pydantic import BaseModel
 
 from newsclaims import constants as C
 from newsclaims import lake
-from newsclaims.decode import DecodeError, decode_bytes
+from newsclaims import feednoise
+from newsclaims.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
 from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
                                Reject, Run, to_table)
@@ -147,23 +149,53 @@ def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
 
 # --- ingest -----------------------------------------------------------------------------------------
 
-def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime) -> Article | Reject:
-    """Decode and normalise one document into an Article, or a Reject saying why not."""
-    sha = doc.sha256
-
+def decode_document(doc: RawDocument, run_id: str) -> Decoded | Reject:
+    """The document's text, or a Reject when it could not be read or decoded."""
     def reject(stage: str, reason: str) -> Reject:
-        return Reject(raw_path=doc.raw_path, raw_sha256=sha, feed=doc.feed, stage=stage, reason=reason,
+        return Reject(raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, stage=stage, reason=reason,
                       run_id=run_id)
 
     if doc.error:
         return reject("read", doc.error)
     try:
-        decoded = decode_bytes(doc.data)
+        return decode_bytes(doc.data)
     except DecodeError as exc:
         return reject("decode", str(exc))
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, *,
+                     decoded: Optional[Decoded | Reject] = None,
+                     learned_noise: Optional[frozenset[int]] = None) -> Article | Reject:
+    """Decode and normalise one document into an Article, or a Reject saying why not.
+
+    ``decoded`` is :func:`decode_document`'s result when the caller already has it;
+    ``learned_noise`` is the page noise learned from the document's feed (:mod:`newsclaims.feednoise`).
+    """
+    sha = doc.sha256
+    if decoded is None:
+        decoded = decode_document(doc, run_id)
+    if isinstance(decoded, Reject):
+        return decoded
+
+    def reject(stage: str, reason: str) -> Reject:
+        return Reject(raw_path=doc.raw_path, raw_sha256=sha, feed=doc.feed, stage=stage, reason=reason,
+                      run_id=run_id)
+
     profile = recognise(decoded.text, profiles)
     try:
-        norm = normalise(decoded.text, profile, metadata=doc.metadata, raw_path=doc.raw_path)
+        noisy = (lambda line: feednoise.is_noise(line, learned_noise)) if learned_noise else None
+        norm = normalise(decoded.text, profile, metadata=doc.metadata, raw_path=doc.raw_path, learned_noise=noisy)
     except Exception as exc:  # a normaliser bug must cost one document, not the run
         log.exception("normalise failed for %s", doc.raw_path)
         return reject("normalise", f"{exc.__class__.__name__}: {exc}")
@@ -196,6 +228,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     rejects: list[Reject] = []
     seen_this_run: set[tuple[str, str]] = set()
     neardup = None  # loaded on the first new document: a run with nothing new never pays for it
+    noise = feednoise.NoiseBook(wh.root, run_id)
 
     def flush() -> None:
         if pending:
@@ -209,45 +242,55 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     for source in sf.sources:
         if not source.config.enabled or (only and source.name not in only):
             continue
-        for doc in source.documents():
-            result.n_documents += 1
-            key = (doc.raw_path, doc.sha256)
-            if key in seen or key in seen_this_run:
-                result.n_skipped += 1
-                continue
-            seen_this_run.add(key)
-            item = prepare_document(doc, profiles, run_id, now)
-            if isinstance(item, Reject):
-                rejects.append(item)
-                continue
-            aid = item.article_id
-            if aid in known_articles or aid in kept:
-                duplicates.append(Duplicate(
-                    raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
-                    duplicate_of=aid, method="exact", similarity=1.0, run_id=run_id))
-                log.info("%s is an exact duplicate of %s", doc.raw_path, kept.get(aid, aid))
-                continue
-            if neardup is None:
-                neardup = load_neardup_index(wh, known_articles)
-            hit = neardup.query(item.body)
-            if hit is not None and (hit[0] in known_articles or hit[0] in kept):
-                duplicates.append(Duplicate(
-                    raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
-                    duplicate_of=hit[0], method="near", similarity=round(float(hit[1]), 4), run_id=run_id))
-                log.info("%s is a near-duplicate (%.2f) of %s", doc.raw_path, hit[1], hit[0])
-                neardup.add(aid, item.body, duplicate_of=hit[0])  # its wording matches later copies too
-                continue
-            neardup.add(aid, item.body)
-            kept[aid] = doc.raw_path
-            pending.append(item)
-            if len(pending) >= batch_size:
-                flush()
+        for chunk in _chunks(source.documents(), feednoise.CHUNK_DOCS):
+            fresh: list[tuple[RawDocument, Decoded | Reject]] = []
+            for doc in chunk:
+                result.n_documents += 1
+                key = (doc.raw_path, doc.sha256)
+                if key in seen or key in seen_this_run:
+                    result.n_skipped += 1
+                    continue
+                seen_this_run.add(key)
+                decoded = decode_document(doc, run_id)
+                if not isinstance(decoded, Reject):
+                    noise.observe(doc.feed, decoded.text)  # count the chunk's lines before using them
+                fresh.append((doc, decoded))
+            learned = {feed: noise.learned(feed) for feed in {doc.feed for doc, _ in fresh}}
+            for doc, decoded in fresh:
+                item = prepare_document(doc, profiles, run_id, now, decoded=decoded,
+                                        learned_noise=learned[doc.feed])
+                if isinstance(item, Reject):
+                    rejects.append(item)
+                    continue
+                aid = item.article_id
+                if aid in known_articles or aid in kept:
+                    duplicates.append(Duplicate(
+                        raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
+                        duplicate_of=aid, method="exact", similarity=1.0, run_id=run_id))
+                    log.info("%s is an exact duplicate of %s", doc.raw_path, kept.get(aid, aid))
+                    continue
+                if neardup is None:
+                    neardup = load_neardup_index(wh, known_articles)
+                hit = neardup.query(item.body)
+                if hit is not None and (hit[0] in known_articles or hit[0] in kept):
+                    duplicates.append(Duplicate(
+                        raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
+                        duplicate_of=hit[0], method="near", similarity=round(float(hit[1]), 4), run_id=run_id))
+                    log.info("%s is a near-duplicate (%.2f) of %s", doc.raw_path, hit[1], hit[0])
+                    neardup.add(aid, item.body, duplicate_of=hit[0])  # its wording matches later copies too
+                    continue
+                neardup.add(aid, item.body)
+                kept[aid] = doc.raw_path
+                pending.append(item)
+                if len(pending) >= batch_size:
+                    flush()
     flush()
     if duplicates or rejects:
         keys = [f"{d.raw_path}:{d.raw_sha256}" for d in duplicates] + \
                [f"{r.raw_path}:{r.raw_sha256}" for r in rejects]
         lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: duplicates, Reject: rejects},
                          {"run_id": run_id})
+    noise.stage()
     stage_pending(sf.sources)  # feed state (ETags, seen items) becomes state only after the load
     if neardup is not None and kept:
         staging.mkdir(parents=True, exist_ok=True)
@@ -416,12 +459,11 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     wh_mod.load(wh, run)
     commit_pending(wh, run_id)
     commit_neardup_index(wh, run_id)
+    feednoise.commit(wh.root, run_id)
     stages["load"] = time.perf_counter() - t0
     staging = wh.root / "staging" / run_id
     if staging.is_dir():
-        for p in staging.iterdir():
-            p.unlink(missing_ok=True)
-        staging.rmdir()
+        shutil.rmtree(staging, ignore_errors=True)
     n_entities = wh_mod.query(wh, "SELECT count(*) FROM entities")[1][0][0]
     return RunSummary(
         run_id=run_id, warehouse=str(wh.root), n_documents=run.n_documents, n_articles=run.n_articles,
@@ -438,9 +480,7 @@ def remove_stale_staging(wh: Warehouse, keep: str) -> None:
         return
     for folder in root.iterdir():
         if folder.name != keep and folder.is_dir():
-            for p in folder.iterdir():
-                p.unlink(missing_ok=True)
-            folder.rmdir()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
