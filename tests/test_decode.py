@@ -41,3 +41,25 @@ def test_mojibake_repaired_but_curly_quotes_kept():
 def test_not_text_is_a_clear_error(data, reason):
     with pytest.raises(DecodeError, match=reason):
         decode_bytes(data)
+
+
+FTFY_CASES = [
+    "Plain ASCII line\nAnother one\n",
+    "Caf\u00c3\u00a9 and na\u00c3\u00afve\nclean line\n",  # mojibake on one line
+    "Fish &amp; chips\nTom &amp; Jerry\n",
+    "a <b>tag</b> line\nthen &amp; stays\n",  # a "<" turns HTML unescaping off for what follows
+    "Windows\r\nline breaks\r\n",
+    "control\x07char\nand\x1b[31m colour\n",
+    "no trailing newline \u2019curly\u2019",
+    "\ttabbed\n\n\nblank lines\n",
+    "The Weso\u00c2\u00a0Online menu | News\n",
+]
+
+
+@pytest.mark.parametrize("text", FTFY_CASES)
+def test_fix_text_fast_path_matches_ftfy(text):
+    import ftfy
+
+    from newsclaims.decode import _FTFY, fix_text
+
+    assert fix_text(text) == ftfy.fix_text(text, config=_FTFY)

@@ -140,5 +140,37 @@ def decode_bytes(data: bytes) -> Decoded:
         raise DecodeError("binary content (control characters)")
     if _looks_like_html(text):
         raise DecodeError("HTML page saved as text (configure an html source for web pages)")
-    fixed = ftfy.fix_text(text, config=_FTFY)
+    fixed = fix_text(text)
     return Decoded(fixed, encoding, repaired=fixed != text)
+
+
+#: a line ftfy leaves as it is: printable ASCII (no "&" that could start an HTML entity), tabs
+_CLEAN_LINE = re.compile(r"[\x20-\x25\x27-\x7e\t]*\n?")
+
+
+def fix_text(text: str) -> str:
+    """``ftfy.fix_text`` with our config, without running ftfy on lines it cannot change.
+
+    ftfy fixes text line by line; a line of plain printable ASCII with no "&" has no mojibake, no
+    HTML entity, no control character and no odd line break, so it is kept as is (the same output,
+    several times faster on English news, where most lines are such).  The loop mirrors ftfy's,
+    including its rule that a "<" anywhere turns HTML unescaping off for the rest of the text.
+    """
+    config = _FTFY
+    out = []
+    pos, n = 0, len(text)
+    while pos < n:
+        brk = text.find("\n", pos) + 1
+        if brk == 0:
+            brk = n
+        if brk - pos > config.max_decode_length:
+            brk = pos + config.max_decode_length
+        segment = text[pos:brk]
+        if config.unescape_html == "auto" and "<" in segment:
+            config = config._replace(unescape_html=False)
+        if _CLEAN_LINE.fullmatch(segment):
+            out.append(segment)
+        else:
+            out.append(ftfy.fix_and_explain(segment, config)[0])
+        pos = brk
+    return "".join(out)

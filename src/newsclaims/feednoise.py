@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -93,12 +94,15 @@ def _hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
-def hashed_keys(line: str) -> list[int]:
-    """The hashed comparison keys of a line (full key, and the prefix key of a short line)."""
+@lru_cache(maxsize=1 << 16)
+def hashed_keys(line: str) -> tuple[int, ...]:
+    """The hashed comparison keys of a line (full key, and the prefix key of a short line).
+    Cached: template lines recur in every document of a feed, and each line is looked at twice
+    (counted, then tested)."""
     full, prefix = line_keys(line)
-    keys = [_hash(full)] if full else []
+    keys = (_hash(full),) if full else ()
     if prefix is not None:
-        keys.append(_hash(prefix))
+        keys += (_hash(prefix),)
     return keys
 
 
