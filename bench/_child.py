@@ -45,7 +45,6 @@ def raw(args: dict, only_ner: bool) -> dict:
 def run(args: dict) -> dict:
     from pathlib import Path
 
-    from newsclaims import extract
     from newsclaims.settings import Warehouse
 
     t0 = time.perf_counter()
@@ -60,6 +59,7 @@ def run(args: dict) -> dict:
         t_import = time.perf_counter()
         summary = run_local(Path(args["sources"]), Warehouse.resolve(args["warehouse"]))
     t_end = time.perf_counter()
+    extract = sys.modules.get("newsclaims.extract")  # only if the run needed it (a rerun with nothing new need not)
     return {"seconds": t_end - t_import, "import_seconds": t_import - T_START,
             "summary": summary.model_dump(mode="json"),
             "extract_detail": {k: round(v, 3) for k, v in getattr(extract, "STAGE_SECONDS", {}).items()}}
