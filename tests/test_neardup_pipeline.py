@@ -3,7 +3,10 @@ recorded against it (method 'near') and not extracted again, in the same run or 
 
 from __future__ import annotations
 
+import json
 import shutil
+
+import pytest
 
 from newsclaims import warehouse as W
 from newsclaims.pipeline import run_local
@@ -62,3 +65,29 @@ def test_a_later_run_finds_near_duplicates_of_earlier_articles_even_without_the_
     second = run_local(sources, wh)
     assert second.n_articles == 0 and second.n_duplicates == 1
     assert W.query(wh, "SELECT method FROM duplicates")[1] == [("near",)]
+
+
+def test_threshold_and_shingle_size_are_settings(tmp_path, monkeypatch):
+    sources = _feed(tmp_path)
+    wh = Warehouse.resolve(tmp_path / "wh")
+    run_local(sources, wh)
+    text = _tass(tmp_path).read_text()
+    # a copy with a fifth of its paragraphs dropped and a few words edited
+    paras = text.split("\n\n")
+    edited = "\n\n".join(p for i, p in enumerate(paras) if i % 5 != 3).replace("emphasized", "stressed")
+    (tmp_path / "raw" / "later_copy.txt").write_text(edited)
+    # 4-word shingles: the saved index (5-word) no longer fits and is rebuilt; a strict threshold
+    # makes the edited copy a new article rather than a near-duplicate
+    monkeypatch.setenv("NEWSCLAIMS_NEARDUP_SHINGLE_SIZE", "4")
+    monkeypatch.setenv("NEWSCLAIMS_NEARDUP_THRESHOLD", "0.999")
+    strict = run_local(sources, wh)
+    assert strict.n_articles == 1 and strict.n_duplicates == 0
+    stamp = json.loads((wh.root / "state" / "neardup.json").read_text())
+    assert stamp["config"]["shingle_size"] == 4
+
+
+def test_bad_neardup_setting_is_a_clear_error(tmp_path, monkeypatch):
+    sources = _feed(tmp_path)
+    monkeypatch.setenv("NEWSCLAIMS_NEARDUP_THRESHOLD", "high")
+    with pytest.raises(ValueError, match="NEWSCLAIMS_NEARDUP_THRESHOLD must be a number"):
+        run_local(sources, Warehouse.resolve(tmp_path / "wh"))

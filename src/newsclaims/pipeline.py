@@ -105,21 +105,57 @@ def _neardup_state(wh: Warehouse) -> tuple[Path, Path]:
     return state / NEARDUP_INDEX, state / NEARDUP_STAMP
 
 
+ENV_NEARDUP_THRESHOLD = "NEWSCLAIMS_NEARDUP_THRESHOLD"
+ENV_NEARDUP_SHINGLE_SIZE = "NEWSCLAIMS_NEARDUP_SHINGLE_SIZE"
+
+
+def neardup_config():
+    """The near-duplicate settings: the measured defaults of :class:`~newsclaims.neardup.NearDupConfig`
+    (5-word shingles, similarity 0.7), overridden by ``NEWSCLAIMS_NEARDUP_THRESHOLD`` and
+    ``NEWSCLAIMS_NEARDUP_SHINGLE_SIZE``."""
+    import os as _os
+    from dataclasses import replace
+
+    from newsclaims.neardup import NearDupConfig
+
+    config = NearDupConfig()
+    raw_t, raw_k = _os.environ.get(ENV_NEARDUP_THRESHOLD), _os.environ.get(ENV_NEARDUP_SHINGLE_SIZE)
+    try:
+        if raw_t:
+            config = replace(config, threshold=float(raw_t))
+        if raw_k:
+            config = replace(config, shingle_size=int(raw_k))
+    except ValueError:
+        raise ValueError(f"{ENV_NEARDUP_THRESHOLD} must be a number and {ENV_NEARDUP_SHINGLE_SIZE} "
+                         f"an integer (got {raw_t!r}, {raw_k!r})") from None
+    if not 0.0 < config.threshold <= 1.0 or config.shingle_size < 1:
+        raise ValueError(f"near-dup threshold must be in (0, 1] and shingle size >= 1 "
+                         f"(got {config.threshold}, {config.shingle_size})")
+    return config
+
+
+def _config_stamp(config) -> dict:
+    return {"shingle_size": config.shingle_size, "num_perm": config.num_perm, "seed": config.seed}
+
+
 def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
     """The near-duplicate index of every kept article, rebuilt from the warehouse when the saved one
-    does not describe it (first use, or a run that died between saving and loading)."""
+    does not describe it (first use, a run that died between saving and loading, or other
+    shingle settings)."""
     import json as _json
 
     from newsclaims.neardup import NearDupIndex
 
+    config = neardup_config()
     index_path, stamp_path = _neardup_state(wh)
     try:
         stamp = _json.loads(stamp_path.read_text())
     except (OSError, ValueError):
         stamp = {}
-    if index_path.exists() and stamp.get("articles") == len(known_articles):
-        return NearDupIndex.load(index_path)
-    index = NearDupIndex()
+    if index_path.exists() and stamp.get("articles") == len(known_articles) \
+            and stamp.get("config", _config_stamp(NearDupIndex().config)) == _config_stamp(config):
+        return NearDupIndex.load(index_path, config)
+    index = NearDupIndex(config)
     if known_articles:
         con = wh_mod.connect(wh, read_only=True)
         try:
@@ -144,7 +180,8 @@ def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
     index_path.parent.mkdir(parents=True, exist_ok=True)
     _os.replace(staged, index_path)
     n = wh_mod.query(wh, "SELECT count(*) FROM articles")[1][0][0]
-    lake.atomic_write_bytes(stamp_path, _json.dumps({"articles": n, "run_id": run_id}).encode())
+    lake.atomic_write_bytes(stamp_path, _json.dumps({"articles": n, "run_id": run_id,
+                                                     "config": _config_stamp(neardup_config())}).encode())
 
 
 # --- ingest -----------------------------------------------------------------------------------------
@@ -214,6 +251,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
            only: Optional[list[str]] = None) -> IngestResult:
     """Read every enabled source, keep what is new, and stage it in batches for extraction."""
     t0 = time.perf_counter()
+    neardup_config()  # a bad setting fails the run before anything is read
     wh.ensure()
     sf = load_sources(sources_file)
     bind_state(sf.sources, wh, run_id)
