@@ -106,3 +106,24 @@ def test_partly_quoted_clause_is_one_claim():
     found = [c for c in claims_of("Mayor Tom Baines says the city has “done everything it could.”")
              if c["cue"] == "says"]
     assert len(found) == 1 and found[0]["content"] == "the city has “done everything it could.”"
+
+
+def test_addressee_of_urge_is_part_of_the_content():
+    one("The pastor urged the congregation to stand and pray.", cue="urged",
+        content="the congregation to stand and pray")
+
+
+def test_clause_opening_a_quote_runs_to_its_end():
+    found = [c for c in claims_of("Paul Ek said that the team has “taken every punch, and it is still standing.”")
+             if c["cue"] == "said"]
+    assert len(found) == 1 and found[0]["content"].endswith("still standing.”")
+
+
+def test_statement_belongs_to_the_cue():
+    one("The ministry said in a statement that the talks had failed.", cue="said in a statement",
+        content="that the talks had failed")
+
+
+def test_reported_clause_ends_before_a_line_break_and_a_participle_cue():
+    one("Ines Berg said the deal was fair, saying nobody lost.\nThe vote is on Monday.", cue="said",
+        content="the deal was fair")

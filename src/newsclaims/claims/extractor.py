@@ -193,6 +193,13 @@ class _Article:
         particle = self.lex.particles.get(self.lemma(verb))
         toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)]
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        # "said in a statement": the statement is how it was said, part of the cue
+        last = max(t.i for t in toks)
+        for c in verb.children:
+            if c.dep_ == "prep" and c.i == last + 1 and c.lower_ == "in":
+                objs = [o for o in c.children if o.dep_ == "pobj" and o.lemma_.lower() == "statement"]
+                if objs and objs[0].i - c.i <= 3:
+                    e = objs[0].idx + len(objs[0])
         # a colon right after the verb introduces the quote and belongs to the cue ("said:")
         if self.text[e:e + 1] == ":":
             e += 1
@@ -291,12 +298,15 @@ class _Article:
                                                   head_span)
         return cluster
 
-    def _close_quotes(self, s: int, e: int) -> tuple[int, int]:
+    def _close_quotes(self, s: int, e: int, through: bool = False) -> tuple[int, int]:
         """A content span that ends (starts) inside a quotation, only punctuation before the
-        closing (after the opening) mark, runs through the mark: ``said it was “a disgrace.”``."""
+        closing (after the opening) mark, runs through the mark: ``said it was “a disgrace.”``.
+        ``through``: a reported clause that opens a quotation runs to its end even when the parse
+        stopped earlier (``said that he has “taken every punch, and he is standing.”``)."""
         for q in self.quotes:
             for qs, qe in q.spans:
-                if s <= qs < e < qe and not re.search(r"\w", self.text[e:qe]):
+                if s <= qs < e < qe and (not re.search(r"\w", self.text[e:qe]) or
+                                         through and "\n" not in self.text[e:qe] and qe - e < 300):
                     e = qe
                 if qs < s < qe <= e and not re.search(r"\w", self.text[qs:s]):
                     s = qs
@@ -369,6 +379,36 @@ class _Article:
             return []
         return out
 
+    def tidy(self, s: int, e: int) -> tuple[int, int]:
+        """The end of a reported clause or object, news-annotation style: never across a line break;
+        without a participle cue after a comma (", saying …" is an attribution of its own), a
+        trailing non-restrictive relative clause (", which …"), or the sentence's final period."""
+        nl = self.text.find("\n", s, e)
+        if nl > 0 and self.quote_at(s) is None:
+            e = nl
+        span = self.doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            return _trim(self.text, s, e)
+        cut = None
+        for t in span:
+            if t.i == span.start or self.in_quote(t):
+                continue
+            prev = self.doc[t.i - 1]
+            if prev.text == "," and t.tag_ == "VBG" and self.lex.cue_lemma(t.lemma_, t.text):
+                cut = t.i - 1
+                break
+            if prev.text == "," and t.lower_ in ("which", "who") and t.head.dep_ == "relcl" and \
+                    t.head.right_edge.i >= span.end - 2:
+                cut = t.i - 1
+                break
+        if cut is not None and cut > span.start:
+            e = self.doc[cut - 1].idx + len(self.doc[cut - 1])
+        s, e = _trim(self.text, s, e)
+        if e > s and self.text[e - 1] == "." and self.quote_at(e - 1) is None and \
+                not re.search(r"\b[A-Z]\.$|\b(?:[a-z]\.){2,}$", self.text[s:e]):
+            e -= 1
+        return s, e
+
     def _verb_between(self, s: int, e: int) -> bool:
         """A verb between two offsets: "she said, adding, “…”" — the quote is the participle's."""
         span = self.doc.char_span(s, e, alignment_mode="contract")
@@ -384,6 +424,11 @@ class _Article:
         right = [c for c in comps if c.i > verb.i]
         c = right[0] if right else comps[0]
         toks = sorted(c.subtree, key=lambda t: t.i)
+        if c.dep_ == "xcomp" and c.i > verb.i:
+            # the addressee of urge / ask / encourage belongs to what they are urged to do
+            objs = [o for o in verb.children if o.dep_ == "dobj" and verb.i < o.i < c.i]
+            if objs:
+                toks = sorted(list(objs[0].subtree) + toks, key=lambda t: t.i)
         cut = self._clause_cut(c)
         if cut is not None:
             toks = [t for t in toks if t.i < cut] or toks
@@ -493,7 +538,9 @@ class _Article:
                 return
         if comp is None or subj is None:
             return
-        comp = self._close_quotes(*comp)
+        if self.quote_at(comp[0]) is None or self.text[comp[0]] not in OPEN_MARKS + '"':
+            comp = self.tidy(*comp)
+        comp = self._close_quotes(*comp, through=True)
         inner = [q for q in self.quotes if comp[0] <= q.start and q.end <= comp[1] + 1]
         if inner:
             kind = "mixed"
