@@ -127,3 +127,23 @@ def test_statement_belongs_to_the_cue():
 def test_reported_clause_ends_before_a_line_break_and_a_participle_cue():
     one("Ines Berg said the deal was fair, saying nobody lost.\nThe vote is on Monday.", cue="said",
         content="the deal was fair")
+
+
+def test_adverb_before_the_cue_belongs_to_it():
+    one("Ola Dahl quickly noted that the plan had changed.", cue="quickly noted", content="that the plan had changed")
+
+
+def test_show_title_in_quotes_is_no_quote():
+    one("Appearing on “Meet the Voters,” Ola Dahl said taxes would rise.", cue="said", content="taxes would rise")
+    assert not [c for c in claims_of("Appearing on “Meet the Voters,” Ola Dahl said taxes would rise.")
+                if "Meet the Voters" in c["content"]]
+
+
+def test_asked_without_a_named_asker():
+    one("Asked whether the talks would resume, Ola Dahl said nothing.", cue="Asked", speaker=None,
+        content="whether the talks would resume")
+
+
+def test_second_verb_hung_on_the_cue_continues_the_clause():
+    one("Ines Berg says she is proud of the team and hopes to stay.", cue="says",
+        content="she is proud of the team and hopes to stay")

@@ -138,6 +138,22 @@ def find_quotes(text: str) -> list[Quote]:
     return quotes
 
 
+_TITLE_SMALL = {"of", "the", "a", "an", "and", "for", "with", "in", "on", "to", "at", "&", "or", "from", "by"}
+
+
+def _is_title(text: str, q: Quote) -> bool:
+    """A name in quotation marks (a show, a book, a slogan: “Meet the Press,”), not speech: two to
+    six words, each capitalised but for small function words, no sentence punctuation inside."""
+    if q.fragments:
+        return False
+    inner = text[q.start:q.end].strip("\"“”«»„'` ,.;:")
+    words = inner.split()
+    if not 2 <= len(words) <= 6 or re.search(r"[!?;:]|\.\s", inner):
+        return False
+    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL
+                                          for w in words)
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in PUNCT_TRIM:
         s += 1
@@ -154,7 +170,7 @@ class _Article:
     def __init__(self, doc: Doc, ents: ArticleEntities, lex: CueLexicon):
         self.doc, self.ents, self.lex = doc, ents, lex
         self.text = doc.text
-        self.quotes = find_quotes(self.text)
+        self.quotes = [q for q in find_quotes(self.text) if not _is_title(self.text, q)]
         self.claims: list[ClaimSpan] = []
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -188,8 +204,8 @@ class _Article:
                 break
         # adverbs inside the verb group: "has also said", "repeatedly warned", "then added"
         first = min(t.i for t in toks)
-        toks += [c for c in verb.children if c.dep_ == "advmod" and c.lower_ in VERB_GROUP_ADVERBS
-                 and (first - 1 <= c.i < verb.i)]
+        toks += [c for c in verb.children if c.dep_ == "advmod" and (first - 1 <= c.i < verb.i) and
+                 (c.lower_ in VERB_GROUP_ADVERBS or c.tag_ == "RB" and c.lower_.endswith("ly"))]
         particle = self.lex.particles.get(self.lemma(verb))
         toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)]
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
@@ -353,6 +369,23 @@ class _Article:
                     out.append(q)
         return out
 
+    def asked(self, verb: Token, cue: tuple[int, int]) -> None:
+        """"Asked whether …, she said …" / "Asked about X, he …": the question is an attribution
+        of its own, whose asker the sentence does not name."""
+        prep = self.prep_cue(verb, "ask")
+        if prep is not None:
+            cue, content = (cue[0], max(cue[1], prep[0])), prep[1]
+        else:
+            comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") or c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)]
+            comps = [c for c in comps if c.i > verb.i]
+            if not comps:
+                return
+            toks = list(comps[0].subtree)
+            content = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+        if content[1] > content[0]:
+            self.add(ClaimSpan("indirect", [content], None, cue, None, 0.6))
+
     def parenthetical(self, verb: Token) -> list[tuple[int, int]]:
         """A cue frame set off by commas inside or after the clause it reports ("The plan, she said,
         would cost too much" / "In the long run, economists say, prices will fall"): the clause
@@ -432,6 +465,19 @@ class _Article:
         cut = self._clause_cut(c)
         if cut is not None:
             toks = [t for t in toks if t.i < cut] or toks
+        elif c.dep_ == "ccomp" and c.i > verb.i:
+            # "says he is proud of the campaign and expects to win": the parser hangs the second
+            # verb on the cue, but it continues the reported clause (unless it is a cue itself)
+            for x in verb.children:
+                cue_lemma = self.lex.cue_lemma(x.lemma_, x.text)
+                if x.dep_ == "conj" and x.i > c.right_edge.i and x.pos_ in ("VERB", "AUX") and \
+                        (cue_lemma is None or cue_lemma in self.lex.belief_verbs or
+                         cue_lemma not in self.lex.speech_verbs) and \
+                        not any(y.dep_ in SUBJECT_DEPS for y in x.children) and \
+                        not self.in_quote(x) and "\n" not in self.text[c.right_edge.idx:x.idx]:
+                    toks = sorted(toks + [t for t in self.doc[c.right_edge.i + 1:x.right_edge.i + 1]],
+                                  key=lambda t: t.i)
+                    break
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
         return _trim(self.text, s, e)
 
@@ -445,7 +491,9 @@ class _Article:
             if ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX"):
                 ccs = [x for x in c.children if x.dep_ == "cc" and x.i < ch.i]
                 start = ccs[-1].i if ccs else ch.i
-                if self.lex.cue_lemma(ch.lemma_, ch.text) and ch.tag_ in ("VBZ", "VBD") and \
+                lemma = self.lex.cue_lemma(ch.lemma_, ch.text)
+                if lemma in self.lex.speech_verbs and lemma not in self.lex.belief_verbs and \
+                        ch.tag_ in ("VBZ", "VBD") and \
                         not any(x.dep_ in SUBJECT_DEPS for x in ch.children):
                     return start
             if ch.dep_ == "advcl" and ch.tag_ == "VBG" and self.lex.cue_lemma(ch.lemma_, ch.text) and \
@@ -518,6 +566,10 @@ class _Article:
             self.add(ClaimSpan("direct", spans, speaker, cue, cluster, 0.9))
             return
         if lemma in self.lex.quote_verbs:
+            return
+        if subj is None and lemma == "ask" and verb.tag_ == "VBN" and verb.dep_ == "advcl" and \
+                verb.i == verb.sent.start:
+            self.asked(verb, cue)
             return
         if lemma not in self.lex.speech_verbs and any(
                 c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL for c in verb.children):
