@@ -271,7 +271,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     def flush() -> None:
         if pending:
             ids = [a.article_id for a in pending]
-            path = staging / f"b_{_digest(ids)}.parquet"
+            path = lake.staging_location(wh, run_id, f"b_{_digest(ids)}.parquet")
             lake.write_parquet_atomic(to_table(Article, pending), path)
             result.batches.append(str(path))
             pending.clear()
@@ -343,18 +343,20 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
 # --- extract ----------------------------------------------------------------------------------------
 
 def read_staged(path: str | Path) -> list[Article]:
-    table = pq.read_table(path)
+    table = lake.read_parquet(path)  # a local file, or an s3:// object for a remote lake
     return [Article.model_validate(row) for row in table.to_pylist()]
 
 
-def extract_batch(batch_path: str | Path, wh: Warehouse, run_id: str) -> ExtractResult:
-    """NLP over one staged batch; writes and commits the batch's lake files."""
+def extract_batch(batch_path: str | Path, wh: Warehouse, run_id: str,
+                  n_process: Optional[int] = None) -> ExtractResult:
+    """NLP over one staged batch; writes and commits the batch's lake files. ``n_process``: worker
+    processes forked for the NLP (None: NEWSCLAIMS_NLP_PROCESSES or the CPUs; 1: in this process)."""
     from newsclaims.extract import extract_articles
 
     t0 = time.perf_counter()
     articles = read_staged(batch_path)
     batch_id = Path(batch_path).stem
-    out = extract_articles(articles, run_id)
+    out = extract_articles(articles, run_id, n_process=n_process)
     checkpoint("extract")
     lake.write_batch(wh, batch_id, {
         Article: out.articles, Mention: out.mentions, EntityAlias: out.aliases, Claim: out.claims,
@@ -379,9 +381,9 @@ class LinkResult(BaseModel):
 def _lake_rows(wh: Warehouse, table: str, batch_ids: list[str]) -> list[dict]:
     rows: list[dict] = []
     for b in batch_ids:
-        path = lake.batch_file(wh, table, b)
-        if path.exists():
-            rows.extend(pq.read_table(path).to_pylist())
+        part = lake.read_batch_table(wh, table, b)
+        if part is not None:
+            rows.extend(part.to_pylist())
     return rows
 
 
@@ -502,6 +504,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     staging = wh.root / "staging" / run_id
     if staging.is_dir():
         shutil.rmtree(staging, ignore_errors=True)
+    lake.remove_remote_staging(wh, only=run_id)
     n_entities = wh_mod.query(wh, "SELECT count(*) FROM entities")[1][0][0]
     return RunSummary(
         run_id=run_id, warehouse=str(wh.root), n_documents=run.n_documents, n_articles=run.n_articles,
@@ -513,6 +516,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
 
 def remove_stale_staging(wh: Warehouse, keep: str) -> None:
     """Staging folders of earlier runs that were killed (called under the run lock)."""
+    lake.remove_remote_staging(wh, keep=keep)
     root = wh.root / "staging"
     if not root.is_dir():
         return

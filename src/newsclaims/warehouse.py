@@ -21,6 +21,7 @@ from newsclaims import lake
 from newsclaims.faults import checkpoint
 from newsclaims.models import LAKE_MODELS, Run
 from newsclaims.settings import Warehouse
+from newsclaims.storage import is_remote
 
 _SQL_NAME = re.compile(r"^(\d{3})_[\w]+\.sql$")
 
@@ -113,12 +114,34 @@ def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) 
     if not files:
         return 0
     keys = ", ".join(TABLE_KEYS[table])
+    if any(is_remote(f) for f in files):
+        return _insert_arrow(con, table, files)
     file_list = "[" + ", ".join(_quote(f) for f in files) + "]"
     before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     con.execute(f"""
         INSERT OR IGNORE INTO {table} BY NAME
         SELECT DISTINCT ON ({keys}) * FROM read_parquet({file_list}, union_by_name = true)
         ORDER BY {keys}""")
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before
+
+
+def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) -> int:
+    """The same insert for a remote lake: the files are read through pyarrow (no DuckDB extension,
+    nothing downloaded) and handed to DuckDB as one Arrow table, columns unified by name."""
+    import pyarrow as pa
+
+    keys = ", ".join(TABLE_KEYS[table])
+    parts = [lake.read_parquet(f) for f in files]
+    lake_rows = pa.concat_tables(parts, promote_options="default")  # noqa: F841 (scanned by DuckDB)
+    before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    con.register("_lake_rows", lake_rows)
+    try:
+        con.execute(f"""
+            INSERT OR IGNORE INTO {table} BY NAME
+            SELECT DISTINCT ON ({keys}) * FROM _lake_rows
+            ORDER BY {keys}""")
+    finally:
+        con.unregister("_lake_rows")
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before
 
 
@@ -187,14 +210,14 @@ def load(wh: Warehouse, run: Optional[Run] = None) -> LoadResult:
     try:
         apply_migrations(con)
         loaded = {b for (b,) in con.execute("SELECT batch_id FROM lake_batches").fetchall()}
-        pending = {b: m for b, m in lake.committed_batches(wh).items() if b not in loaded}
+        pending = lake.committed_batches(wh, skip=loaded)
         inserted = {m.__table__: 0 for m in LAKE_MODELS}
         con.execute("BEGIN TRANSACTION")
         try:
             for model in LAKE_MODELS:
                 table = model.__table__
-                files = [str(wh.lake / meta["files"][table]) for meta in pending.values()
-                         if table in meta.get("files", {})]
+                files = [loc for meta in pending.values()
+                         if (loc := lake.batch_locations(wh, meta, table)) is not None]
                 inserted[table] += _insert_files(con, table, files)
                 checkpoint("load")
             for batch_id, meta in pending.items():
