@@ -66,26 +66,47 @@ def run(
     wait: Optional[float] = typer.Option(
         None, "--wait", help="Seconds to wait for a run already using this warehouse (default: until it "
                              "ends; 0: exit at once with a message)."),
+    runner: str = typer.Option(
+        "default", "--runner", help="Where extraction tasks run: default (this process), dask (a local "
+                                    "Dask cluster, 2 workers) or dask=ADDRESS (a scheduler, e.g. "
+                                    "dask=tcp://host:8786)."),
+    lake: Optional[str] = typer.Option(
+        None, "--lake", envvar="NEWSCLAIMS_LAKE",
+        help="Where the Parquet lake lives: a folder or s3://bucket/prefix (S3 settings from the AWS_* "
+             "environment variables). [default: WAREHOUSE/lake]"),
+    batch_size: int = typer.Option(C.DEFAULT_BATCH_SIZE, "--batch-size", min=1,
+                                   help="Articles per extraction task."),
 ) -> None:
     """Run the pipeline (ingest, extract, load) and print what it found."""
     from newsclaims.locking import WarehouseLocked
+    from newsclaims.runners import parse_runner
     from newsclaims.settings import Warehouse, resolve_sources_file
     from newsclaims.sources.registry import SourcesFileError
+    from newsclaims.storage import LakeLocationError
 
     sources_file = resolve_sources_file(sources)
-    wh = Warehouse.resolve(warehouse)
+    try:
+        spec = parse_runner(runner)
+        wh = Warehouse.resolve(warehouse, lake)
+    except (ValueError, LakeLocationError) as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    if spec.distributed and not engine:
+        err.print("[red]--runner dask needs the Prefect engine (drop --no-prefect)[/]")
+        raise typer.Exit(2)
     try:
         if engine:
             _quiet_prefect(verbose)
-            from newsclaims.flows.pipeline import pipeline
+            from newsclaims.flows.pipeline import run_pipeline
 
-            with console.status("running the newsclaims-pipeline flow..."):
-                summary = pipeline(str(sources_file), str(wh.root), wait)
+            with console.status(f"running the newsclaims-pipeline flow ({spec.describe()})..."):
+                summary = run_pipeline(str(sources_file), str(wh.root), wait, lake=wh.lake_uri,
+                                       batch_size=batch_size, runner=spec)
         else:
             from newsclaims.pipeline import run_local
 
             with console.status("running the pipeline..."):
-                summary = run_local(sources_file, wh, wait=wait)
+                summary = run_local(sources_file, wh, wait=wait, batch_size=batch_size)
     except SourcesFileError as exc:
         err.print(f"[red]invalid sources file:[/] {exc}")
         raise typer.Exit(2)
