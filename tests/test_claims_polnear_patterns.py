@@ -147,3 +147,20 @@ def test_asked_without_a_named_asker():
 def test_second_verb_hung_on_the_cue_continues_the_clause():
     one("Ines Berg says she is proud of the team and hopes to stay.", cue="says",
         content="she is proud of the team and hopes to stay")
+
+
+def test_quoted_paragraph_after_a_quote_continues_it():
+    text = ("“The harbour will reopen in May,” Mayor Tom Baines told the council.\n\n"
+            "“After that we will rebuild the pier. It will take a year.”\n\nThe council met again on Friday.")
+    c = one(text, kind="direct", cue="told", contains="harbour will reopen")
+    assert c["fragments"] == 2 and "rebuild the pier" in c["content"]
+
+
+def test_passive_cue_reports_its_subject_and_has_no_named_source():
+    c = one("The new bridge is expected to open in the spring.", cue="is expected", speaker=None)
+    assert c["fragments"] == 2 and c["content"] == "The new bridge to open in the spring"
+
+
+def test_passive_addressee_is_not_the_source():
+    one("Ines Berg was asked whether the talks would resume.", cue="was asked", speaker=None,
+        content="whether the talks would resume")

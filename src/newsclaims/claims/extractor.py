@@ -37,6 +37,8 @@ VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "f
                       "recently", "often", "publicly", "privately", "once", "frequently", "explicitly",
                       "flatly", "firmly", "specifically", "directly", "formally", "initially", "first",
                       "already", "still", "even", "never", "always", "reportedly", "originally"}
+ADDRESSEE_VERBS = {"ask", "tell", "urge", "inform", "brief", "advise", "order", "instruct", "notify", "assure",
+                   "reassure", "remind", "warn", "request", "call", "question", "promise"}
 SOURCE_CUT_DEPS = {"relcl", "acl"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
@@ -369,6 +371,36 @@ class _Article:
                     out.append(q)
         return out
 
+    def passive(self, verb: Token, subj: Token, lemma: str, cue: tuple[int, int]) -> None:
+        """A passive cue: the source is the by-phrase, or nobody named. With addressee verbs ("she
+        was asked whether …", "they were told to leave") the subject is the addressee and the
+        content is the complement; otherwise the subject is what is reported ("The deal is
+        expected to pass", "She was named the winner"): subject and complement, two fragments."""
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        src = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        speaker = self.source_span(src) if src is not None else None
+        cluster = self.resolve(self.speaker_span(src), src) if src is not None else None
+        prep = self.prep_cue(verb, lemma)
+        if prep is not None:
+            cue, comp = (cue[0], max(cue[1], prep[0])), prep[1]
+        else:
+            comp = self.complement(verb)
+        if comp is None:
+            as_ = [c for c in verb.children if c.dep_ in ("prep", "oprd", "attr") and c.i > verb.i
+                   and (c.lower_ == "as" or c.dep_ != "prep")]
+            if as_:
+                toks = list(as_[0].subtree)
+                comp = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+        if lemma in ADDRESSEE_VERBS:
+            if comp is not None:
+                self.add(ClaimSpan("indirect", [self.tidy(*comp)], speaker, cue, cluster, 0.6))
+            return
+        subject = self.source_span(subj, verb)
+        frags = [subject] + ([self.tidy(*comp)] if comp is not None else [])
+        if comp is None and src is None:
+            return
+        self.add(ClaimSpan("indirect", frags, speaker, cue, cluster, 0.6))
+
     def asked(self, verb: Token, cue: tuple[int, int]) -> None:
         """"Asked whether …, she said …" / "Asked about X, he …": the question is an attribution
         of its own, whose asker the sentence does not name."""
@@ -574,6 +606,9 @@ class _Article:
         if lemma not in self.lex.speech_verbs and any(
                 c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL for c in verb.children):
             return  # "would support", "to endorse": an attitude not (yet) held
+        if subj is not None and subj.dep_ == "nsubjpass" and subj.i < verb.i:
+            self.passive(verb, subj, lemma, cue)
+            return
         kind = "indirect"
         prep = self.prep_cue(verb, lemma)
         if prep is not None:
@@ -712,8 +747,12 @@ class _Article:
             previous = before[-1] if before else None
             sent = self._sentence_at(q.start)
             standalone = sent is not None and self._is_whole_sentence(q, sent)
-            if standalone and previous is not None and previous.kind == "direct" and \
-                    "\n" not in self.text[previous.content_end:q.start]:
+            between = self.text[previous.content_end:q.start] if previous is not None else ""
+            if standalone and previous is not None and previous.kind == "direct" and (
+                    "\n" not in between or len(re.findall(r"\s*\n\s*", between)) == 1 and
+                    self._whole_paragraph(q) and len(between) < 200):
+                # '"A," X said. "B."' and a quoted paragraph right after the paragraph of a quote:
+                # B continues the same utterance, one claim with two fragments
                 # '"A," X said. "B."': B continues the same utterance, one claim with two fragments
                 q.used = True
                 previous.content_spans = sorted(previous.content_spans + q.spans)
@@ -750,6 +789,12 @@ class _Article:
                 e -= 1
             cue = (verb.idx, verb.idx + len(verb))
             self.add(ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5))
+
+    def _whole_paragraph(self, q: Quote) -> bool:
+        ls = self.text.rfind("\n", 0, q.start) + 1
+        le = self.text.find("\n", q.end)
+        le = len(self.text) if le < 0 else le
+        return not self.text[ls:q.start].strip() and not self.text[q.end:le].strip()
 
     def _sentence_at(self, pos: int) -> Optional[Span]:
         for sent in self.doc.sents:
