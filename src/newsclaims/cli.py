@@ -72,8 +72,9 @@ def run(
                                     "dask=tcp://host:8786)."),
     lake: Optional[str] = typer.Option(
         None, "--lake", envvar="NEWSCLAIMS_LAKE",
-        help="Where the Parquet lake lives: a folder or s3://bucket/prefix (S3 settings from the AWS_* "
-             "environment variables). [default: WAREHOUSE/lake]"),
+        help="Where the Parquet lake lives: a folder or s3://bucket/prefix (default: the warehouse's lake/ "
+             "folder). S3 settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and "
+             "NEWSCLAIMS_S3_ENDPOINT or AWS_ENDPOINT_URL."),
     batch_size: int = typer.Option(C.DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                                    help="Articles per extraction task."),
 ) -> None:
