@@ -164,3 +164,12 @@ def test_passive_cue_reports_its_subject_and_has_no_named_source():
 def test_passive_addressee_is_not_the_source():
     one("Ines Berg was asked whether the talks would resume.", cue="was asked", speaker=None,
         content="whether the talks would resume")
+
+
+def test_seem_reports_its_subject_without_a_source():
+    c = one("Ola Dahl seemed certain to win the vote.", cue="seemed", speaker=None)
+    assert c["content"] == "Ola Dahl certain to win the vote" and c["fragments"] == 2
+
+
+def test_preposition_cues_from_the_lexicon():
+    one("Ines Berg joked about the weather in Bergen.", cue="joked about", content="the weather in Bergen")

@@ -386,7 +386,7 @@ class _Article:
         else:
             comp = self.complement(verb)
         if comp is None:
-            as_ = [c for c in verb.children if c.dep_ in ("prep", "oprd", "attr") and c.i > verb.i
+            as_ = [c for c in verb.children if c.dep_ in ("prep", "oprd", "attr", "acomp") and c.i > verb.i
                    and (c.lower_ == "as" or c.dep_ != "prep")]
             if as_:
                 toks = list(as_[0].subtree)
@@ -397,7 +397,7 @@ class _Article:
             return
         subject = self.source_span(subj, verb)
         frags = [subject] + ([self.tidy(*comp)] if comp is not None else [])
-        if comp is None and src is None:
+        if comp is None and (src is None or lemma in self.lex.raising_verbs):
             return
         self.add(ClaimSpan("indirect", frags, speaker, cue, cluster, 0.6))
 
@@ -606,7 +606,7 @@ class _Article:
         if lemma not in self.lex.speech_verbs and any(
                 c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL for c in verb.children):
             return  # "would support", "to endorse": an attitude not (yet) held
-        if subj is not None and subj.dep_ == "nsubjpass" and subj.i < verb.i:
+        if subj is not None and subj.i < verb.i and (subj.dep_ == "nsubjpass" or lemma in self.lex.raising_verbs):
             self.passive(verb, subj, lemma, cue)
             return
         kind = "indirect"

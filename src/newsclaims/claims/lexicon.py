@@ -22,6 +22,7 @@ class CueLexicon:
     object_verbs: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
     quote_verbs: frozenset[str] = frozenset()
+    raising_verbs: frozenset[str] = frozenset()
     prep_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_cue(self, lemma: str) -> bool:
@@ -50,7 +51,7 @@ def _base_forms(word: str) -> list[str]:
 
 
 def _merge(data: dict, into: dict) -> None:
-    for key in ("verbs", "belief_verbs", "source_phrases", "object_verbs", "quote_verbs"):
+    for key in ("verbs", "belief_verbs", "source_phrases", "object_verbs", "quote_verbs", "raising_verbs"):
         into.setdefault(key, set()).update(data.get(key, []))
     into.setdefault("particles", {}).update(data.get("particles", {}))
     for phrase in data.get("prep_cues", []):
@@ -69,8 +70,10 @@ def load_lexicon(extra: tuple[str, ...] = ()) -> CueLexicon:
     preps = {v.lower(): tuple(sorted(p.lower() for p in ps)) for v, ps in merged.get("prep_cues", {}).items()}
     speech = frozenset(v.lower() for v in merged["verbs"])
     quote_only = frozenset(v.lower() for v in merged.get("quote_verbs", ())) - speech - objects
+    raising = frozenset(v.lower() for v in merged.get("raising_verbs", ()))
     return CueLexicon(
-        verbs=speech | objects | frozenset(preps) | quote_only,
+        verbs=speech | objects | frozenset(preps) | quote_only | raising,
+        raising_verbs=raising,
         speech_verbs=speech,
         quote_verbs=quote_only,
         object_verbs=objects,
