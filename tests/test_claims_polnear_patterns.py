@@ -173,3 +173,12 @@ def test_seem_reports_its_subject_without_a_source():
 
 def test_preposition_cues_from_the_lexicon():
     one("Ines Berg joked about the weather in Bergen.", cue="joked about", content="the weather in Bergen")
+
+
+def test_object_content_keeps_the_rest_of_the_verb_phrase():
+    one("Ines Berg compared the campaign to a slow train.", cue="compared", content="the campaign to a slow train")
+
+
+def test_second_that_clause_continues_the_content():
+    one("Ola Dahl said that wages would fall, but that overtime would offset the loss.", cue="said",
+        content="that wages would fall, but that overtime would offset the loss")

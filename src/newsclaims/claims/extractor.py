@@ -502,10 +502,12 @@ class _Article:
             # verb on the cue, but it continues the reported clause (unless it is a cue itself)
             for x in verb.children:
                 cue_lemma = self.lex.cue_lemma(x.lemma_, x.text)
-                if x.dep_ == "conj" and x.i > c.right_edge.i and x.pos_ in ("VERB", "AUX") and \
+                that_clause = x.left_edge.lower_ == "that" or any(y.dep_ == "mark" and y.lower_ == "that"
+                                                                   for y in x.children)
+                if x.dep_ == "conj" and x.i > c.right_edge.i and x.pos_ in ("VERB", "AUX") and (that_clause or (
                         (cue_lemma is None or cue_lemma in self.lex.belief_verbs or
-                         cue_lemma not in self.lex.speech_verbs) and \
-                        not any(y.dep_ in SUBJECT_DEPS for y in x.children) and \
+                         cue_lemma not in self.lex.speech_verbs) and
+                        not any(y.dep_ in SUBJECT_DEPS for y in x.children))) and \
                         not self.in_quote(x) and "\n" not in self.text[c.right_edge.idx:x.idx]:
                     toks = sorted(toks + [t for t in self.doc[c.right_edge.i + 1:x.right_edge.i + 1]],
                                   key=lambda t: t.i)
@@ -547,8 +549,25 @@ class _Article:
         for p in preps:
             if p.lower_ in ("as", "of", "for") or p.dep_ == "oprd":
                 toks.extend(p.subtree)
-        # a quoted fragment right after the object ("accused Western governments “hysterically advancing”")
         toks = [t for t in toks if t.i > verb.i]
+        if toks:
+            # the rest of the verb phrase after the object belongs to it ("proposed tighter controls
+            # on the border on Tuesday", "compared the campaign to a car crash"), up to a comma
+            # that opens another predicate
+            last = max(t.i for t in toks)
+            for c in sorted(verb.children, key=lambda c: c.i):
+                if c.i <= last:
+                    continue
+                if c.dep_ in ("punct", "cc", "conj") or c.tag_ == "VBG" and self.doc[c.left_edge.i - 1].text == ",":
+                    break
+                if c.dep_ in ("prep", "advmod", "npadvmod", "advcl", "xcomp", "oprd", "dative", "acomp") and \
+                        c.lower_ != "according":
+                    sub = list(c.subtree)
+                    if any(self.doc[i].text in ",;:" for i in range(last + 1, c.left_edge.i)):
+                        break
+                    toks.extend(sub)
+                    last = max(last, max(t.i for t in sub))
+        # a quoted fragment right after the object ("accused Western governments “hysterically advancing”")
         if not toks:
             return None
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
