@@ -1,18 +1,24 @@
 """Stories across outlets and claim groups across wordings, assigned incrementally.
 
-Runs after extraction and before the load, over the run's new articles only:
+The link stage (:func:`newsclaims.pipeline.link_batches`) calls this module after extraction and
+before the load, over the run's new articles only; ``newsclaims eval stories``
+(:mod:`newsclaims.evaluation.stories_eval`) scores the same :func:`assign_stories` on the features the
+pipeline stored.
 
-* **Stories.** Each new article (in date order) joins the most similar story among articles
-  published within ``window_days`` of it — already loaded ones (read from the warehouse) and the
-  run's earlier ones — or starts a new story. Similarity is the cosine of TF-IDF vectors of title and
-  body (IDF smoothed over the candidate set) blended with the overlap of the entities both mention.
-  Assignments are never revisited, so history is not reclustered.
-* **Claim groups.** Two claims in different articles of one story, by the same resolved speaker,
-  share a group when some sentence or clause of one and some of the other share at least
-  ``min_shared`` content-word stems and those cover at least ``min_overlap`` of the smaller unit
-  (entities are compared by id, so "Russia" and "the Russian Federation" meet). This catches other
-  translations, partial quotes and paraphrases that keep the key words; groups are the connected
-  components of those links. A group's id is ``g_`` + its smallest claim id.
+* **Stories.** Each new article (in date order, undated last, ties by id) joins the most similar
+  story that has a member published within ``window_days`` of it (undated articles are compared
+  with every story) -- among already loaded articles (read from the warehouse) and the run's
+  earlier ones -- or starts a story ``"s_" + article id``. The similarity is a weighted sum over
+  views of the article (:meth:`StoryArticle.views`: body, lead, entity ids, numbers and calendar
+  words) of the cosine between the article's TF-IDF vector and the story's centroid (IDF over the
+  articles at hand). Assignments are never revisited, so history is not reclustered. Weights and
+  threshold (:class:`StoryParams`) were tuned on ECB+ train.
+* **Claim groups.** :func:`group_claims` applies :func:`newsclaims.claim_groups.group_claims`:
+  claims by one resolved speaker in one story (or one article) share a group when a sentence or
+  clause run of each shares enough content lemmas and the two agree on negation, numbers and
+  predicate (other translations, partial quotes and paraphrases that keep the key words join;
+  distinct statements on one subject do not). A group keeps its id as claims join it; a new group
+  is named ``g_`` + its smallest claim id.
 
 Everything is derived from the warehouse plus the run's lake batches, so a rerun after a crash
 computes the same ids.
@@ -21,28 +27,20 @@ computes the same ids.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 WINDOW_DAYS = 7
-STORY_THRESHOLD = 0.30
-ENTITY_WEIGHT = 0.5
+STORY_THRESHOLD = 0.22
 #: an article is compared with those sharing one of its this-many highest-weighted terms (or an entity)
 CANDIDATE_TERMS = 15
-MIN_SHARED = 3
-MIN_OVERLAP = 0.5
-MIN_SHARED_WORDS = 2
-_ENT_TOKEN = re.compile(r"ENT[0-9a-f]{8}")
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
-_SENTENCE = re.compile(r"(?<=[.!?;:])[\"”’']*\s+|\n+")
-_CLAUSE = re.compile(r",\s*(?:but|yet|and|while|which|so|although|though)\b|;|\s[—–]\s")
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _NEGATIONS = {"not", "no", "never", "n't", "nor", "without"}
 STOP = {w for w in STOP_WORDS if w not in _NEGATIONS} | {"said", "says", "say", "told", "ve", "ll", "re", "don", "won"}
@@ -65,6 +63,40 @@ def content_stems(text: str) -> list[str]:
 
 # --- stories ---------------------------------------------------------------------------------------
 
+#: the four views of an article and their weights in the similarity (see :class:`StoryParams`)
+VIEWS = ("body", "lead", "entities", "specifics")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december".split())
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """How articles are compared with stories (defaults tuned on ECB+ train, see
+    :mod:`newsclaims.evaluation.stories_eval`)."""
+
+    window_days: int = WINDOW_DAYS
+    threshold: float = STORY_THRESHOLD
+    body_weight: float = 0.2
+    lead_weight: float = 0.2
+    entity_weight: float = 0.3
+    specifics_weight: float = 0.3
+    #: the lead view is the headline plus this many words of the body
+    lead_words: int = 50
+    #: an article is compared with a story's centroid ("centroid"), its closest member ("max") or the
+    #: mean over its members ("mean")
+    linkage: str = "centroid"
+    #: a story is only joined when the mean cosine of the word views (body, lead) reaches this share
+    #: of the threshold: shared numbers, days and entities refine a match of the text, never make one
+    min_text: float = 0.5
+    candidate_terms: int = CANDIDATE_TERMS
+
+    def weights(self) -> dict[str, float]:
+        return {"body": self.body_weight, "lead": self.lead_weight, "entities": self.entity_weight,
+                "specifics": self.specifics_weight, }
+
+
 @dataclass
 class StoryArticle:
     article_id: str
@@ -74,9 +106,32 @@ class StoryArticle:
     entities: set[str] = field(default_factory=set)
     outlet: Optional[str] = None
     story_id: Optional[str] = None
+    #: term counts per view, computed once (keyed by lead length)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def terms(self) -> Counter:
-        return Counter(content_stems(f"{self.title or ''} {self.title or ''} {self.body}"))
+        return self.views()["body"]
+
+    def views(self, lead_words: int = StoryParams.lead_words) -> dict[str, Counter]:
+        """Term counts of the four views: ``body`` (content-word stems of headline, twice, and body),
+        ``lead`` (headline and the first ``lead_words`` words: news puts the event first),
+        ``entities`` (the resolved entity ids of the article's mentions: who and where) and
+        ``specifics`` (numbers and calendar words: how many and which day, where two events of one
+        kind differ)."""
+        got = self.cache.get(lead_words)
+        if got is None:
+            title = self.title or ""
+            text = f"{title} {title} {self.body}"
+            lead = " ".join(self.body.split()[:lead_words])
+            specifics = Counter(n.replace(",", "") for n in _NUMBER.findall(f"{title} {self.body}"))
+            specifics.update(w for w in (x.lower() for x in _WORD.findall(f"{title} {self.body}")) if w in _CALENDAR)
+            got = self.cache[lead_words] = {
+                "body": Counter(content_stems(text)),
+                "lead": Counter(content_stems(f"{title} {lead}")),
+                "entities": Counter(self.entities),
+                "specifics": specifics,
+            }
+        return got
 
 
 def _tfidf(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
@@ -85,68 +140,127 @@ def _tfidf(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
     return {t: v / norm for t, v in vec.items()}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def _entity_overlap(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
 
 
 def _within(a: Optional[dt.date], b: Optional[dt.date], days: int) -> bool:
     return a is None or b is None or abs((a - b).days) <= days
 
 
-def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, window_days: int = WINDOW_DAYS,
-                   threshold: float = STORY_THRESHOLD) -> dict[str, tuple[str, Optional[float]]]:
-    """article_id -> (story_id, similarity to the story it joined, or None when it started one)."""
+class _Story:
+    """A story's members in this call and, per view, the sum of their unit vectors."""
+
+    __slots__ = ("story_id", "members", "sums", "norms2")
+
+    def __init__(self, story_id: str) -> None:
+        self.story_id = story_id
+        self.members: list[StoryArticle] = []
+        self.sums: dict[str, dict[str, float]] = {v: {} for v in VIEWS}
+        self.norms2: dict[str, float] = {v: 0.0 for v in VIEWS}
+
+    def add(self, art: StoryArticle, vecs: dict[str, dict[str, float]]) -> None:
+        self.members.append(art)
+        for view in VIEWS:
+            sums, n2 = self.sums[view], self.norms2[view]
+            for t, x in vecs[view].items():
+                old = sums.get(t, 0.0)
+                sums[t] = old + x
+                n2 += 2 * old * x + x * x
+            self.norms2[view] = n2
+
+
+def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, window_days: Optional[int] = None,
+                   threshold: Optional[float] = None, params: Optional[StoryParams] = None
+                   ) -> dict[str, tuple[str, Optional[float]]]:
+    """article_id -> (story_id, similarity to the story it joined, or None when it started one).
+
+    ``existing`` are earlier articles with their ``story_id`` (never changed); ``new`` are taken in
+    date order (undated last, ties by id), each joining the most similar story that has a member
+    within ``window_days`` of it, if the similarity reaches ``threshold``, else starting the story
+    ``"s_" + article id``. The similarity is the weighted sum over the four views (see
+    :meth:`StoryArticle.views`) of the cosine between the article's TF-IDF vector and the story's
+    centroid (IDF over ``existing`` + ``new``)."""
+    p = params or StoryParams()
+    if window_days is not None or threshold is not None:
+        p = replace(p, window_days=p.window_days if window_days is None else window_days,
+                    threshold=p.threshold if threshold is None else threshold)
+    weights = {v: w for v, w in p.weights().items() if w}
     pool = [a for a in existing if a.story_id]
     order = sorted(new, key=lambda a: (a.published_date or dt.date.max, a.article_id))
     docs = pool + order
-    df: Counter = Counter()
-    terms = {a.article_id: a.terms() for a in docs}
-    for t in terms.values():
-        df.update(t.keys())
     n = len(docs)
-    idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
-    vecs = {aid: _tfidf(c, idf) for aid, c in terms.items()}
-    # candidates share one of an article's most distinctive terms or entities: an inverted index
-    # keeps this linear in practice instead of comparing every pair
-    index: dict[str, list[StoryArticle]] = {}
+    idf: dict[str, dict[str, float]] = {}
+    for view in weights:
+        df: Counter = Counter()
+        for a in docs:
+            df.update(a.views(p.lead_words)[view].keys())
+        idf[view] = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
+    vec_cache: dict[str, dict[str, dict[str, float]]] = {}
+
+    def vecs(a: StoryArticle) -> dict[str, dict[str, float]]:
+        got = vec_cache.get(a.article_id)
+        if got is None:
+            views = a.views(p.lead_words)
+            got = vec_cache[a.article_id] = {v: (_tfidf(views[v], idf[v]) if v in weights else {})
+                                             for v in VIEWS}
+        return got
+
+    # candidates share one of an article's most distinctive terms or an entity: an inverted index
+    # keeps this linear in practice instead of comparing every story
+    index: dict[str, set[str]] = {}
+    stories: dict[str, _Story] = {}
 
     def keys(a: StoryArticle) -> list[str]:
-        top = sorted(vecs[a.article_id].items(), key=lambda kv: -kv[1])[:CANDIDATE_TERMS]
+        top = sorted(vecs(a)["body"].items(), key=lambda kv: (-kv[1], kv[0]))[:p.candidate_terms]
         return [t for t, _ in top] + [f"@{e}" for e in a.entities]
 
+    def join(a: StoryArticle) -> None:
+        story = stories.get(a.story_id)
+        if story is None:
+            story = stories[a.story_id] = _Story(a.story_id)
+        story.add(a, vecs(a))
+        for k in keys(a):
+            index.setdefault(k, set()).add(a.story_id)
+
+    def similarity(a: StoryArticle, story: _Story) -> float:
+        va = vecs(a)
+        if p.linkage == "centroid":
+            per_view = {v: _dot(va[v], story.sums[v]) / math.sqrt(story.norms2[v])
+                        for v in weights if story.norms2[v] > 0}
+        else:
+            pairs = [{v: _dot(va[v], vecs(m)[v]) for v in weights} for m in story.members]
+            if p.linkage == "max":
+                per_view = max(pairs, key=lambda d: sum(weights[v] * x for v, x in d.items()))
+            else:
+                per_view = {v: sum(d[v] for d in pairs) / len(pairs) for v in weights}
+        text_weight = sum(weights.get(v, 0.0) for v in ("body", "lead"))
+        text = sum(weights[v] * per_view.get(v, 0.0) for v in ("body", "lead") if v in weights)
+        if text_weight and text < p.min_text * p.threshold * text_weight:
+            return 0.0
+        return sum(weights[v] * x for v, x in per_view.items())
+
     for other in pool:
-        for k in keys(other):
-            index.setdefault(k, []).append(other)
+        join(other)
     out: dict[str, tuple[str, Optional[float]]] = {}
     for art in order:
-        scores: dict[str, float] = {}
-        seen: set[str] = set()
-        candidates = [o for k in keys(art) for o in index.get(k, ())
-                      if not (o.article_id in seen or seen.add(o.article_id))]
-        for other in candidates:
-            if not _within(art.published_date, other.published_date, window_days):
+        best_id, best = None, -1.0
+        for sid in sorted({sid for k in keys(art) for sid in index.get(k, ())}):
+            story = stories[sid]
+            if not any(_within(art.published_date, m.published_date, p.window_days) for m in story.members):
                 continue
-            s = (1 - ENTITY_WEIGHT) * _cosine(vecs[art.article_id], vecs[other.article_id]) + \
-                ENTITY_WEIGHT * _entity_overlap(art.entities, other.entities)
-            if s > scores.get(other.story_id, 0.0):
-                scores[other.story_id] = s
-        best = max(scores.items(), key=lambda kv: (kv[1], kv[0]), default=None)
-        if best is not None and best[1] >= threshold:
-            art.story_id = best[0]
-            out[art.article_id] = (best[0], round(best[1], 4))
+            s = similarity(art, story)
+            if s > best:
+                best_id, best = sid, s
+        if best_id is not None and best >= p.threshold:
+            art.story_id = best_id
+            out[art.article_id] = (best_id, round(best, 4))
         else:
             art.story_id = "s_" + art.article_id.removeprefix("a_")
             out[art.article_id] = (art.story_id, None)
-        for k in keys(art):
-            index.setdefault(k, []).append(art)
+        join(art)
     return out
 
 
@@ -154,6 +268,8 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
 
 @dataclass
 class GroupClaim:
+    """A claim as the link stage reads it (see :func:`newsclaims.pipeline.link_batches`)."""
+
     claim_id: str
     article_id: str
     story_id: Optional[str]
@@ -162,71 +278,17 @@ class GroupClaim:
     group_id: Optional[str] = None  # set for claims already grouped in the warehouse
     entity_spans: list[tuple[str, str]] = field(default_factory=list)  # (surface text, entity id)
 
-    def units(self) -> list[set[str]]:
-        text = self.content
-        for surface, eid in sorted(self.entity_spans, key=lambda x: -len(x[0])):
-            text = text.replace(surface, f" ENT{hashlib.md5(eid.encode()).hexdigest()[:8]} ")
-        sentences = [s for s in _SENTENCE.split(text) if s.strip()]
-        pieces = sentences + [c for s in sentences for c in _CLAUSE.split(s) if c.strip()]
-        out = []
-        for p in pieces:
-            ents = set(_ENT_TOKEN.findall(p))
-            stems = set(content_stems(_ENT_TOKEN.sub(" ", p))) | ents
-            if len(stems) >= MIN_SHARED:
-                out.append(stems)
-        return out
 
+def group_claims(new: list[GroupClaim], existing: list[GroupClaim], *, matcher=None) -> dict[str, str]:
+    """claim_id -> claim_group_id for the new claims; existing claims keep their groups.
 
-def same_utterance(a: GroupClaim, b: GroupClaim, *, min_shared: int = MIN_SHARED,
-                   min_overlap: float = MIN_OVERLAP) -> bool:
-    """Some unit of each shares enough words: at least ``min_shared`` stems or entities, of which at
-    least ``MIN_SHARED_WORDS`` are words (not entities, not negations), covering ``min_overlap`` of
-    the smaller unit."""
-    for ua in a.units():
-        for ub in b.units():
-            shared = ua & ub
-            words = {s for s in shared if not _ENT_TOKEN.fullmatch(s) and s not in _NEGATIONS}
-            if len(shared) >= min_shared and len(words) >= MIN_SHARED_WORDS and \
-                    len(shared) / min(len(ua), len(ub)) >= min_overlap:
-                return True
-    return False
+    The rule is :func:`newsclaims.claim_groups.group_claims`: claims by one resolved speaker in one
+    story (or one article) join a group when a sentence or clause run of each shares enough content
+    lemmas and agrees on negation, numbers and predicate."""
+    from newsclaims.claim_groups import GroupableClaim, group_claims as group
 
-
-def group_claims(new: list[GroupClaim], existing: list[GroupClaim]) -> dict[str, str]:
-    """claim_id -> claim_group_id for the new claims (existing claims keep their groups)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: str, y: str) -> None:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-
-    by_story: dict[Optional[str], list[GroupClaim]] = {}
-    for c in existing + new:
-        by_story.setdefault(c.story_id, []).append(c)
-    for c in existing:
-        union(c.claim_id, c.group_id or c.claim_id)
-    new_ids = {c.claim_id for c in new}
-    for story, claims in by_story.items():
-        if story is None:
-            continue
-        for i, a in enumerate(claims):
-            for b in claims[i + 1:]:
-                if a.article_id == b.article_id or a.speaker_entity_id is None or \
-                        a.speaker_entity_id != b.speaker_entity_id:
-                    continue
-                if (a.claim_id in new_ids or b.claim_id in new_ids) and same_utterance(a, b):
-                    union(a.claim_id, b.claim_id)
-    # an existing group keeps its id; a new group is named after its smallest claim id
-    existing_group = {find(c.claim_id): c.group_id for c in existing if c.group_id}
-    out = {}
-    for c in new:
-        root = find(c.claim_id)
-        out[c.claim_id] = existing_group.get(root) or ("g_" + root.removeprefix("c_"))
-    return out
+    settled = {c.claim_id: c.group_id for c in existing if c.group_id}
+    claims = [GroupableClaim(c.claim_id, c.article_id, c.story_id, c.speaker_entity_id, c.content)
+              for c in existing + new]
+    groups = group(claims, settled, matcher=matcher)
+    return {c.claim_id: groups[c.claim_id] for c in new}

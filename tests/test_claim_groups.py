@@ -1,0 +1,255 @@
+"""Claim grouping: the same utterance in other words joins one group, distinct statements do not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsclaims.claim_groups import (
+    DEFAULT_THRESHOLD,
+    ClaimMatcher,
+    GroupableClaim,
+    group_claims,
+)
+
+# Composed pairs (written for this project) for tuning and testing.  POSITIVE: two renderings of
+# one utterance by one speaker (another translation, a partial quote, a paraphrase).  NEGATIVE:
+# two different statements by the same speaker on the same subject.
+POSITIVE = [
+    ("We will not raise taxes on working families this year.",
+     "We won't raise taxes for working families this year"),
+    ("The company has no plans to close the factory in Leeds.",
+     "There are no plans to close the Leeds factory, the company says"),
+    ("Our troops will leave the region by the end of March.",
+     "troops will leave the region by the end of March"),
+    ("We are deeply concerned about the humanitarian situation in the north of the country.",
+     "We are very worried about the humanitarian situation in the country's north."),
+    ("The negotiations were difficult, but we reached an agreement that protects our farmers.",
+     "we reached an agreement that protects our farmers"),
+    ("I have never taken a bribe and I never will.",
+     "I never took bribes and never will"),
+    ("The central bank will keep interest rates unchanged until inflation falls below 2%.",
+     "Interest rates will remain unchanged until inflation drops below 2%, the central bank said"),
+    ("We call on both sides to stop the fighting immediately and return to the negotiating table.",
+     "Both sides must immediately stop fighting and return to the negotiating table"),
+    ("The vaccine is safe and effective, and I urge everyone to get vaccinated.",
+     "the vaccine is safe and effective"),
+    ("This decision will cost thousands of jobs in the steel industry.",
+     "The decision is going to cost the steel industry thousands of jobs"),
+    ("We did not receive any written proposals from the government before the vote.",
+     "we received no written proposals from the government ahead of the vote"),
+    ("The minister resigned because of the scandal over party funding.",
+     "The minister stepped down over the party funding scandal"),
+    ("We will defend our borders with all the means at our disposal.",
+     "We will defend our borders by all means at our disposal"),
+    ("Prices for electricity will rise by 10 percent from January.",
+     "electricity prices will rise 10 percent from January"),
+    ("The opposition is trying to destabilise the country before the elections.",
+     "the opposition wants to destabilise the country ahead of the elections"),
+    ("Our team played badly in the first half, but the players showed real character after the break.",
+     "the players showed real character after the break"),
+    ("The reform of the health service will be completed within two years.",
+     "health service reform will be completed in two years"),
+    ("If the sanctions are lifted, we are ready to resume gas deliveries to Europe.",
+     "We are ready to resume gas deliveries to Europe if sanctions are lifted"),
+    ("The police acted lawfully and the investigation found no evidence of misconduct.",
+     "The investigation found no evidence of misconduct by the police"),
+    ("We do not recognise the results of this referendum.",
+     "we don't recognise the referendum results"),
+    ("The new law protects journalists and guarantees the freedom of the press.",
+     "the law guarantees press freedom and protects journalists"),
+    ("Unemployment has fallen for the third month in a row, which shows that our policies are working.",
+     "unemployment has fallen for a third month in a row"),
+    ("The airline will cancel about 200 flights on Friday because of the strike.",
+     "About 200 flights will be cancelled on Friday due to the strike, the airline said"),
+    ("We will never accept the annexation of our territory.",
+     "We shall never accept the annexation of our territory"),
+]
+
+NEGATIVE = [
+    ("We will not raise taxes on working families this year.",
+     "We will raise taxes on large corporations this year."),
+    ("The company has no plans to close the factory in Leeds.",
+     "The company plans to open a new factory in Sheffield."),
+    ("Our troops will leave the region by the end of March.",
+     "Our troops will stay in the region until the end of March."),
+    ("The central bank will keep interest rates unchanged until inflation falls below 2%.",
+     "The central bank expects inflation to fall below 3% next year."),
+    ("Prices for electricity will rise by 10 percent from January.",
+     "Prices for electricity will rise by 25 percent from January."),
+    ("We do not recognise the results of this referendum.",
+     "We recognise the results of this referendum."),
+    ("The airline will cancel about 200 flights on Friday because of the strike.",
+     "The airline will cancel about 50 flights on Saturday because of the strike."),
+    ("NATO's response was shameful and highly ideological.",
+     "The American response was the height of diplomacy."),
+    ("We urged them to listen to the voice of reason.",
+     "This was shrugged off, but now it is included in their proposals."),
+    ("If our attempts to agree on security in Europe fail, we will take retaliatory measures.",
+     "The important part for us is to sort out the foundations that European security is built on."),
+    ("The vaccine is safe and effective.",
+     "The vaccine will be available in pharmacies from next month."),
+    ("The police acted lawfully during the protest.",
+     "The police will investigate the protest organisers."),
+    ("Our team played badly in the first half.",
+     "Our team will play the final in Madrid next week."),
+    ("We are ready to resume gas deliveries to Europe.",
+     "Gas deliveries to Europe fell sharply last winter."),
+    ("The minister resigned over the party funding scandal.",
+     "The minister denied any involvement in the party funding scandal."),
+    ("The opposition is trying to destabilise the country before the elections.",
+     "The opposition will win the elections if the economy keeps shrinking."),
+    ("The new law protects journalists.",
+     "Journalists who break the new law will be prosecuted."),
+    ("Unemployment has fallen for the third month in a row.",
+     "Unemployment among young people has risen for the third month in a row."),
+    ("We will defend our borders with all the means at our disposal.",
+     "We will open our borders to refugees from the war."),
+    ("There will be no war if it depends on us.",
+     "There will be a war if it depends on them."),
+    ("The talks with the United States on security have not yet been concluded.",
+     "The talks with the United States on trade were concluded last week."),
+    ("Russia is formulating an inter-agency reaction to the proposals.",
+     "Russia rejected the proposals on missile deployment."),
+    ("We call on both sides to stop the fighting immediately.",
+     "Both sides are responsible for the fighting in the east."),
+    ("The reform of the health service will be completed within two years.",
+     "The reform of the health service has cost two billion pounds so far."),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ClaimMatcher:
+    return ClaimMatcher()
+
+
+def _claim(cid: str, content: str, article: str = "a1", speaker: str | None = "Q_lavrov",
+           story: str | None = "s_1", outlet: str | None = None) -> GroupableClaim:
+    return GroupableClaim(claim_id=cid, article_id=article, story_id=story, speaker_entity_id=speaker,
+                          content=content, outlet=outlet, published_date=date(2022, 1, 28))
+
+
+# --- the two translations of one interview ---------------------------------------------------------
+
+TASS = {
+    "t1": "If it depends on the Russian Federation, there won’t be a war. We do not want wars, but we "
+          "won’t allow our interests to be flagrantly stepped on and ignored",
+    "t2": "As you know, the Americans and NATO members have studied our extremely simple proposals "
+          "contained in the drafts of an agreement with Washington and an agreement with the North "
+          "Atlantic alliance for over a month and we received the answers only the day before "
+          "yesterday, which muddy the waters in many ways in such a Western style, yet there are some "
+          "rational kernels on secondary issues",
+    "t3": "We urged them to listen to the voice of reason after all, and the President of Russia then "
+          "sent his message to all OSCE members, inviting them to join our unilateral moratorium with "
+          "the coordination of verification measures. This was shrugged off, but now it is included in "
+          "their proposals",
+    "t4": "All of this has been rejected for the past two or three years. Now, all of this is being put "
+          "forward for discussion. So the constructive content in these proposals, essentially, has "
+          "been borrowed from recent Russian initiatives. Nevertheless, I think that this is still "
+          "something, as we say in Russia. Yet, the important part for us is to sort out the "
+          "conceptual foundations that European security is built on",
+    "t5": "Russia is not interested in a war, yet Moscow won’t allow its security interests to be "
+          "disregarded",
+}
+MT = {
+    "m1": "If it depends on Russia, there will be no war. We don’t want a war,",
+    "m2": "But we won’t allow [the West] to rudely ignore and trample on our interests,",
+    "m3": "hysterically advancing",
+    "m4": "in many ways throwing wool over our eyes, but they contain rational seeds on secondary issues.",
+    "m5": "shameful",
+    "m6": "the height of diplomacy",
+    "m7": "If our attempts to agree on mutually acceptable principles of ensuring security in Europe "
+          "fail, then we’ll take retaliatory measures",
+}
+
+
+def _interview_claims() -> list[GroupableClaim]:
+    claims = [_claim(k, v, article="tass", outlet="TASS") for k, v in TASS.items()]
+    claims += [_claim(k, v, article="mt", outlet="The Moscow Times") for k, v in MT.items()]
+    return claims
+
+
+def test_translations_of_one_interview_are_grouped(matcher):
+    groups = group_claims(_interview_claims(), matcher=matcher)
+    # t1 holds the sentences that m1 and m2 render; t2 ends with what m4 renders
+    assert groups["t1"] == groups["m1"] == groups["m2"] == "g_m1"
+    assert groups["t2"] == groups["m4"] == "g_m4"
+    # nothing else is merged with them, and the rest stay alone
+    for cid in ("t3", "t4", "t5", "m3", "m5", "m6", "m7"):
+        assert groups[cid] == "g_" + cid
+    assert len(set(groups.values())) == 9
+
+
+def test_grouping_is_deterministic_and_order_independent(matcher):
+    claims = _interview_claims()
+    assert group_claims(claims, matcher=matcher) == group_claims(list(reversed(claims)), matcher=matcher)
+
+
+def test_matches_are_reported(matcher):
+    seen = []
+    group_claims(_interview_claims(), matcher=matcher, on_match=lambda a, b, s: seen.append((a.claim_id, b.claim_id)))
+    assert sorted(tuple(sorted(p)) for p in seen) == [("m1", "t1"), ("m2", "t1"), ("m4", "t2")]
+
+
+# --- blocking: speaker and story -------------------------------------------------------------------
+
+def test_different_speakers_never_group(matcher):
+    claims = [_claim("a", MT["m1"], article="x", speaker="Q_lavrov"),
+              _claim("b", MT["m1"], article="y", speaker="Q_peskov")]
+    assert group_claims(claims, matcher=matcher) == {"a": "g_a", "b": "g_b"}
+
+
+def test_claims_without_speaker_never_group(matcher):
+    claims = [_claim("a", MT["m1"], article="x", speaker=None),
+              _claim("b", MT["m1"], article="y", speaker=None),
+              _claim("c", MT["m1"], article="x", speaker=None)]
+    assert group_claims(claims, matcher=matcher) == {"a": "g_a", "b": "g_b", "c": "g_c"}
+
+
+def test_other_stories_are_not_compared_but_the_same_article_is(matcher):
+    claims = [_claim("a", MT["m1"], article="x", story="s_1"),
+              _claim("b", MT["m1"], article="y", story="s_2"),
+              _claim("c", TASS["t1"], article="x", story=None)]
+    groups = group_claims(claims, matcher=matcher)
+    assert groups["b"] == "g_b"
+    assert groups["a"] == groups["c"] == "g_a"
+
+
+# --- incremental use -------------------------------------------------------------------------------
+
+def test_existing_groups_are_kept(matcher):
+    claims = _interview_claims()
+    first = group_claims([c for c in claims if c.article_id == "tass"], matcher=matcher)
+    assert all(g == "g_" + c for c, g in first.items())
+    second = group_claims(claims, existing=first, matcher=matcher)
+    assert {k: second[k] for k in first} == first  # earlier assignments never change
+    assert second["m1"] == second["m2"] == "g_t1" and second["m4"] == "g_t2"
+
+
+# --- composed pairs --------------------------------------------------------------------------------
+
+def test_composed_paraphrases_mostly_match(matcher):
+    hits = [matcher.similarity(a, b) >= DEFAULT_THRESHOLD for a, b in POSITIVE]
+    # the rule is lexical: synonym swaps ("resigned" / "stepped down") are out of its reach
+    assert sum(hits) >= 0.9 * len(POSITIVE), [p for p, h in zip(POSITIVE, hits) if not h]
+
+
+def test_composed_distinct_statements_never_match(matcher):
+    false = [(a, b) for a, b in NEGATIVE if matcher.similarity(a, b) >= DEFAULT_THRESHOLD]
+    assert false == []
+
+
+@pytest.mark.parametrize("a,b", [
+    ("There will be no war.", "There will be a war."),
+    ("We will cut the budget by 5 percent.", "We will cut the budget by 15 percent."),
+    ("Our troops will leave the region by March.", "Our troops will stay in the region until March."),
+])
+def test_polarity_numbers_and_predicates_must_agree(matcher, a, b):
+    assert matcher.similarity(a, b) < DEFAULT_THRESHOLD
+
+
+def test_partial_quote_inside_long_claim_matches(matcher):
+    long = ("The government has studied the report for a month, and the minister told parliament that "
+            "the new rules on bank bonuses will take effect in April, after consultation with the industry.")
+    assert matcher.similarity(long, "the new rules on bank bonuses will take effect in April") >= DEFAULT_THRESHOLD
