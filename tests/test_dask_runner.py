@@ -151,3 +151,20 @@ def test_parse_runner():
     assert local.extract_processes == 1  # no forked pool inside a (daemonic) Dask worker
     assert parse_runner("dask=tcp://10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
     assert parse_runner("dask=sched:8786").address == "tcp://sched:8786"
+
+
+def test_runner_with_a_scheduler_address(default_run, corpus, tmp_path):
+    """`--runner dask=ADDRESS`: the tasks go to an existing scheduler (here a cluster this test
+    starts, one worker process), and the rows are the default runner's."""
+    from distributed import Client, LocalCluster
+
+    from newsclaims.flows.pipeline import run_pipeline
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        wh = Warehouse.resolve(tmp_path / "wh_addr")
+        run_pipeline(str(corpus), str(wh.root), batch_size=BATCH_SIZE, runner=f"dask={cluster.scheduler_address}")
+        executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
+    assert sum(executed.values()) >= 3, executed  # the three extraction tasks ran on its worker
+    _, wh_default = default_run
+    assert_same_rows(warehouse_rows(wh), warehouse_rows(wh_default))
