@@ -182,3 +182,14 @@ def test_object_content_keeps_the_rest_of_the_verb_phrase():
 def test_second_that_clause_continues_the_content():
     one("Ola Dahl said that wages would fall, but that overtime would offset the loss.", cue="said",
         content="that wages would fall, but that overtime would offset the loss")
+
+
+def test_frame_inside_a_relative_clause_splits_the_content():
+    c = one("The new law, which the mayor said was a mistake, passed on Monday.", cue="said", speaker="the mayor")
+    assert c["content"] == "which was a mistake" and c["fragments"] == 2
+
+
+def test_quote_after_the_frame_joins_the_last_direct_quote_of_the_paragraph():
+    c = one("“We expect five thousand people,” said Tim Ek, who leads a group that expects more. “It will be loud.”",
+            kind="direct", cue="said")
+    assert c["fragments"] == 2 and "It will be loud" in c["content"]

@@ -655,7 +655,13 @@ class _Article:
             if len(inner) == 1 and (inner[0].start, inner[0].end) == comp:
                 kind = "direct"
         confidence = 0.6 if belief else 0.8
-        self.add(ClaimSpan(kind, [comp], speaker, cue, cluster, confidence))
+        frags = [comp]
+        frame_s = min(subj.left_edge.idx, cue[0])
+        if comp[0] < frame_s and cue[1] < comp[1] and subj.i < verb.i:
+            # the frame inside its own clause: "which he said was a mistake" -> "which" + "was a mistake"
+            a, b = _trim(self.text, comp[0], frame_s), _trim(self.text, cue[1], comp[1])
+            frags = [f for f in (a, b) if f[1] > f[0]]
+        self.add(ClaimSpan(kind, frags, speaker, cue, cluster, confidence))
 
     def according_to(self) -> None:
         for tok in self.doc:
@@ -766,6 +772,12 @@ class _Article:
             previous = before[-1] if before else None
             sent = self._sentence_at(q.start)
             standalone = sent is not None and self._is_whole_sentence(q, sent)
+            directs = [c for c in before if c.kind == "direct"]
+            last_direct = max(directs, key=lambda c: c.content_end) if directs else None
+            if last_direct is not None and (previous is None or previous.kind != "direct") and \
+                    "\n" not in self.text[last_direct.content_end:q.start] and \
+                    not any(last_direct.content_end <= o.start < q.start for o in self.quotes):
+                previous = last_direct
             between = self.text[previous.content_end:q.start] if previous is not None else ""
             if standalone and previous is not None and previous.kind == "direct" and (
                     "\n" not in between or len(re.findall(r"\s*\n\s*", between)) == 1 and
