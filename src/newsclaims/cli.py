@@ -225,6 +225,27 @@ def eval_ner(files: list[Path] = typer.Argument(..., help="CoNLL-2003 format fil
     raise typer.Exit(ner.main(argv))
 
 
+@eval_app.command("stories")
+def eval_stories(
+    file: Path = typer.Argument(..., help="Labelled JSONL: doc_id, text, a gold label (ECB+: subtopic)."),
+    split: str = typer.Option("dev", help="Split to score: train, dev, test or all."),
+    label: str = typer.Option("subtopic", help="Gold label field."),
+    orders: int = typer.Option(5, help="Shuffled arrival orders to score (seeds 0..N-1)."),
+    run_size: int = typer.Option(1, help="Articles per simulated pipeline run."),
+    keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this folder and keep it."),
+    reuse: Optional[Path] = typer.Option(None, help="Score a warehouse an earlier --keep built from the same file."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
+) -> None:
+    """Score the pipeline's story clustering (B-cubed P/R/F1, ARI) against labelled documents."""
+    from newsclaims.evaluation import stories_eval
+
+    argv = [str(file), "--split", split, "--label", label, "--orders", str(orders), "--run-size", str(run_size)]
+    for flag, value in (("--keep", keep), ("--reuse", reuse), ("--json", json_out)):
+        if value is not None:
+            argv += [flag, str(value)]
+    raise typer.Exit(stories_eval.main(argv))
+
+
 @eval_app.command("neardup")
 def eval_neardup(
     corpus: Optional[Path] = typer.Option(None, help="Folder of raw articles (default ../shared/eval/bbc_news)."),

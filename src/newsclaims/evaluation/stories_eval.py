@@ -1,0 +1,319 @@
+"""Story clustering evaluation: the pipeline's own link stage against a labelled JSONL of documents.
+
+``newsclaims eval stories FILE [--split dev]``
+
+Input: one JSON object per line with ``doc_id``, ``text`` and a gold label (``--label``, default
+``subtopic``, the ECB+ event cluster), optionally ``split_cv2015`` or ``split``, ``title``,
+``published_date`` and ``outlet``.  PTB-tokenised text (ECB+: ``Reid 's``, ```` ... ''``) is
+detokenised first.
+
+What is measured is the clusterer the pipeline uses, fed the features the pipeline produces:
+
+1. The documents are written to a JSONL feed and go through the real pipeline
+   (:func:`newsclaims.pipeline.run_local`: ingest, normalise -- title, date and body split off --,
+   de-duplicate, extract -- NER and entity resolution --, link, load) into a temporary warehouse
+   (``--keep DIR`` keeps it; ``--reuse DIR`` scores a warehouse an earlier ``--keep`` built from the
+   same file, for fast iteration).  The link stage of that run assigns every article in one run
+   (``one run`` below: date order, then article id).
+2. The stories are then assigned again, the way a stream of runs would: the warehouse's articles
+   (title, body, date, outlet and the entity ids of their mentions, exactly what
+   :func:`newsclaims.pipeline.link_batches` reads) are handed to
+   :func:`newsclaims.linking.assign_stories` one run at a time (``--run-size``, default one article
+   per run), each run seeing only the articles of earlier runs -- in file order and in
+   ``--orders`` shuffled orders (seeds 0, 1, ...).  A single-pass clusterer depends on the order;
+   the spread over shuffled orders shows how much.
+
+A document the pipeline found to be a duplicate takes the story of the article it duplicates; a
+rejected document is a story of its own.  Scores: B-cubed precision / recall / F1 (averaged over
+documents) and the adjusted Rand index against the gold label.
+
+The time window: :func:`~newsclaims.linking.assign_stories` only compares articles whose dates are
+within ``WINDOW_DAYS`` of each other; an undated article is compared with every article.  ECB+
+records carry no publication date, so the only dates are those the normaliser finds in the text
+(a dateline such as ``MOSCOW, January 28``, a date line); the report counts them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+__all__ = ["LabelledDoc", "load_jsonl", "detokenize", "bcubed", "adjusted_rand_index", "scores",
+           "build_warehouse", "pipeline_features", "replay", "evaluate", "format_report", "main"]
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+@dataclass
+class LabelledDoc:
+    doc_id: str
+    text: str
+    gold: str
+    split: Optional[str] = None
+    title: Optional[str] = None
+    published_date: Optional[str] = None
+    outlet: Optional[str] = None
+
+
+_PTB = [
+    (re.compile(r"``\s*"), '"'),
+    (re.compile(r"\s*''"), '"'),
+    (re.compile(r" (['’](?:s|re|ve|ll|d|m)|n['’]t)\b", re.I), r"\1"),
+    (re.compile(r" ([,.;:!?%)\]}])"), r"\1"),
+    (re.compile(r"([(\[{$£]) "), r"\1"),
+    (re.compile(r" - "), "-"),
+]
+_PTB_HINT = re.compile(r"``| '' | n't\b| 's\b| [,.;:] ")
+
+
+def detokenize(text: str) -> str:
+    """Undo PTB-style tokenisation line by line ("Reid 's" -> "Reid's", ``x'' -> "x")."""
+    lines = []
+    for line in text.split("\n"):
+        for pattern, repl in _PTB:
+            line = pattern.sub(repl, line)
+        lines.append(line.strip())
+    return "\n".join(lines)
+
+
+def _split_of(row: dict) -> Optional[str]:
+    return row.get("split_cv2015", row.get("split"))
+
+
+def load_jsonl(path: Path, *, split: Optional[str] = None, label: str = "subtopic") -> list[LabelledDoc]:
+    """Labelled documents of ``split`` (all when None or when the file has no split field), in file
+    order; PTB-tokenised text is detokenised."""
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    has_split = any(_split_of(r) is not None for r in rows)
+    out = []
+    for row in rows:
+        if split is not None and has_split and _split_of(row) != split:
+            continue
+        text = row["text"]
+        if _PTB_HINT.search(text):
+            text = detokenize(text)
+        out.append(LabelledDoc(str(row["doc_id"]), text, str(row[label]), _split_of(row), row.get("title"),
+                               row.get("published_date"), row.get("outlet")))
+    return out
+
+
+# --- metrics ---------------------------------------------------------------------------------------
+
+def bcubed(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998), averaged over documents."""
+    pairs = Counter(zip(gold, predicted))
+    gold_sizes, pred_sizes = Counter(gold), Counter(predicted)
+    n = len(gold)
+    p = sum(c * c / pred_sizes[q] for (_, q), c in pairs.items()) / n
+    r = sum(c * c / gold_sizes[g] for (g, _), c in pairs.items()) / n
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def adjusted_rand_index(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Hubert & Arabie's adjusted Rand index."""
+    def comb2(x: int) -> float:
+        return x * (x - 1) / 2
+
+    n = len(gold)
+    index = sum(comb2(c) for c in Counter(zip(gold, predicted)).values())
+    a = sum(comb2(c) for c in Counter(gold).values())
+    b = sum(comb2(c) for c in Counter(predicted).values())
+    expected = a * b / comb2(n) if n > 1 else 0.0
+    maximum = (a + b) / 2
+    return 1.0 if maximum == expected else (index - expected) / (maximum - expected)
+
+
+def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict:
+    p, r, f = bcubed(gold, predicted)
+    return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": f, "ari": adjusted_rand_index(gold, predicted),
+            "n_predicted": len(set(predicted)), "n_gold": len(set(gold))}
+
+
+# --- the pipeline ----------------------------------------------------------------------------------
+
+def build_warehouse(docs: Sequence[LabelledDoc], workdir: Path):
+    """Run the real pipeline on the documents (a JSONL feed) into ``workdir/wh``."""
+    from newsclaims.pipeline import run_local
+    from newsclaims.settings import Warehouse
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    feed = workdir / "docs.jsonl"
+    with open(feed, "w", encoding="utf-8") as out:
+        for d in docs:
+            out.write(json.dumps({"doc_id": d.doc_id, "title": d.title, "text": d.text,
+                                  "published_date": d.published_date, "outlet": d.outlet}) + "\n")
+    sources = workdir / "sources.toml"
+    sources.write_text('[[sources]]\nname = "labelled"\nkind = "jsonl"\npath = "docs.jsonl"\n'
+                       'outlet = "Unknown"\n'
+                       'fields = { text = "text", title = "title", date = "published_date", id = "doc_id", '
+                       'outlet = "outlet" }\n', encoding="utf-8")
+    wh = Warehouse.resolve(workdir / "wh")
+    run_local(sources, wh)
+    return wh
+
+
+@dataclass
+class Features:
+    """What the warehouse holds about the documents."""
+
+    articles: dict            # article_id -> linking.StoryArticle (story_id unset)
+    article_of: dict          # doc_id -> article_id (kept articles and duplicates)
+    one_run: dict             # article_id -> story_id assigned by the pipeline run itself
+    n_rejected: int = 0
+    n_duplicates: int = 0
+    n_dated: int = 0
+
+
+def _doc_id(raw_path: str) -> str:
+    return raw_path.rsplit("#", 1)[-1]
+
+
+def pipeline_features(wh) -> Features:
+    """Articles as the link stage sees them (see :func:`newsclaims.pipeline.link_batches`)."""
+    from newsclaims import warehouse as W
+    from newsclaims.linking import StoryArticle
+
+    _, rows = W.query(wh, """
+        SELECT a.article_id, a.raw_path, a.published_date, a.title, a.body, a.outlet,
+               list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL)
+        FROM articles a LEFT JOIN mentions m USING (article_id) GROUP BY ALL""")
+    articles, article_of = {}, {}
+    for aid, raw_path, day, title, body, outlet, ents in rows:
+        articles[aid] = StoryArticle(aid, day, title, body, set(ents or []), outlet)
+        article_of[_doc_id(raw_path)] = aid
+    _, dups = W.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
+    for raw_path, aid in dups:
+        article_of[_doc_id(raw_path)] = aid
+    _, rejects = W.query(wh, "SELECT count(*) FROM rejects")
+    _, one_run = W.query(wh, "SELECT article_id, story_id FROM article_stories")
+    return Features(articles, article_of, dict(one_run), rejects[0][0], len(dups),
+                    sum(1 for a in articles.values() if a.published_date))
+
+
+def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], run_size: int = 1,
+           **params) -> list[str]:
+    """Story id per document (input positions) when the documents arrive in ``order``, ``run_size``
+    at a time, each run linked by :func:`newsclaims.linking.assign_stories` against the earlier runs'
+    articles -- what successive pipeline runs do."""
+    from newsclaims.linking import assign_stories
+
+    done: dict[str, object] = {}
+    existing: list = []
+    order = list(order)
+    for start in range(0, len(order), run_size):
+        new = []
+        for i in order[start:start + run_size]:
+            aid = feats.article_of.get(docs[i].doc_id)
+            if aid is not None and aid not in done:
+                done[aid] = art = dataclasses.replace(feats.articles[aid], story_id=None)
+                new.append(art)
+        if new:
+            assign_stories(new, existing, **params)
+            existing.extend(new)
+    return [done[feats.article_of[d.doc_id]].story_id if d.doc_id in feats.article_of else f"reject:{d.doc_id}"
+            for d in docs]
+
+
+def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, run_size: int = 1,
+             **params) -> dict:
+    gold = [d.gold for d in docs]
+    t0 = time.perf_counter()
+    result: dict = {"n_docs": len(docs), "n_gold": len(set(gold)), "n_articles": len(feats.articles),
+                    "n_duplicates": feats.n_duplicates, "n_rejected": feats.n_rejected,
+                    "n_dated": feats.n_dated, "run_size": run_size}
+    if feats.one_run and not params:
+        one = [feats.one_run.get(feats.article_of.get(d.doc_id), f"reject:{d.doc_id}") for d in docs]
+        result["one_run"] = scores(gold, one)
+    result["file_order"] = scores(gold, replay(docs, feats, range(len(docs)), run_size, **params))
+    shuffled = []
+    for seed in range(orders):
+        order = list(range(len(docs)))
+        random.Random(seed).shuffle(order)
+        shuffled.append(scores(gold, replay(docs, feats, order, run_size, **params)))
+    if shuffled:
+        result["shuffled"] = {k: {"mean": statistics.fmean(s[k] for s in shuffled),
+                                  "min": min(s[k] for s in shuffled), "max": max(s[k] for s in shuffled)}
+                              for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "n_predicted")}
+        result["shuffled"]["seeds"] = list(range(orders))
+    result["seconds"] = round(time.perf_counter() - t0, 2)
+    return result
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+def _line(name: str, s: dict) -> str:
+    return (f"  {name:<22} B3 P {s['bcubed_precision']:.4f}  R {s['bcubed_recall']:.4f}  F1 {s['bcubed_f1']:.4f}"
+            f"  ARI {s['ari']:.4f}  stories {s['n_predicted']}")
+
+
+def format_report(name: str, r: dict) -> str:
+    lines = [f"{name}: {r['n_docs']} documents, {r['n_gold']} gold clusters; pipeline: {r['n_articles']} articles "
+             f"({r['n_dated']} with a date), {r['n_duplicates']} duplicates, {r['n_rejected']} rejected"]
+    if "one_run" in r:
+        lines.append(_line("one run (date, id)", r["one_run"]))
+    lines.append(_line(f"file order, {r['run_size']}/run", r["file_order"]))
+    sh = r.get("shuffled")
+    if sh:
+        mean = {k: v["mean"] for k, v in sh.items() if isinstance(v, dict)}
+        mean["n_predicted"] = round(mean["n_predicted"], 1)
+        lines.append(_line(f"shuffled x{len(sh['seeds'])} (mean)", mean))
+        lines.append(f"  {'':<22} F1 range {sh['bcubed_f1']['min']:.4f}-{sh['bcubed_f1']['max']:.4f}, "
+                     f"ARI range {sh['ari']['min']:.4f}-{sh['ari']['max']:.4f} (seeds {sh['seeds'][0]}-{sh['seeds'][-1]})")
+    return "\n".join(lines)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsclaims eval stories",
+                                     description="Score the pipeline's story clustering against a labelled JSONL.")
+    parser.add_argument("file", type=Path, help="labelled JSONL (doc_id, text, gold label)")
+    parser.add_argument("--split", default="dev", help="split to score: train, dev, test or all (default dev)")
+    parser.add_argument("--label", default="subtopic", help="gold label field (default subtopic)")
+    parser.add_argument("--orders", type=int, default=5, help="shuffled orders, seeds 0..N-1 (default 5)")
+    parser.add_argument("--run-size", type=int, default=1, help="articles per simulated run (default 1)")
+    parser.add_argument("--keep", type=Path, default=None, help="build the warehouse in this folder and keep it")
+    parser.add_argument("--reuse", type=Path, default=None,
+                        help="score the warehouse a previous --keep built from the same file")
+    parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON")
+    args = parser.parse_args(argv)
+
+    if not args.file.exists():
+        print(f"not found: {args.file}", file=sys.stderr)
+        return 2
+    docs = load_jsonl(args.file, split=None if args.split == "all" else args.split, label=args.label)
+    if not docs:
+        print(f"no documents for split {args.split!r}", file=sys.stderr)
+        return 2
+    if args.reuse:
+        from newsclaims.settings import Warehouse
+        feats = pipeline_features(Warehouse.resolve(args.reuse / "wh"))
+        missing = [d.doc_id for d in docs if d.doc_id not in feats.article_of]
+        if len(missing) > feats.n_rejected:
+            print(f"{args.reuse}: {len(missing)} documents not in that warehouse", file=sys.stderr)
+            return 2
+        feats.one_run = {}
+    else:
+        with tempfile.TemporaryDirectory(prefix="newsclaims-stories-") as tmp:
+            workdir = args.keep or Path(tmp)
+            feats = pipeline_features(build_warehouse(docs, workdir))
+    result = evaluate(docs, feats, orders=args.orders, run_size=args.run_size)
+    print(format_report(f"{args.file.name} [{args.split}]", result))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
