@@ -245,6 +245,8 @@ class ClaimMatcher:
     def prepare(self, texts: Iterable[str]) -> None:
         """Parse many claim texts in one batch (faster than one by one)."""
         todo = sorted({t for t in texts if t not in self._cache})
+        if not todo:  # nothing to parse: do not load the model
+            return
         for text, doc in zip(todo, self.nlp.pipe([_clean_quote(t) for t in todo], batch_size=64)):
             self._cache[text] = claim_units(doc)
 
