@@ -193,3 +193,10 @@ def test_quote_after_the_frame_joins_the_last_direct_quote_of_the_paragraph():
     c = one("“We expect five thousand people,” said Tim Ek, who leads a group that expects more. “It will be loud.”",
             kind="direct", cue="said")
     assert c["fragments"] == 2 and "It will be loud" in c["content"]
+
+
+def test_nominal_cue_with_possessive_source():
+    one("Ola Dahl's claim that the bridge was unsafe angered the council.", cue="claim",
+        speaker="Ola Dahl's", entity="Ola Dahl", contains="that the bridge was unsafe")
+    one("The mayor's criticism of the new budget was sharp.", cue="criticism of", speaker="The mayor's",
+        content="the new budget")

@@ -39,6 +39,7 @@ VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "f
                       "already", "still", "even", "never", "always", "reportedly", "originally"}
 ADDRESSEE_VERBS = {"ask", "tell", "urge", "inform", "brief", "advise", "order", "instruct", "notify", "assure",
                    "reassure", "remind", "warn", "request", "call", "question", "promise"}
+NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 SOURCE_CUT_DEPS = {"relcl", "acl"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
@@ -663,6 +664,58 @@ class _Article:
             frags = [f for f in (a, b) if f[1] > f[0]]
         self.add(ClaimSpan(kind, frags, speaker, cue, cluster, confidence))
 
+    def nominal_cues(self) -> None:
+        """Nouns that report what someone said or holds ("Trump's claim that …", "the senator's
+        criticism of the plan", "support for the bill from unions"): the noun (with the preposition
+        that introduces the content) is the cue, the possessor or by/from phrase the source, the
+        that-clause or the preposition's object the content. Only with a named source."""
+        for n in self.doc:
+            if n.pos_ != "NOUN" or n.lemma_.lower() not in self.lex.noun_cues or self.in_quote(n):
+                continue
+            if any(c.content_start <= n.idx < c.content_end for c in self.claims if c.cue and
+                   c.cue[0] <= n.idx < c.cue[1]):
+                continue
+            src = next((c for c in n.children if c.dep_ == "poss" and c.i < n.i), None)
+            content = None
+            cue_end = n.idx + len(n)
+            for c in n.children:
+                if c.i <= n.i:
+                    continue
+                if c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" or
+                                                     m.dep_ == "aux" and m.lower_ == "to" and m.i == c.left_edge.i
+                                                     for m in c.children):
+                    toks = list(c.subtree)
+                    content = (min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                elif c.dep_ == "prep" and c.lower_ in ("by", "from") and src is None:
+                    src = next((o for o in c.children if o.dep_ == "pobj"), None)
+                elif c.dep_ == "prep" and c.lower_ in NOUN_CUE_PREPS and content is None:
+                    obj = next((o for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
+                    if c.lower_ == "to" and n.lemma_.lower() not in ("opposition", "reference", "objection"):
+                        continue
+                    if obj is not None and c.i == n.i + 1 and obj.ent_type_ not in ("DATE", "TIME"):
+                        toks = list(obj.subtree)
+                        content = (min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                        cue_end = c.idx + len(c)
+            if src is None or content is None or src.lower_ in RELATIVE_PRONOUNS:
+                continue
+            content = self.tidy(*content)
+            if content[1] <= content[0]:
+                continue
+            mods = [c for c in n.children if c.dep_ == "amod" and c.i < n.i and (src.i < c.i)]
+            cue_start = min([n.idx] + [c.idx for c in mods])
+            speaker = self.source_span(src)
+            if src.dep_ == "poss":
+                case = next((c for c in src.children if c.dep_ == "case"), None)
+                if case is not None:
+                    speaker = (speaker[0], max(speaker[1], case.idx + len(case)))
+            cluster = self.resolve(self.speaker_span(src), src)
+            content = self._close_quotes(*content, through=True)
+            inner = [q for q in self.quotes if content[0] <= q.start and q.end <= content[1] + 1]
+            for q in inner:
+                q.used = True
+            self.add(ClaimSpan("mixed" if inner else "indirect", [content], speaker, (cue_start, cue_end),
+                               cluster, 0.5))
+
     def according_to(self) -> None:
         for tok in self.doc:
             if tok.lower_ != "according" or self.in_quote(tok):
@@ -859,6 +912,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     for verb in art.cue_verbs():
         art.from_cue(verb)
     art.according_to()
+    art.nominal_cues()
     art.punctuation_cues()
     art.leftover_quotes()
     return sorted(art.claims, key=lambda c: (c.content_start, c.content_end))

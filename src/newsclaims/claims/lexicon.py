@@ -23,6 +23,7 @@ class CueLexicon:
     speech_verbs: frozenset[str] = frozenset()
     quote_verbs: frozenset[str] = frozenset()
     raising_verbs: frozenset[str] = frozenset()
+    noun_cues: frozenset[str] = frozenset()
     prep_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_cue(self, lemma: str) -> bool:
@@ -51,7 +52,8 @@ def _base_forms(word: str) -> list[str]:
 
 
 def _merge(data: dict, into: dict) -> None:
-    for key in ("verbs", "belief_verbs", "source_phrases", "object_verbs", "quote_verbs", "raising_verbs"):
+    for key in ("verbs", "belief_verbs", "source_phrases", "object_verbs", "quote_verbs", "raising_verbs",
+                "noun_cues"):
         into.setdefault(key, set()).update(data.get(key, []))
     into.setdefault("particles", {}).update(data.get("particles", {}))
     for phrase in data.get("prep_cues", []):
@@ -74,6 +76,7 @@ def load_lexicon(extra: tuple[str, ...] = ()) -> CueLexicon:
     return CueLexicon(
         verbs=speech | objects | frozenset(preps) | quote_only | raising,
         raising_verbs=raising,
+        noun_cues=frozenset(v.lower() for v in merged.get("noun_cues", ())),
         speech_verbs=speech,
         quote_verbs=quote_only,
         object_verbs=objects,
