@@ -21,6 +21,7 @@ from typing import Iterable, Optional
 from spacy.tokens import Doc, Span
 
 from newsclaims.kb import KBEntry, KnowledgeBase, fold
+from newsclaims.nlp import doc_text
 from newsclaims.ner_rules import refine_doc
 
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
@@ -148,7 +149,7 @@ def _clean_person(span: Span) -> tuple[int, int, list[str], set[str]]:
     if not tokens:
         return span.start_char, span.end_char, [], titles
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = _POSSESSIVE.sub("", span.doc.text[start:end])
+    text = _POSSESSIVE.sub("", doc_text(span.doc)[start:end])
     end = start + len(text)
     return start, end, text.split(), titles
 
@@ -227,7 +228,7 @@ class ArticleEntities:
                 if not toks:
                     continue
                 titles |= _titles_before(doc, ent.start, kb)
-                m = MentionSpan(start, end, doc.text[start:end], "PERSON", "ner")
+                m = MentionSpan(start, end, doc_text(doc)[start:end], "PERSON", "ner")
                 if len(toks) == 1:
                     pending_single.append((m, titles))
                     continue
@@ -240,7 +241,7 @@ class ArticleEntities:
             else:
                 start = ent.start_char
             m = MentionSpan(start, start + len(text), text, label, "ner")
-            entry = kb.lookup(text, context=doc.text)
+            entry = kb.lookup(text, context=doc_text(doc))
             if entry is not None and label in ("ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT"):
                 if label == "NORP" and entry.type == "GPE" and fold(text) not in {fold(a) for a in entry.aliases | {entry.name}}:
                     entry = None
@@ -307,7 +308,7 @@ class ArticleEntities:
         A description is a noun phrase headed by a role noun ("diplomat", "minister", "side") with a
         definite determiner or a possessive: "the veteran diplomat", "the country's top diplomat".
         """
-        text = self.doc.text
+        text = doc_text(self.doc)
         quotes = quoted_ranges(text)
         heads = PERSON_ROLES | COLLECTIVE_NOUNS
         for tok in self.doc:
@@ -369,7 +370,7 @@ class ArticleEntities:
 
     def people_before(self, pos: int, *, outside_quotes: bool = True) -> list[Cluster]:
         """PERSON clusters by most recent mention before ``pos`` (nearest first)."""
-        quotes = quoted_ranges(self.doc.text) if outside_quotes else []
+        quotes = quoted_ranges(doc_text(self.doc)) if outside_quotes else []
         last: dict[int, int] = {}
         for i, c in enumerate(self.clusters):
             if c.type != "PERSON":
@@ -409,7 +410,7 @@ class ArticleEntities:
         if low in PRONOUNS_PERSON:
             people = self.people_before(start)
             return (people[0], "pronoun") if people else (None, "pronoun")
-        span_text = self.doc.text[start:end]
+        span_text = doc_text(self.doc)[start:end]
         words = [re.sub(r"(?:’s|'s)$", "", w) for w in span_text.split()]
         if words:
             c = self.resolve_description(words[-1].lower(), words[:-1], start)

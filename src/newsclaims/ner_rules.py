@@ -31,6 +31,8 @@ from typing import Callable, Iterable, Optional, Sequence
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from newsclaims.nlp import doc_text
+
 #: a span: (start_char, end_char, OntoNotes label, method)
 PSpan = tuple[int, int, str, str]
 
@@ -109,7 +111,7 @@ def _retag(text: str) -> list[tuple[int, int, str]]:
 def rule_allcaps(doc: Doc, spans: list[PSpan], kb, *, tagger: Optional[Callable] = None) -> list[PSpan]:
     """Lines in capitals are tagged again, case-restored, and their entities replace the ones found
     in those lines. Only the capitalised lines are tagged (one text, one line each)."""
-    text = doc.text
+    text = doc_text(doc)
     lines = [(s, e) for s, e in _lines(text) if mostly_upper(text[s:e])]
     if not lines:
         return spans
@@ -201,7 +203,7 @@ def rule_boundaries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
 
 def rule_drop_nonnames(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
     """A name has a capital letter: drop name spans that are lower-case only or have no letter."""
-    text = doc.text
+    text = doc_text(doc)
     return [sp for sp in spans if not is_name(sp[2]) or any(ch.isupper() for ch in text[sp[0]:sp[1]])]
 
 
@@ -250,7 +252,7 @@ def rule_kb_countries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
     GPE whatever the tagger said ("Moldova"/ORG, "Benin"/PERSON); country names and demonyms the
     tagger missed are added as GPE / NORP when they stand alone (not inside a longer capitalised
     name, and short upper-case aliases such as "US" not in lines written in capitals)."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[PSpan] = []
     for s, e, label, method in spans:
         if label in ("PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LOC", "NORP", "LAW"):
@@ -287,7 +289,7 @@ def rule_sports(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
     """Teams in results and standings lines: a one-word place or person-tagged name directly
     followed by a score ("Leicestershire 296", "Hajduk 2 Proleter 0") in a line made mostly of
     names and numbers is an organisation (the team). Countries (national teams) are left alone."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[PSpan] = []
     for s, e, label, method in spans:
         if label in ("GPE", "LOC", "PERSON", "NORP", "FAC") and kb.lookup(text[s:e], types=("GPE",)) is None:
@@ -315,7 +317,7 @@ def rule_discourse(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
     the article is a person ("Lebed" after "Alexander Lebed"), and untagged occurrences of a name
     tagged elsewhere in the article are added with its most frequent label when the tagger sees
     them as proper nouns (NNP)."""
-    text = doc.text
+    text = doc_text(doc)
     names = [sp for sp in spans if is_name(sp[2])]
     votes: dict[str, Counter] = defaultdict(Counter)
     surnames: set[str] = set()

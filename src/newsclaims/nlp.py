@@ -170,3 +170,13 @@ def with_attribute_cache(nlp: Language) -> Language:
     nlp.disable_pipe("attribute_ruler")
     nlp.disable_pipe("lemmatizer")
     return nlp
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy rebuilds it from every token on each access, which
+    made entity building quadratic in the article length). A Doc's text never changes, even when it
+    is retokenised, so the cached value stays right."""
+    text = doc.user_data.get("newsclaims_text")
+    if text is None:
+        text = doc.user_data["newsclaims_text"] = doc.text
+    return text
