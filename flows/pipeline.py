@@ -21,7 +21,8 @@ from prefect.runtime import flow_run
 from newsclaims import constants as C
 from newsclaims import pipeline as P
 from newsclaims.locking import run_lock
-from newsclaims.runners import RunnerSpec, is_distributed, parse_runner, task_runner, where, worker_api
+from newsclaims.runners import (DASK_EXTRACT_PROCESSES, RunnerSpec, is_distributed, parse_runner, task_runner,
+                                where, worker_api)
 from newsclaims.settings import Warehouse, resolve_sources_file
 
 
@@ -88,7 +89,8 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
         ing = ingest_task(sources, wh, run_id, only, lake_url, batch_size or C.DEFAULT_BATCH_SIZE)
         t0 = time.perf_counter()
         if distributed:  # one task per batch on the cluster, NLP in the worker process itself
-            futures = [extract_task.submit(b, wh, run_id, lake_url, 1) for b in ing.batches]
+            futures = [extract_task.submit(b, wh, run_id, lake_url, DASK_EXTRACT_PROCESSES)
+                       for b in ing.batches]
             extracts = [f.result() for f in futures]
         else:
             extracts = [extract_task(b, wh, run_id, lake_url) for b in ing.batches]

@@ -22,6 +22,9 @@ log = logging.getLogger("newsclaims")
 
 #: worker processes of the local cluster ``--runner dask`` starts
 DEFAULT_LOCAL_WORKERS = 2
+#: processes an extraction task uses on a Dask worker: the worker process itself, never a forked
+#: pool (Dask worker processes are daemonic, and the cluster already has one process per core)
+DASK_EXTRACT_PROCESSES = 1
 
 
 class RunnerSpec(BaseModel):
@@ -36,7 +39,7 @@ class RunnerSpec(BaseModel):
     @property
     def extract_processes(self) -> Optional[int]:
         """Processes each extraction task forks: one (itself) on Dask, the default elsewhere."""
-        return 1 if self.distributed else None
+        return DASK_EXTRACT_PROCESSES if self.distributed else None
 
     def describe(self) -> str:
         if not self.distributed:
