@@ -200,3 +200,12 @@ def test_nominal_cue_with_possessive_source():
         speaker="Ola Dahl's", entity="Ola Dahl", contains="that the bridge was unsafe")
     one("The mayor's criticism of the new budget was sharp.", cue="criticism of", speaker="The mayor's",
         content="the new budget")
+
+
+def test_quote_ending_a_clause_before_the_frame_is_mixed_with_the_clause():
+    one("Ms. Lund is “not a quitter,” her coach said.", kind="mixed", cue="said",
+        content="Ms. Lund is “not a quitter,”")
+
+
+def test_object_content_stops_at_the_time_of_saying():
+    one("Ines Berg endorsed the new mayor on Thursday.", cue="endorsed", content="the new mayor")

@@ -40,6 +40,9 @@ VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "f
 ADDRESSEE_VERBS = {"ask", "tell", "urge", "inform", "brief", "advise", "order", "instruct", "notify", "assure",
                    "reassure", "remind", "warn", "request", "call", "question", "promise"}
 NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
+SETTING_NOUNS = {"statement", "interview", "speech", "rally", "conference", "briefing", "email", "letter",
+                 "tweet", "post", "appearance", "debate", "hearing", "remark", "event", "broadcast", "video",
+                 "lawyer", "attorney", "spokesman", "spokeswoman", "spokesperson", "talk", "meeting", "show"}
 SOURCE_CUT_DEPS = {"relcl", "acl"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
@@ -561,6 +564,8 @@ class _Article:
                     continue
                 if c.dep_ in ("punct", "cc", "conj") or c.tag_ == "VBG" and self.doc[c.left_edge.i - 1].text == ",":
                     break
+                if self._setting(c):
+                    break
                 if c.dep_ in ("prep", "advmod", "npadvmod", "advcl", "xcomp", "oprd", "dative", "acomp") and \
                         c.lower_ != "according":
                     sub = list(c.subtree)
@@ -578,6 +583,20 @@ class _Article:
             e = max(e, q.end)
         # extend to the end of the clause when the rest of the sentence hangs off the object
         return _trim(self.text, s, e)
+
+    def _setting(self, c: Token) -> bool:
+        """An adjunct that says when, where or how something was said, not what: "on Thursday",
+        "last June", "in a speech", "through his lawyer", "as the vote neared"."""
+        sub = list(c.subtree)
+        if any(t.ent_type_ in ("DATE", "TIME") for t in sub) and len(sub) <= 6:
+            return True
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("as", "when", "while", "after", "before",
+                                                                      "since", "until") for m in c.children):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("through", "during", "in", "at", "via") and \
+                any(t.lemma_.lower() in SETTING_NOUNS for t in sub):
+            return True
+        return False
 
     def prep_cue(self, verb: Token, lemma: str) -> Optional[tuple[int, tuple[int, int]]]:
         """``called for X`` / ``referred to X`` / ``weighed in on X``: the end of the cue (its
@@ -614,8 +633,25 @@ class _Article:
         if quotes and subj is not None:
             for q in quotes:
                 q.used = True
-            spans = [span for q in sorted(quotes, key=lambda q: q.start) for span in q.spans]
-            self.add(ClaimSpan("direct", spans, speaker, cue, cluster, 0.9))
+            quotes = sorted(quotes, key=lambda q: q.start)
+            spans = [span for q in quotes for span in q.spans]
+            kind = "direct"
+            first = quotes[0]
+            if first.end <= cue[0] and not first.fragments:
+                # 'Ms. Lund is “not a quitter,” he said': the clause the quote ends is the content
+                sent = self._sentence_at(first.start)
+                if sent is not None and sent.start_char < first.start:
+                    prefix = self.text[sent.start_char:first.start]
+                    if re.search(r"\w", prefix) and not re.search(r"[\n\"“”«»!?;:]|''", prefix) and \
+                            not re.search(r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})\.\s", prefix) and \
+                            len(prefix) < 150 and not self.text[first.start - 1:first.start].isalnum() and \
+                            not any(t.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(t.lemma_, t.text)
+                                    for t in self.doc.char_span(sent.start_char, first.start,
+                                                                alignment_mode="expand") or []):
+                        s0, _ = _trim(self.text, sent.start_char, first.start)
+                        spans = [(s0, spans[0][1])] + spans[1:]
+                        kind = "mixed"
+            self.add(ClaimSpan(kind, spans, speaker, cue, cluster, 0.9))
             return
         if lemma in self.lex.quote_verbs:
             return
