@@ -83,7 +83,7 @@ class StoryParams:
     entity_weight: float = 0.3
     specifics_weight: float = 0.3
     #: the lead view is the headline plus this many words of the body
-    lead_words: int = 50
+    lead_words: int = 20
     #: an article is compared with a story's centroid ("centroid"), its closest member ("max") or the
     #: mean over its members ("mean")
     linkage: str = "centroid"
