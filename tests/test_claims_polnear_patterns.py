@@ -209,3 +209,9 @@ def test_quote_ending_a_clause_before_the_frame_is_mixed_with_the_clause():
 
 def test_object_content_stops_at_the_time_of_saying():
     one("Ines Berg endorsed the new mayor on Thursday.", cue="endorsed", content="the new mayor")
+
+
+def test_quote_after_mixed_content_continues_it():
+    c = one("The new tax ''is the thing that saved us,'' Carla Ruiz said. ''Nobody expected it.''",
+            kind="mixed", cue="said")
+    assert c["fragments"] == 2 and "Nobody expected it" in c["content"]

@@ -463,7 +463,8 @@ class _Article:
             if t.i == span.start or self.in_quote(t):
                 continue
             prev = self.doc[t.i - 1]
-            if prev.text == "," and t.tag_ == "VBG" and self.lex.cue_lemma(t.lemma_, t.text):
+            if prev.text == "," and t.tag_ == "VBG" and self.lex.cue_lemma(t.lemma_, t.text) in self.lex.speech_verbs \
+                    and self.lex.cue_lemma(t.lemma_, t.text) not in self.lex.belief_verbs:
                 cut = t.i - 1
                 break
             if prev.text == "," and t.lower_ in ("which", "who") and t.head.dep_ == "relcl" and \
@@ -861,19 +862,19 @@ class _Article:
             previous = before[-1] if before else None
             sent = self._sentence_at(q.start)
             standalone = sent is not None and self._is_whole_sentence(q, sent)
-            directs = [c for c in before if c.kind == "direct"]
+            directs = [c for c in before if self._ends_quoted(c)]
             last_direct = max(directs, key=lambda c: c.content_end) if directs else None
-            if last_direct is not None and (previous is None or previous.kind != "direct") and \
+            if last_direct is not None and (previous is None or not self._ends_quoted(previous)) and \
                     "\n" not in self.text[last_direct.content_end:q.start] and \
                     not any(last_direct.content_end <= o.start < q.start for o in self.quotes):
                 previous = last_direct
             between = self.text[previous.content_end:q.start] if previous is not None else ""
-            if standalone and previous is not None and previous.kind == "direct" and (
+            if standalone and previous is not None and self._ends_quoted(previous) and (
                     "\n" not in between or len(re.findall(r"\s*\n\s*", between)) == 1 and
-                    self._whole_paragraph(q) and len(between) < 200):
-                # '"A," X said. "B."' and a quoted paragraph right after the paragraph of a quote:
-                # B continues the same utterance, one claim with two fragments
-                # '"A," X said. "B."': B continues the same utterance, one claim with two fragments
+                    previous.kind == "direct" and self._whole_paragraph(q) and len(between) < 200):
+                # '"A," X said. "B."' (also 'The plan is "a failure," X said. "B."') and a quoted
+                # paragraph right after the paragraph of a quote: B continues the same utterance,
+                # one claim with two fragments
                 q.used = True
                 previous.content_spans = sorted(previous.content_spans + q.spans)
                 continue
@@ -909,6 +910,10 @@ class _Article:
                 e -= 1
             cue = (verb.idx, verb.idx + len(verb))
             self.add(ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5))
+
+    def _ends_quoted(self, c: ClaimSpan) -> bool:
+        """A direct quote, or mixed content whose last words are quoted."""
+        return c.kind == "direct" or c.kind == "mixed" and self.text[c.content_end - 1:c.content_end] in "”\"'"
 
     def _whole_paragraph(self, q: Quote) -> bool:
         ls = self.text.rfind("\n", 0, q.start) + 1
