@@ -142,3 +142,33 @@ def test_per_document_limits_are_configurable(tmp_path, monkeypatch):
     assert "over the extraction limit of 200" in rejects["feed/long.txt"]
     assert "longer than 1 s" in rejects["feed/slow.txt"]
     assert W.query(wh, "SELECT raw_path FROM articles")[1] == [("feed/fine.txt",)]
+
+
+def test_seconds_limit_also_stops_rules_running_in_a_worker_thread():
+    """Dask runs extraction in worker threads, where no signal arrives: the limit still holds."""
+    import threading
+    import time
+
+    from newsclaims.extract import DocumentTimeout, _time_limit
+
+    outcome = {}
+
+    def busy_rules():
+        started = time.perf_counter()
+        try:
+            with _time_limit(0.3):
+                while time.perf_counter() - started < 10:  # pure-Python work that never ends in time
+                    sum(range(1000))
+            outcome["result"] = "finished"
+        except DocumentTimeout as exc:
+            outcome["result"] = str(exc)
+        outcome["seconds"] = time.perf_counter() - started
+        time.sleep(0.5)  # nothing fires after the block has ended
+        outcome["after"] = "clean"
+
+    worker = threading.Thread(target=busy_rules)
+    worker.start()
+    worker.join(15)
+    assert outcome["result"] == "extraction took longer than 0.3 s"
+    assert outcome["seconds"] < 3
+    assert outcome["after"] == "clean"

@@ -119,12 +119,26 @@ class DocumentTimeout(Exception):
     pass
 
 
+class _Expired(Exception):
+    """Raised asynchronously in a worker thread whose document ran out of time."""
+
+
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Interrupt the entity and claim rules of one document after ``seconds`` (main thread only:
-    that is where worker processes and the CLI run them; elsewhere no limit applies)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    """Interrupt the entity and claim rules of one document after ``seconds``.
+
+    In a main thread (worker processes, the CLI) an interval timer's signal interrupts them. In
+    other threads (Dask runs tasks in worker threads, where signals cannot be received) a timer
+    thread raises an exception in this thread instead (``PyThreadState_SetAsyncExc``); it takes
+    effect at the next Python instruction, so rules written in Python stop on time, and a long
+    call into compiled code stops when it returns.
+    """
+    if seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_time_limit(seconds):
+            yield
         return
 
     def _raise(signum, frame):
@@ -137,6 +151,33 @@ def _time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+@contextlib.contextmanager
+def _thread_time_limit(seconds: float):
+    import ctypes
+
+    tid = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"active": True}
+
+    def expire() -> None:
+        with lock:
+            if state["active"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(tid, ctypes.py_object(_Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except _Expired:
+        raise DocumentTimeout(f"extraction took longer than {seconds:g} s") from None
+    finally:
+        with lock:
+            state["active"] = False
+            timer.cancel()
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(tid, None)  # one set but not yet raised: drop it
 
 
 def _add_time(key: str, seconds: float) -> None:
