@@ -215,3 +215,10 @@ def test_quote_after_mixed_content_continues_it():
     c = one("The new tax ''is the thing that saved us,'' Carla Ruiz said. ''Nobody expected it.''",
             kind="mixed", cue="said")
     assert c["fragments"] == 2 and "Nobody expected it" in c["content"]
+
+
+def test_according_to_in_the_middle_gives_two_fragments():
+    c = one("Over the long term, according to the budget office, the rise in debt comes from aging.",
+            cue="according to", speaker="the budget office")
+    assert c["fragments"] == 2 and c["content"] == "Over the long term the rise in debt comes from aging"
+    one("The plan failed, according to Ann Pike.", cue="according to", content="The plan failed")

@@ -772,18 +772,27 @@ class _Article:
             # content: the rest of the sentence without the "according to X" phrase
             phrase_toks = list(tok.subtree) + list(to.subtree)
             ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
-            if ps - sent.start_char > pe - ps and ps > sent.start_char:
-                content = _trim(self.text, sent.start_char, ps)
+            left = _trim(self.text, sent.start_char, ps) if ps > sent.start_char else (ps, ps)
+            right = _trim(self.text, pe, sent.end_char)
+            right = (right[0], right[1] - (1 if self.text[right[1] - 1:right[1]] == "." else 0))
+            left = (left[0], left[1] - (1 if self.text[left[1] - 1:left[1]] == "." else 0))
+            words = lambda f: len(re.findall(r"\w+", self.text[f[0]:f[1]]))  # noqa: E731
+            if words(left) >= 2 and words(right) >= 3 and self.text[pe:pe + 1] == "," and \
+                    self.text[ps - 2:ps].strip() == ",":
+                # "A, according to X, B": the phrase interrupts the content, two fragments
+                frags = [left, right]
+            elif words(left) > words(right):
+                frags = [left]
             else:
-                content = _trim(self.text, pe, sent.end_char)
-            content = (content[0], content[1] - (1 if self.text[content[1] - 1:content[1]] == "." else 0))
+                frags = [right]
+            content = (frags[0][0], frags[-1][1])
             inner = [q for q in self.quotes if content[0] <= q.start and q.end <= content[1] + 1]
             for q in inner:
                 q.used = True
             kind = "mixed" if inner else "indirect"
             if len(inner) == 1 and (inner[0].start, inner[0].end) == content:
                 kind = "direct"
-            self.add(ClaimSpan(kind, [content], speaker, (tok.idx, to.idx + len(to)), cluster, 0.8))
+            self.add(ClaimSpan(kind, frags, speaker, (tok.idx, to.idx + len(to)), cluster, 0.8))
 
     # --- punctuation cues -------------------------------------------------------------------------
 
