@@ -82,9 +82,12 @@ def test_source_is_the_whole_noun_phrase_with_apposition():
         contains="the ferry would stop running")
 
 
-def test_source_keeps_party_label_and_drops_relative_clause():
+def test_source_keeps_party_label_and_relative_clause_but_not_one_with_its_own_cue():
     one("Sen. Ann Pike (R-Ohio) said the vote was delayed.", speaker="Sen. Ann Pike (R-Ohio)")
-    one("Ann Pike, who lives in Toledo, said the vote was delayed.", speaker="Ann Pike", entity="Ann Pike")
+    one("Ann Pike, who lives in Toledo, said the vote was delayed.", speaker="Ann Pike, who lives in Toledo,",
+        entity="Ann Pike")
+    one("Ann Pike, who said she was tired, denied the vote was delayed.", cue="denied", speaker="Ann Pike",
+        entity="Ann Pike")
 
 
 def test_parenthetical_cue_gives_two_fragments():

@@ -43,7 +43,7 @@ NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 SETTING_NOUNS = {"statement", "interview", "speech", "rally", "conference", "briefing", "email", "letter",
                  "tweet", "post", "appearance", "debate", "hearing", "remark", "event", "broadcast", "video",
                  "lawyer", "attorney", "spokesman", "spokeswoman", "spokesperson", "talk", "meeting", "show"}
-SOURCE_CUT_DEPS = {"relcl", "acl"}
+SOURCE_CUT_DEPS = {"acl"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 
@@ -260,7 +260,8 @@ class _Article:
         # a clause on the name (", who lives in Ohio,", ", wearing a cap,") or an age (", 58,") is
         # no part of the source; the name with its title, apposition and party label is
         for c in subj.rights:
-            if c.dep_ in SOURCE_CUT_DEPS or (c.dep_ == "appos" and c.like_num) or \
+            if c.dep_ in SOURCE_CUT_DEPS or c.dep_ == "relcl" and self._holds_cue(c) or \
+                    (c.dep_ == "appos" and c.like_num) or \
                     (c.dep_ == "npadvmod" and c.like_num):
                 ids -= {t.i for t in c.subtree}
         while lo - 1 in ids and "\n" not in self.doc[lo - 1].text_with_ws and not self.in_quote(self.doc[lo - 1]) \
@@ -279,6 +280,11 @@ class _Article:
         if ("," in inner or "—" in inner) and self.text[e:e + 1] == ",":
             e += 1
         return s, e
+
+    def _holds_cue(self, clause: Token) -> bool:
+        """A clause with a speech cue of its own (", who said he …,"), an attribution apart."""
+        return any(t.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(t.lemma_, t.text) in self.lex.speech_verbs
+                   for t in clause.subtree)
 
     def subject_of(self, verb: Token) -> Optional[Token]:
         for c in verb.children:
