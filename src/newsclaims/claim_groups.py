@@ -2,7 +2,9 @@
 
 Two outlets report one interview in two translations; a third quotes half a sentence; a fourth
 paraphrases.  :func:`group_claims` links such claims into one claim group and leaves distinct
-statements by the same speaker apart.
+statements by the same speaker apart.  The pipeline's link stage uses it through
+:func:`newsclaims.linking.group_claims` (claims of the run's articles against those of the stories
+they joined).
 
 The rule
 --------
