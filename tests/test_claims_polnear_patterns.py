@@ -225,3 +225,9 @@ def test_according_to_in_the_middle_gives_two_fragments():
             cue="according to", speaker="the budget office")
     assert c["fragments"] == 2 and c["content"] == "Over the long term the rise in debt comes from aging"
     one("The plan failed, according to Ann Pike.", cue="according to", content="The plan failed")
+
+
+def test_quote_left_over_in_a_reported_clause_joins_that_claim():
+    found = [c for c in claims_of("Ola Dahl says he is so distressed by the campaign -- “an insult to voters” -- that "
+                                  "he may run.") if c["cue"] == "says"]
+    assert len(found) == 1 and "an insult to voters" in found[0]["content"]

@@ -912,6 +912,18 @@ class _Article:
             speaker = self.source_span(subj, verb)
             if cluster is None or cluster.type not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue
+            cue = self.cue_span(verb) if self.lex.cue_lemma(verb.lemma_, verb.text) else (verb.idx, verb.idx + len(verb))
+            same = [c for c in self.claims if c.cue is not None and c.cue[0] <= verb.idx < c.cue[1] and
+                    sent.start_char <= c.content_start < sent.end_char]
+            if same:
+                # the quote belongs to the clause this cue already reports: one claim, not two
+                q.used = True
+                c = same[0]
+                if c.content_end <= q.start and "\n" not in self.text[c.content_end:q.start]:
+                    c.content_spans[-1] = (c.content_spans[-1][0], q.end)
+                    if c.kind == "indirect":
+                        c.kind = "mixed"
+                continue
             q.used = True
             sent_claimed = any(sent.start_char <= c.content_start < sent.end_char for c in self.claims)
             toks = [] if sent_claimed else [t for t in verb.subtree if t.i > verb.i]
@@ -923,7 +935,6 @@ class _Article:
                 s, e = q.start, q.end
             if self.text[e - 1:e] == "." and not self.text[s:e].endswith(("”", "\"", "''", "»")):
                 e -= 1
-            cue = (verb.idx, verb.idx + len(verb))
             self.add(ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5))
 
     def _ends_quoted(self, c: ClaimSpan) -> bool:
