@@ -231,3 +231,8 @@ def test_quote_left_over_in_a_reported_clause_joins_that_claim():
     found = [c for c in claims_of("Ola Dahl says he is so distressed by the campaign -- “an insult to voters” -- that "
                                   "he may run.") if c["cue"] == "says"]
     assert len(found) == 1 and "an insult to voters" in found[0]["content"]
+
+
+def test_participle_on_a_statement_takes_the_issuer_and_its_verb():
+    one("The ministry issued a statement saying the talks had failed.", cue="issued a statement saying",
+        speaker="The ministry", content="the talks had failed")

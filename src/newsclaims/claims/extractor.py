@@ -43,6 +43,10 @@ NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 SETTING_NOUNS = {"statement", "interview", "speech", "rally", "conference", "briefing", "email", "letter",
                  "tweet", "post", "appearance", "debate", "hearing", "remark", "event", "broadcast", "video",
                  "lawyer", "attorney", "spokesman", "spokeswoman", "spokesperson", "talk", "meeting", "show"}
+MEDIA_NOUNS = {"statement", "ad", "advertisement", "memo", "paper", "story", "letter", "video", "report",
+               "release", "email", "e-mail", "tweet", "post", "message", "note", "op-ed", "editorial", "column",
+               "article", "speech", "remarks", "petition", "resolution", "spot", "commercial", "document",
+               "brief", "filing", "complaint", "lawsuit", "suit", "motion", "order", "ruling", "opinion"}
 SOURCE_CUT_DEPS = {"acl"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
@@ -195,7 +199,12 @@ class _Article:
         return self.quote_at(tok.idx) is not None
 
     def cue_span(self, verb: Token) -> tuple[int, int]:
-        """The cue verb with its auxiliaries, negation and phrasal particle ("has said", "pointed out")."""
+        """The cue verb with its auxiliaries, negation and phrasal particle ("has said", "pointed out");
+        a participle on a statement runs from the verb that issued it ("issued a statement saying")."""
+        frame = self._media_frame(verb)
+        if frame is not None and frame.dep_ != "acl":
+            s0 = self.cue_span(frame)[0]
+            return s0, verb.idx + len(verb)
         toks = [verb]
         between: list[Token] = []
         for t in reversed(self.doc[max(0, verb.i - 5):verb.i]):  # the verb group, not a subject between
@@ -281,6 +290,15 @@ class _Article:
             e += 1
         return s, e
 
+    def _media_frame(self, verb: Token) -> Optional[Token]:
+        """"issued a statement saying …", "released an ad calling …": the verb that put out the
+        statement, whose subject is the source and which opens the cue."""
+        noun = verb.head
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and noun.lemma_.lower() in MEDIA_NOUNS and \
+                noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX") and noun.head.i < verb.i:
+            return noun.head
+        return None
+
     def _holds_cue(self, clause: Token) -> bool:
         """A clause with a speech cue of its own (", who said he …,"), an attribution apart."""
         return any(t.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(t.lemma_, t.text) in self.lex.speech_verbs
@@ -306,6 +324,9 @@ class _Article:
             if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "dep") and verb.head.pos_ in ("VERB", "AUX"):
                 return self.subject_of(verb.head)
             if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                frame = self._media_frame(verb)
+                if frame is not None:
+                    return self.subject_of(frame)
                 return verb.head
         return None
 
