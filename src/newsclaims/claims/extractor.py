@@ -222,7 +222,8 @@ class _Article:
         toks += [c for c in verb.children if c.dep_ == "advmod" and (first - 1 <= c.i < verb.i) and
                  (c.lower_ in VERB_GROUP_ADVERBS or c.tag_ == "RB" and c.lower_.endswith("ly"))]
         particle = self.lex.particles.get(self.lemma(verb))
-        toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)]
+        toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)
+                 or c.dep_ == "advmod" and c.lower_ == particle and c.i == verb.i + 1]
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
         # "said in a statement": the statement is how it was said, part of the cue
         last = max(t.i for t in toks)
