@@ -36,7 +36,8 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "further", "again", "previously",
                       "recently", "often", "publicly", "privately", "once", "frequently", "explicitly",
                       "flatly", "firmly", "specifically", "directly", "formally", "initially", "first",
-                      "already", "still", "even", "never", "always", "reportedly", "originally"}
+                      "already", "still", "even", "never", "always", "reportedly", "originally", "just", "only",
+                      "ever", "long", "since", "soon", "yet"}
 ADDRESSEE_VERBS = {"ask", "tell", "urge", "inform", "brief", "advise", "order", "instruct", "notify", "assure",
                    "reassure", "remind", "warn", "request", "call", "question", "promise"}
 NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
