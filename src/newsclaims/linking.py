@@ -116,14 +116,15 @@ class StoryArticle:
         """Term counts of the four views: ``body`` (content-word stems of headline, twice, and body),
         ``lead`` (headline and the first ``lead_words`` words: news puts the event first),
         ``entities`` (the resolved entity ids of the article's mentions: who and where) and
-        ``specifics`` (numbers and calendar words: how many and which day, where two events of one
-        kind differ)."""
+        ``specifics`` (numbers of two or more characters and calendar words: how many and which day,
+        where two events of one kind differ)."""
         got = self.cache.get(lead_words)
         if got is None:
             title = self.title or ""
             text = f"{title} {title} {self.body}"
             lead = " ".join(self.body.split()[:lead_words])
-            specifics = Counter(n.replace(",", "") for n in _NUMBER.findall(f"{title} {self.body}"))
+            # a lone digit (list counts, "2 p.m.") is too common to tell events apart
+            specifics = Counter(n.replace(",", "") for n in _NUMBER.findall(f"{title} {self.body}") if len(n) > 1)
             specifics.update(w for w in (x.lower() for x in _WORD.findall(f"{title} {self.body}")) if w in _CALENDAR)
             got = self.cache[lead_words] = {
                 "body": Counter(content_stems(text)),
