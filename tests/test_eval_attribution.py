@@ -310,3 +310,15 @@ def test_content_boundary_classes():
     classes = dict(error_analysis([doc_with(text, gold, pred)])["content_boundaries"]["classes"])
     assert classes == {"claim lacks edge punctuation/quote marks (gold: '\"….\"') (J>=0.5)": 1,
                        "claim longer on the right (J>=0.5)": 1}
+
+
+def test_text_alignment_maps_offsets_across_repairs():
+    from newsclaims.evaluation.attribution import text_alignment
+
+    raw = "D\u00c3\u00a1te said \ufeffthe plan \u201cworks,\u201d he said."
+    fixed = "D\u00e1te said the plan \u201cworks,\u201d he said."
+    align = text_alignment(fixed, raw)
+    for word in ("said", "the plan", "works", "he said."):
+        s = fixed.index(word)
+        e = s + len(word)
+        assert raw[align(s):align(e - 1) + 1] == word

@@ -409,6 +409,29 @@ def score_documents(docs: Sequence[Document]) -> dict:
 
 # --- error analysis ------------------------------------------------------------------------------------
 
+def text_alignment(a: str, b: str):
+    """A function mapping an offset in ``a`` to the corresponding offset in ``b``, for two versions
+    of one text that differ in a few places (the decoder's repairs): offsets inside an unchanged run
+    map exactly, offsets inside a changed region map proportionally into its counterpart."""
+    import bisect
+    import difflib
+
+    blocks = [m for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if m.size]
+    starts = [m.a for m in blocks]
+
+    def mapping(x: int) -> int:
+        i = bisect.bisect_right(starts, x) - 1
+        if i >= 0 and x < blocks[i].a + blocks[i].size:
+            return blocks[i].b + (x - blocks[i].a)
+        a0, b0 = (blocks[i].a + blocks[i].size, blocks[i].b + blocks[i].size) if i >= 0 else (0, 0)
+        a1, b1 = (blocks[i + 1].a, blocks[i + 1].b) if i + 1 < len(blocks) else (len(a), len(b))
+        if a1 <= a0:
+            return b0
+        return b0 + min(b1 - b0, round((x - a0) * (b1 - b0) / (a1 - a0)))
+
+    return mapping
+
+
 def _squash(s: str) -> str:
     return " ".join(s.split())
 
@@ -683,13 +706,18 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
             if doc.name in rej_of:
                 info["rejected"][doc.name] = rej_of[doc.name]
             continue
-        if decode_bytes(paths[doc.name].read_bytes()).text != doc.text:
+        decoded = decode_bytes(paths[doc.name].read_bytes()).text
+        align = None
+        if decoded != doc.text:  # decoding repaired the text (mojibake, a stray BOM): align the two
             info["decoded_differs_from_utf8"] += 1
+            align = text_alignment(decoded, doc.text)
 
         def to_raw(s: Optional[int], e: Optional[int]) -> Optional[tuple[int, int]]:
             if s is None or e is None or e <= s:
                 return None
             rs, re_ = body_to_raw(s, bmap), body_to_raw(e - 1, bmap) + 1
+            if align is not None:
+                rs, re_ = align(rs), align(re_ - 1) + 1
             info["mapped_spans"] += 1
             if _squash(body[s:e]) != _squash(doc.text[rs:re_]):
                 info["mapping_mismatches"] += 1
@@ -698,6 +726,8 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
             return rs, re_
 
         doc.body_start = body_to_raw(0, bmap) if body else 0
+        if align is not None:
+            doc.body_start = align(doc.body_start)
         preds = []
         for kind, ss, se, cs, ce, cts, cte, cspans in claims_of.get(aid, []):
             frags = [to_raw(a, b) for a, b in (cspans or [[cts, cte]])]
