@@ -249,8 +249,9 @@ def main(argv: list[str] | None = None) -> dict:
         for engine in engines:
             wh = tmp / f"warehouse-{engine}"
             args = {"sources": str(sources), "warehouse": str(wh), "engine": engine}
-            start = job("startup", {"engine": engine}, env)
             c = job("run", args, env)
+            # start-up after (c): Prefect's first run in a fresh PREFECT_HOME also creates its database
+            start = job("startup", {"engine": engine}, env)
             d = job("run", args, env)
             s = c["summary"]
             res = {
