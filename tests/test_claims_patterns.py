@@ -111,3 +111,14 @@ def test_quote_continued_after_attribution_in_same_paragraph():
             entity="Nora Quist")
     assert c["fragments"] == 2 and "try again in June" in c["content"]
     assert len(claims_of("“The talks failed,” Nora Quist said. “We will try again in June.”")) == 1
+
+
+def test_made_clear_that_clause():
+    c = one("The governor made it clear that she would not sign the budget bill.",
+            cue="made it clear", speaker="The governor")
+    assert c["content"] == "that she would not sign the budget bill"
+
+
+def test_trailing_apposition_is_the_writers_gloss():
+    c = one("The union endorsed Maria Keller, the former mayor of the town.", cue="endorsed")
+    assert c["content"] == "Maria Keller"

@@ -500,6 +500,8 @@ class _Article:
                     t.head.right_edge.i >= span.end - 2:
                 cut = t.i - 1
                 break
+        if cut is None:
+            cut = self._trailing_apposition(span)
         if cut is not None and cut > span.start:
             e = self.doc[cut - 1].idx + len(self.doc[cut - 1])
         s, e = _trim(self.text, s, e)
@@ -507,6 +509,26 @@ class _Article:
                 not re.search(r"\b[A-Z]\.$|\b(?:[a-z]\.){2,}$", self.text[s:e]):
             e -= 1
         return s, e
+
+    def _trailing_apposition(self, span: Span) -> Optional[int]:
+        """A comma before a noun phrase in apposition that ends the span — the writer's gloss, not
+        what was said ("backed Smith, the former governor"; "said it had cut 500 jobs, the first
+        cuts in a decade"): the index of that comma."""
+        last = span.end - 1
+        while last > span.start and self.doc[last].is_punct and not self.in_quote(self.doc[last]):
+            last -= 1
+        for t in reversed(span[1:]):
+            if t.text != "," or self.in_quote(t):
+                continue
+            nxt = t.i + 1
+            if nxt > last:
+                return None
+            heads = [h for h in self.doc[nxt:last + 1] if h.dep_ in ("appos", "npadvmod") and
+                     h.left_edge.i == nxt and h.right_edge.i >= last and h.pos_ in ("NOUN", "PROPN", "NUM")]
+            if heads and not any(self.in_quote(x) for x in self.doc[nxt:last + 1]):
+                return t.i
+            return None
+        return None
 
     def _verb_between(self, s: int, e: int) -> bool:
         """A verb between two offsets: "she said, adding, “…”" — the quote is the participle's."""
@@ -729,6 +751,34 @@ class _Article:
             a, b = _trim(self.text, comp[0], frame_s), _trim(self.text, cue[1], comp[1])
             frags = [f for f in (a, b) if f[1] > f[0]]
         self.add(ClaimSpan(kind, frags, speaker, cue, cluster, confidence))
+
+    def made_clear(self) -> None:
+        """``X made (it) clear that …``: the verb phrase through "clear" is the cue, the clause
+        after it the content, the subject of "make" the source."""
+        for verb in self.doc:
+            if verb.lemma_.lower() != "make" or verb.pos_ != "VERB" or self.in_quote(verb):
+                continue
+            clear = [c for c in verb.children if c.lower_ == "clear" and c.dep_ in ("ccomp", "oprd", "acomp", "xcomp")]
+            if not clear:
+                continue
+            clear = clear[0]
+            clauses = [c for c in list(verb.children) + list(clear.children)
+                       if c.dep_ in ("ccomp", "advcl") and c.i > clear.i and c.pos_ in ("VERB", "AUX")]
+            subj = self.subject_of(verb)
+            if not clauses or subj is None or subj.i > verb.i:
+                continue
+            c = min(clauses, key=lambda t: t.i)
+            toks = list(c.subtree)
+            speaker = self.speaker_span(subj)
+            cluster = self.resolve(speaker, subj)
+            speaker = self.source_span(subj, verb)
+            cue = (self.cue_span(verb)[0], clear.idx + len(clear))
+            comp = self.tidy(min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+            comp = self._close_quotes(*comp, through=True)
+            inner = [q for q in self.quotes if comp[0] <= q.start and q.end <= comp[1] + 1]
+            for q in inner:
+                q.used = True
+            self.add(ClaimSpan("mixed" if inner else "indirect", [comp], speaker, cue, cluster, 0.8))
 
     def nominal_cues(self) -> None:
         """Nouns that report what someone said or holds ("Trump's claim that …", "the senator's
@@ -1002,6 +1052,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     for verb in art.cue_verbs():
         art.from_cue(verb)
     art.according_to()
+    art.made_clear()
     art.nominal_cues()
     art.punctuation_cues()
     art.leftover_quotes()
