@@ -122,3 +122,8 @@ def test_made_clear_that_clause():
 def test_trailing_apposition_is_the_writers_gloss():
     c = one("The union endorsed Maria Keller, the former mayor of the town.", cue="endorsed")
     assert c["content"] == "Maria Keller"
+
+
+def test_relative_that_on_a_document_is_no_source():
+    found = claims_of("Officials released a study that shows the river is cleaner than a decade ago.")
+    assert not any(c["speaker"] == "that" for c in found)

@@ -674,6 +674,8 @@ class _Article:
 
     def from_cue(self, verb: Token) -> None:
         subj = self.subject_of(verb)
+        if subj is not None and subj.lower_ == "that" and subj.tag_ == "WDT" and not self.adjacent_quotes(verb):
+            return  # "a study that shows …", "a law that requires …": a document or rule, rarely a claim
         speaker = self.speaker_span(subj) if subj is not None else None
         cluster = self.resolve(speaker, subj)
         if subj is not None:
