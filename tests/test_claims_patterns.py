@@ -127,3 +127,8 @@ def test_trailing_apposition_is_the_writers_gloss():
 def test_relative_that_on_a_document_is_no_source():
     found = claims_of("Officials released a study that shows the river is cleaner than a decade ago.")
     assert not any(c["speaker"] == "that" for c in found)
+
+
+def test_participle_describing_a_noun_is_no_claim():
+    found = claims_of("Voters supporting the new stadium packed the hall on Monday.")
+    assert not any(c["cue"] == "supporting" for c in found)

@@ -676,6 +676,9 @@ class _Article:
         subj = self.subject_of(verb)
         if subj is not None and subj.lower_ == "that" and subj.tag_ == "WDT" and not self.adjacent_quotes(verb):
             return  # "a study that shows …", "a law that requires …": a document or rule, rarely a claim
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and self.lemma(verb) not in self.lex.speech_verbs and \
+                not self.adjacent_quotes(verb):
+            return  # "voters supporting the plan": a description of the noun, not a reported stance
         speaker = self.speaker_span(subj) if subj is not None else None
         cluster = self.resolve(speaker, subj)
         if subj is not None:
