@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,8 @@ from typing import Optional
 
 from newsclaims.lake import atomic_write_bytes
 from newsclaims.neardup import line_keys
+
+log = logging.getLogger("newsclaims")
 
 #: documents normalised together after their lines were counted
 CHUNK_DOCS = 256
@@ -127,14 +130,15 @@ class NoiseBook:
     """The feeds' noise statistics for one run: read from the committed state on first use,
     written to the run's staging folder by :meth:`stage`."""
 
-    def __init__(self, root: Path, run_id: str) -> None:
-        self.root, self.run_id = root, run_id
+    def __init__(self, root: Optional[Path] = None, run_id: str = "") -> None:
+        self.root, self.run_id = root, run_id  # no root: statistics in memory only (benchmarks)
         self.feeds: dict[str, FeedNoise] = {}
         self.touched: set[str] = set()
 
     def feed(self, name: str) -> FeedNoise:
         if name not in self.feeds:
-            self.feeds[name] = load_feed(self.root, name) or FeedNoise(name)
+            loaded = load_feed(self.root, name) if self.root is not None else None
+            self.feeds[name] = loaded or FeedNoise(name)
         return self.feeds[name]
 
     def observe(self, feed: str, text: str) -> None:
@@ -144,7 +148,18 @@ class NoiseBook:
     def learned(self, feed: str) -> frozenset[int]:
         return self.feed(feed).learned() if feed in self.feeds else frozenset()
 
+    def observe_chunk(self, items) -> dict[str, frozenset[int]]:
+        """Count the lines of a chunk of ``(feed, text)`` documents, then return what each of the
+        chunk's feeds has learned: a chunk is normalised with noise that includes its own lines."""
+        feeds: set[str] = set()
+        for feed, text in items:
+            self.observe(feed, text)
+            feeds.add(feed)
+        return {feed: self.learned(feed) for feed in feeds}
+
     def stage(self) -> None:
+        if self.root is None:
+            return
         folder = staged_dir(self.root, self.run_id)
         for name in sorted(self.touched):
             folder.mkdir(parents=True, exist_ok=True)
@@ -158,9 +173,7 @@ def load_feed(root: Path, feed: str) -> Optional[FeedNoise]:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError) as exc:  # a damaged file: start learning again
-        import logging
-
-        logging.getLogger("newsclaims").warning("ignoring damaged feed-noise state %s: %s", path, exc)
+        log.warning("ignoring damaged feed-noise state %s: %s", path, exc)
         return None
 
 

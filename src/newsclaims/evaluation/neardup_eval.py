@@ -85,7 +85,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from newsclaims.decode import decode_bytes
-from newsclaims.feednoise import CHUNK_DOCS, FeedNoise, is_noise
+from newsclaims.evaluation import write_json
+from newsclaims.feednoise import CHUNK_DOCS, NoiseBook, is_noise
 from newsclaims.normalize import normalise
 from newsclaims.neardup import NearDupConfig, NearDupIndex, config_dict, learn_noise, shingle_hashes, strip_noise
 
@@ -578,14 +579,12 @@ def denoise_per_site(docs: Sequence[BenchDoc], *, batch: bool = False) -> list[s
             by_site[doc.site].append(doc.text)
         noise = {site: learn_noise(texts) for site, texts in by_site.items()}
         return [strip_noise(doc.text, noise[doc.site]) for doc in docs]
-    book: dict[str, FeedNoise] = defaultdict(lambda: FeedNoise("bench"))
+    book = NoiseBook()  # one feed per site, in memory
     out: list[str] = []
     for start in range(0, len(docs), CHUNK_DOCS):  # the stream in ingest's chunks
         chunk = docs[start:start + CHUNK_DOCS]
         texts = [decode_bytes(doc.text.encode("utf-8")).text for doc in chunk]  # mojibake repaired, as ingest does
-        for doc, text in zip(chunk, texts):
-            book[doc.site].observe(text)
-        learned = {site: book[site].learned() for site in {doc.site for doc in chunk}}
+        learned = book.observe_chunk((doc.site, text) for doc, text in zip(chunk, texts))
         for doc, text in zip(chunk, texts):
             noise = learned[doc.site]
             out.append(normalise(text, None,
@@ -757,8 +756,7 @@ def main(argv: list[str] | None = None) -> int:
     result["bbc_exact"] = bbc_exact_duplicates(corpus)
     print(format_report(result))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2, default=str))
+        write_json(args.json, result)
     return 0
 
 
