@@ -20,7 +20,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from newsclaims import constants as C
@@ -144,7 +143,7 @@ def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
     shingle settings)."""
     import json as _json
 
-    from newsclaims.neardup import NearDupIndex
+    from newsclaims.neardup import NearDupConfig, NearDupIndex
 
     config = neardup_config()
     index_path, stamp_path = _neardup_state(wh)
@@ -153,7 +152,7 @@ def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
     except (OSError, ValueError):
         stamp = {}
     if index_path.exists() and stamp.get("articles") == len(known_articles) \
-            and stamp.get("config", _config_stamp(NearDupIndex().config)) == _config_stamp(config):
+            and stamp.get("config", _config_stamp(NearDupConfig())) == _config_stamp(config):
         return NearDupIndex.load(index_path, config)
     index = NearDupIndex(config)
     if known_articles:
@@ -186,18 +185,19 @@ def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
 
 # --- ingest -----------------------------------------------------------------------------------------
 
+def _reject(doc: RawDocument, run_id: str, stage: str, reason: str) -> Reject:
+    return Reject(raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, stage=stage, reason=reason,
+                  run_id=run_id)
+
+
 def decode_document(doc: RawDocument, run_id: str) -> Decoded | Reject:
     """The document's text, or a Reject when it could not be read or decoded."""
-    def reject(stage: str, reason: str) -> Reject:
-        return Reject(raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, stage=stage, reason=reason,
-                      run_id=run_id)
-
     if doc.error:
-        return reject("read", doc.error)
+        return _reject(doc, run_id, "read", doc.error)
     try:
         return decode_bytes(doc.data)
     except DecodeError as exc:
-        return reject("decode", str(exc))
+        return _reject(doc, run_id, "decode", str(exc))
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -219,30 +219,24 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
     ``decoded`` is :func:`decode_document`'s result when the caller already has it;
     ``learned_noise`` is the page noise learned from the document's feed (:mod:`newsclaims.feednoise`).
     """
-    sha = doc.sha256
     if decoded is None:
         decoded = decode_document(doc, run_id)
     if isinstance(decoded, Reject):
         return decoded
-
-    def reject(stage: str, reason: str) -> Reject:
-        return Reject(raw_path=doc.raw_path, raw_sha256=sha, feed=doc.feed, stage=stage, reason=reason,
-                      run_id=run_id)
-
     profile = recognise(decoded.text, profiles)
     try:
         noisy = (lambda line: feednoise.is_noise(line, learned_noise)) if learned_noise else None
         norm = normalise(decoded.text, profile, metadata=doc.metadata, raw_path=doc.raw_path, learned_noise=noisy)
     except Exception as exc:  # a normaliser bug must cost one document, not the run
         log.exception("normalise failed for %s", doc.raw_path)
-        return reject("normalise", f"{exc.__class__.__name__}: {exc}")
+        return _reject(doc, run_id, "normalise", f"{exc.__class__.__name__}: {exc}")
     if norm.word_count < C.MIN_BODY_WORDS:
-        return reject("normalise", f"no article text (body has {norm.word_count} words)")
+        return _reject(doc, run_id, "normalise", f"no article text (body has {norm.word_count} words)")
     return Article(
         article_id=article_id_for(norm.body), feed=doc.feed, outlet=norm.outlet or doc.default_outlet,
         title=norm.title, subtitle=norm.subtitle, dateline_place=norm.dateline_place,
         published_date=norm.published_date, date_source=norm.date_source, language=norm.language,
-        body=norm.body, word_count=norm.word_count, raw_path=doc.raw_path, raw_sha256=sha,
+        body=norm.body, word_count=norm.word_count, raw_path=doc.raw_path, raw_sha256=doc.sha256,
         raw_encoding=decoded.encoding, body_map=norm.body_map, ingested_at=now, run_id=run_id,
     )
 
@@ -289,14 +283,12 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
                     result.n_skipped += 1
                     continue
                 seen_this_run.add(key)
-                decoded = decode_document(doc, run_id)
-                if not isinstance(decoded, Reject):
-                    noise.observe(doc.feed, decoded.text)  # count the chunk's lines before using them
-                fresh.append((doc, decoded))
-            learned = {feed: noise.learned(feed) for feed in {doc.feed for doc, _ in fresh}}
+                fresh.append((doc, decode_document(doc, run_id)))
+            learned = noise.observe_chunk((doc.feed, decoded.text) for doc, decoded in fresh
+                                          if not isinstance(decoded, Reject))
             for doc, decoded in fresh:
                 item = prepare_document(doc, profiles, run_id, now, decoded=decoded,
-                                        learned_noise=learned[doc.feed])
+                                        learned_noise=learned.get(doc.feed))
                 if isinstance(item, Reject):
                     rejects.append(item)
                     continue
@@ -540,8 +532,3 @@ def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_
         link = link_batches(wh, run_id, [e.batch_id for e in extracts])
         return load_run(wh, sources_file, run_id, started, ing, extracts,
                         {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds})
-
-
-def iter_batches(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Optional
@@ -36,8 +37,9 @@ class RawDocument:
     #: set when the document could not even be read; the pipeline records it as a reject
     error: Optional[str] = None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """Hex SHA-256 of the bytes (computed once: ingest keys, rejects and duplicates all use it)."""
         return hashlib.sha256(self.data).hexdigest()
 
 
