@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import json
 import random
 import re
 import shutil
@@ -53,6 +52,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
+
+from newsclaims.evaluation import write_json
 
 __all__ = [
     "Attribution",
@@ -882,8 +883,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"info": info, "scores": scores, "gold_files": notes["ann_files_used"]}
         if errors is not None:
             payload["errors"] = errors
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_json(args.json_out, payload)
     return 0
 
 

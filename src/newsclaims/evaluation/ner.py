@@ -33,7 +33,6 @@ About 35-50 s.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -41,6 +40,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
+
+from newsclaims.evaluation import write_json
 
 __all__ = [
     "ONTO_TO_CONLL", "TYPES", "ConllDoc", "Span", "Counts", "DocResult", "read_conll", "iob_spans",
@@ -515,8 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         if errors:
             payload["errors"] = errors
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+        write_json(args.json, payload)
     return 0
 
 

@@ -74,6 +74,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
+from newsclaims.evaluation import write_json
+
 __all__ = ["LabelledDoc", "load_jsonl", "detokenize", "bcubed", "adjusted_rand_index", "scores",
            "build_warehouse", "pipeline_features", "replay", "evaluate", "format_report", "main"]
 
@@ -336,8 +338,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     result = evaluate(docs, feats, orders=args.orders, run_size=args.run_size)
     print(format_report(f"{args.file.name} [{args.split}]", result))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2, default=str))
+        write_json(args.json, result)
     return 0
 
 
