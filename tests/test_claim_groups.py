@@ -10,7 +10,10 @@ from newsclaims.claim_groups import (
     DEFAULT_THRESHOLD,
     ClaimMatcher,
     GroupableClaim,
+    claim_units,
     group_claims,
+    segment_signatures,
+    units_from_signatures,
 )
 
 # Composed pairs (written for this project) for tuning and testing.  POSITIVE: two renderings of
@@ -253,3 +256,51 @@ def test_partial_quote_inside_long_claim_matches(matcher):
     long = ("The government has studied the report for a month, and the minister told parliament that "
             "the new rules on bank bonuses will take effect in April, after consultation with the industry.")
     assert matcher.similarity(long, "the new rules on bank bonuses will take effect in April") >= DEFAULT_THRESHOLD
+
+
+# --- signatures: units computed at extraction, grouped without parsing again ------------------------
+
+def _comparable(units):
+    return [(u.keys, u.negated, u.numbers, u.verbs) for u in units]
+
+
+@pytest.mark.parametrize("text", [TASS["t1"], TASS["t2"], MT["m2"], POSITIVE[5][0], NEGATIVE[0][1]])
+def test_signatures_rebuild_the_units_of_a_parse(matcher, text):
+    doc = matcher.nlp(text)
+    sigs = segment_signatures([doc[:]])
+    assert sigs and all(isinstance(tag, str) for sig in sigs for tag in sig)
+    assert _comparable(units_from_signatures(sigs)) == _comparable(claim_units(doc))
+
+
+def test_signatures_of_a_quote_split_around_its_cue(matcher):
+    text = '"We will not raise taxes on families," the minister said, "and we will cut fuel duty by 5 pence."'
+    doc = matcher.nlp(text)
+    first, second = text.index("We will"), text.index("and we")
+    fragments = [doc.char_span(first, text.index(',"'), alignment_mode="expand"),
+                 doc.char_span(second, len(text) - 2, alignment_mode="expand")]
+    sigs = segment_signatures(fragments)
+    tags = {t for sig in sigs for t in sig}
+    assert len(sigs) == 2  # one segment per fragment: the cue between them is not part of the claim
+    assert "neg" in sigs[0] and "neg" not in sigs[1]
+    assert {"k:raise", "k:family", "k:fuel", "n:5", "v:cut"} <= tags
+    assert not {"k:minister", "k:say"} & tags
+
+
+class _NoModel:
+    def __call__(self, text):
+        raise AssertionError("grouping parsed a claim that has signatures")
+
+    pipe = __call__
+
+
+def test_claims_with_signatures_group_without_the_model(matcher):
+    parsed = group_claims(_interview_claims(), matcher=matcher)
+    claims = _interview_claims()
+    for c in claims:
+        c.segments = segment_signatures([matcher.nlp(c.content)[:]])
+    assert group_claims(claims, matcher=ClaimMatcher(_NoModel())) == parsed
+
+
+def test_the_pipeline_stores_signatures_for_every_claim(sql):
+    missing, total = sql("SELECT count(*) FILTER (WHERE group_segments IS NULL), count(*) FROM claims")[0]
+    assert total > 0 and missing == 0

@@ -4,7 +4,8 @@ Two outlets report one interview in two translations; a third quotes half a sent
 paraphrases.  :func:`group_claims` links such claims into one claim group and leaves distinct
 statements by the same speaker apart.  The pipeline's link stage uses it through
 :func:`newsclaims.linking.group_claims` (claims of the run's articles against those of the stories
-they joined).
+they joined); the extraction step stores each claim's segments (:func:`segment_signatures`, from the
+article's own parse), so grouping needs no spaCy.
 
 The rule
 --------
@@ -59,6 +60,8 @@ __all__ = [
     "GroupableClaim",
     "group_claims",
     "claim_similarity",
+    "segment_signatures",
+    "units_from_signatures",
     "ClaimMatcher",
     "DEFAULT_THRESHOLD",
     "DEFAULT_MIN_SHARED",
@@ -101,6 +104,8 @@ class GroupableClaim:
     content: str
     outlet: str | None = None
     published_date: date | None = None
+    #: segment signatures from extraction (:func:`segment_signatures`); None: parse ``content``
+    segments: list[list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,10 +135,14 @@ def _default_nlp():
 
 def _segments(doc) -> list[list]:
     """Sentences of a parsed claim, each cut into clauses at punctuation + clause opener."""
+    return _clauses([list(sent) for sent in doc.sents])
+
+
+def _clauses(sentences: Sequence[Sequence]) -> list[list]:
+    """Token runs (sentences, quote fragments) cut into clauses at punctuation + clause opener."""
     segments = []
-    for sent in doc.sents:
+    for tokens in sentences:
         current: list = []
-        tokens = list(sent)
         for i, token in enumerate(tokens):
             boundary = (
                 current
@@ -185,12 +194,73 @@ def _unit(tokens: Sequence) -> Unit:
 
 def claim_units(doc, max_segments: int = MAX_UNIT_SEGMENTS) -> list[Unit]:
     """All runs of 1..``max_segments`` consecutive segments of a parsed claim."""
-    segments = _segments(doc)
+    return _runs([_unit(seg) for seg in _segments(doc)], max_segments)
+
+
+def _runs(segments: Sequence[Unit], max_segments: int = MAX_UNIT_SEGMENTS) -> list[Unit]:
+    """Units of every run of 1..``max_segments`` consecutive segments (each given as a unit)."""
     units = []
     for size in range(1, max_segments + 1):
         for start in range(0, len(segments) - size + 1):
-            units.append(_unit([t for seg in segments[start:start + size] for t in seg]))
+            run = segments[start:start + size]
+            units.append(run[0] if size == 1 else Unit(
+                " ".join(u.text for u in run),
+                frozenset().union(*(u.keys for u in run)),
+                sum(u.negated for u in run) % 2 == 1,
+                frozenset().union(*(u.numbers for u in run)),
+                frozenset().union(*(u.verbs for u in run))))
     return units
+
+
+# --- signatures: a claim's segments computed once, from the article's own parse ---------------------
+#
+# Extraction has the whole article parsed already; re-parsing each claim's text at link time cost
+# most of the link stage.  So the extraction step reduces every claim to its segment *signatures*
+# (stored in ``claims.group_segments``) and grouping rebuilds the units from them without spaCy.
+# A signature is a list of tags: ``k:<key>`` (content key), ``n:<number>``, ``v:<verb key>`` and
+# one ``neg`` per negator.
+
+def segment_signatures(fragments: Sequence[Sequence]) -> list[list[str]]:
+    """Signatures of a claim's segments, from its tokens in the article's parse.
+
+    ``fragments`` are the token runs of the claim's content spans (``"A," she said, "B."`` has two);
+    each is cut at the parse's sentence starts and then into clauses like a separately parsed claim.
+    """
+    sentences: list[list] = []
+    for tokens in fragments:
+        current: list = []
+        for token in tokens:
+            if current and token.is_sent_start:
+                sentences.append(current)
+                current = []
+            if token.is_quote or token.text in "[]":
+                continue  # surrounding quotation marks and editorial brackets carry nothing
+            current.append(token)
+        if current:
+            sentences.append(current)
+    out = []
+    for seg in _clauses(sentences):
+        u = _unit(seg)
+        out.append(sorted(f"k:{k}" for k in u.keys) + sorted(f"n:{n}" for n in u.numbers)
+                   + sorted(f"v:{v}" for v in u.verbs) + ["neg"] * u.negated)
+    return out
+
+
+def units_from_signatures(signatures: Sequence[Sequence[str]],
+                          max_segments: int = MAX_UNIT_SEGMENTS) -> list[Unit]:
+    """The units :func:`claim_units` would compare, rebuilt from stored segment signatures."""
+    segments = []
+    for sig in signatures:
+        tags = {"k": set(), "n": set(), "v": set()}
+        negations = 0
+        for tag in sig:
+            if tag == "neg":
+                negations += 1
+            else:
+                tags[tag[0]].add(tag[2:])
+        segments.append(Unit("", frozenset(tags["k"]), negations % 2 == 1,
+                             frozenset(tags["n"]), frozenset(tags["v"])))
+    return _runs(segments, max_segments)
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -325,12 +395,20 @@ def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] |
     claims = list(claims)
     uf = _UnionFind(len(claims))
     pairs = _candidate_pairs(claims)
-    matcher.prepare({claims[i].content for pair in pairs for i in pair})
+    matcher.prepare({claims[i].content for pair in pairs for i in pair if claims[i].segments is None})
+    units: dict[int, list[Unit]] = {}
+
+    def units_of(i: int) -> list[Unit]:
+        if i not in units:
+            c = claims[i]
+            units[i] = matcher.units(c.content) if c.segments is None else units_from_signatures(c.segments)
+        return units[i]
+
     for i, j in pairs:
         a, b = claims[i], claims[j]
         if a.claim_id in existing and b.claim_id in existing:
             continue  # both settled in an earlier run
-        sim = matcher.similarity(a.content, b.content)
+        sim = best_unit_pair(units_of(i), units_of(j), matcher.min_shared)[0]
         if sim >= matcher.threshold:
             uf.union(i, j)
             if on_match is not None:

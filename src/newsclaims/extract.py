@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
+from newsclaims.claim_groups import segment_signatures
 from newsclaims.claims import extract_claims, load_lexicon
 from newsclaims.claims.extractor import claim_id
 from newsclaims.entities import ArticleEntities
@@ -87,6 +88,8 @@ def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list
             content=content, content_start=cs.content_start, content_end=cs.content_end,
             content_spans=spans, confidence=cs.confidence,
             claim_date=claim_date(article, body[sent_start:sent_end if sent_end > 0 else len(body)]),
+            group_segments=segment_signatures(
+                [doc.char_span(s, e, alignment_mode="expand") or () for s, e in cs.content_spans]),
         ))
     mentions.sort(key=lambda m: (m.start_char, m.end_char))
     # one mention per span (a name can be found as NER and as a description)

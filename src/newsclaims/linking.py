@@ -278,6 +278,7 @@ class GroupClaim:
     content: str
     group_id: Optional[str] = None  # set for claims already grouped in the warehouse
     entity_spans: list[tuple[str, str]] = field(default_factory=list)  # (surface text, entity id)
+    segments: Optional[list[list[str]]] = None  # claims.group_segments (None: parse the content)
 
 
 def group_claims(new: list[GroupClaim], existing: list[GroupClaim], *, matcher=None) -> dict[str, str]:
@@ -289,7 +290,8 @@ def group_claims(new: list[GroupClaim], existing: list[GroupClaim], *, matcher=N
     from newsclaims.claim_groups import GroupableClaim, group_claims as group
 
     settled = {c.claim_id: c.group_id for c in existing if c.group_id}
-    claims = [GroupableClaim(c.claim_id, c.article_id, c.story_id, c.speaker_entity_id, c.content)
+    claims = [GroupableClaim(c.claim_id, c.article_id, c.story_id, c.speaker_entity_id, c.content,
+                             segments=c.segments)
               for c in existing + new]
     groups = group(claims, settled, matcher=matcher)
     return {c.claim_id: groups[c.claim_id] for c in new}

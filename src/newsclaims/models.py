@@ -117,6 +117,8 @@ class Claim(Record):
     content_spans: list[list[int]] = Field(default_factory=list)
     confidence: float = 0.5
     claim_date: Optional[dt.date] = None
+    #: the content's segments as claim grouping compares them (see ``claim_groups.segment_signatures``)
+    group_segments: Optional[list[list[str]]] = None
 
 
 class ArticleStory(Record):

@@ -425,7 +425,7 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
             placeholders = ", ".join("?" * len(stories_touched))
             rows = con.execute(f"""
                 SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, g.claim_group_id,
-                       c.content_start, c.content_end
+                       c.content_start, c.content_end, c.group_segments
                 FROM claims c JOIN article_stories s USING (article_id)
                 LEFT JOIN claim_groups g USING (claim_id)
                 WHERE s.story_id IN ({placeholders}) AND c.speaker_entity_id IS NOT NULL""",
@@ -442,7 +442,7 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
             old_spans.setdefault(aid, []).append((s, e, text, eid))
         existing_claims = [
             GroupClaim(r[0], r[1], r[2], r[3], r[4], r[5],
-                       [(t, eid) for s, e, t, eid in old_spans.get(r[1], []) if r[6] <= s and e <= r[7]])
+                       [(t, eid) for s, e, t, eid in old_spans.get(r[1], []) if r[6] <= s and e <= r[7]], r[8])
             for r in rows]
 
     def entity_spans(c: dict) -> list[tuple[str, str]]:
@@ -450,7 +450,8 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
                 if c["content_start"] <= s and e <= c["content_end"]]
 
     new_claims = [GroupClaim(c["claim_id"], c["article_id"], story_of.get(c["article_id"]),
-                             c["speaker_entity_id"], c["content"], None, entity_spans(c)) for c in claims]
+                             c["speaker_entity_id"], c["content"], None, entity_spans(c), c.get("group_segments"))
+                  for c in claims]
     groups = group_claims(new_claims, existing_claims)
     sizes = Counter(groups.values())
     batch_id = f"l_{_digest(sorted(story_of))}"
