@@ -236,3 +236,13 @@ def test_quote_left_over_in_a_reported_clause_joins_that_claim():
 def test_participle_on_a_statement_takes_the_issuer_and_its_verb():
     one("The ministry issued a statement saying the talks had failed.", cue="issued a statement saying",
         speaker="The ministry", content="the talks had failed")
+
+
+def test_attribution_inside_reported_content_is_not_a_claim_of_its_own():
+    text = "Councillor Mia Dahl said the builders had agreed to finish the school by June."
+    one(text, speaker="Councillor Mia Dahl", cue="said",
+        content="the builders had agreed to finish the school by June")
+    assert not [c for c in claims_of(text) if c["cue"] and "agreed" in c["cue"]]
+    text = "Ana Ruiz says she hopes to win the seat."
+    one(text, speaker="Ana Ruiz", cue="says", content="she hopes to win the seat")
+    assert [c["cue"] for c in claims_of(text)] == ["says"]

@@ -1061,7 +1061,18 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     art.nominal_cues()
     art.punctuation_cues()
     art.leftover_quotes()
-    return sorted(art.claims, key=lambda c: (c.content_start, c.content_end))
+    return sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
+
+
+def _outermost(claims: list[ClaimSpan]) -> list[ClaimSpan]:
+    """Drop a claim reported inside another claim's content ("She said [leaders had agreed to X]",
+    "Clinton says [she hopes to win]"): the words belong to the outer attribution, as in news
+    attribution annotation where a token belongs to one attribution only. When each cue lies in
+    the other's content (two overlapping parses of one sentence), both stay."""
+    def within(c: ClaimSpan, o: ClaimSpan) -> bool:
+        return c.cue is not None and any(s <= c.cue[0] and c.cue[1] <= e for s, e in o.content_spans)
+
+    return [c for c in claims if not any(o is not c and within(c, o) and not within(o, c) for o in claims)]
 
 
 def claim_id(article_id: str, claim: ClaimSpan) -> str:
