@@ -246,3 +246,22 @@ def test_attribution_inside_reported_content_is_not_a_claim_of_its_own():
     text = "Ana Ruiz says she hopes to win the seat."
     one(text, speaker="Ana Ruiz", cue="says", content="she hopes to win the seat")
     assert [c["cue"] for c in claims_of(text)] == ["says"]
+
+
+def test_reported_clause_after_a_time_phrase():
+    one("Mayor Lena Brandt said after the meeting she would not seek a second term.",
+        speaker="Mayor Lena Brandt", cue="said", content="she would not seek a second term")
+
+
+def test_closing_mark_typed_as_an_opening_one():
+    one("”We will appeal the ruling.” ― Maria Ortiz", kind="direct", speaker="Maria Ortiz", cue="―",
+        content="”We will appeal the ruling.”")
+
+
+def test_more_reporting_verbs():
+    one("Governor Ann Lee reminded voters that the polls close at eight.", speaker="Governor Ann Lee",
+        cue="reminded", content="that the polls close at eight")
+    one("Senator Bo Kent voiced concern about the new budget.", speaker="Senator Bo Kent", cue="voiced",
+        content="concern about the new budget")
+    one("Many farmers think the new tariff will hurt exports.", speaker="Many farmers", cue="think",
+        content="the new tariff will hurt exports")

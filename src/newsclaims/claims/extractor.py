@@ -101,7 +101,10 @@ def _marks(p: str):
         elif t in ("``", "“", "«", "„"):
             yield m.start(), len(t), "open"
         elif t in "”»":
-            yield m.start(), 1, "close"
+            before, after = p[m.start() - 1:m.start()], p[m.end():m.end() + 1]
+            # a closing mark typed where an opening one belongs: at the start of a paragraph or
+            # after a space, right before a word (”What is …” ― Ana Ruiz)
+            yield m.start(), 1, "open" if (not before or before.isspace()) and after.isalnum() else "close"
         else:
             yield m.start(), 1, "both"
 
@@ -540,6 +543,17 @@ class _Article:
         # "said that ..." where the parser hangs the clause off a conjunction
         if not comps:
             comps = [c for c in verb.children if c.dep_ in ("dobj",) and c.pos_ in ("VERB", "AUX")]
+        if not comps and self.lemma(verb) in self.lex.speech_verbs:
+            # "said after the meeting he would resign": a time phrase before the clause makes the
+            # parser read the reported clause as an adverbial one; a clause with its own subject
+            # and no subordinating word is what was said, from its subject on
+            for c in verb.children:
+                subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass") and x.i < c.i), None)
+                if c.dep_ == "advcl" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and subj is not None and \
+                        not any(x.dep_ == "mark" or x.tag_ in ("WRB", "WDT", "WP") for x in c.children) and \
+                        subj.lower_ not in RELATIVE_PRONOUNS:
+                    toks = [t for t in c.subtree if t.i >= subj.left_edge.i]
+                    return _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
         if not comps:
             return None
         right = [c for c in comps if c.i > verb.i]
