@@ -304,3 +304,56 @@ def test_claims_with_signatures_group_without_the_model(matcher):
 def test_the_pipeline_stores_signatures_for_every_claim(sql):
     missing, total = sql("SELECT count(*) FILTER (WHERE group_segments IS NULL), count(*) FROM claims")[0]
     assert total > 0 and missing == 0
+
+
+def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_path):
+    """Claims loaded before migration 003 have no signatures: the link stage parses their text, the
+    load adds the column, and the claim groups are those of a fresh warehouse."""
+    import shutil
+
+    from conftest import REPO
+
+    from newsclaims import warehouse as W
+    from newsclaims.pipeline import run_local
+    from newsclaims.settings import Warehouse
+
+    seeds = sorted((REPO / "seeds" / "raw").glob("*.txt"))
+
+    def setup(name):
+        root = tmp_path / name
+        (root / "raw").mkdir(parents=True)
+        (root / "sources.toml").write_text('[[sources]]\nname = "s"\nkind = "text_dir"\npath = "raw"\n')
+        return root, Warehouse.resolve(root / "wh")
+
+    def partition(wh):
+        rows = W.query(wh, "SELECT claim_group_id, claim_id FROM claim_groups")[1]
+        by_group: dict[str, set] = {}
+        for g, c in rows:
+            by_group.setdefault(g, set()).add(c)
+        return sorted(sorted(members) for members in by_group.values())
+
+    fresh, fresh_wh = setup("fresh")
+    for f in seeds:
+        shutil.copy(f, fresh / "raw")
+    run_local(fresh / "sources.toml", fresh_wh)
+
+    old, old_wh = setup("old")
+    shutil.copy(seeds[0], old / "raw")
+    run_local(old / "sources.toml", old_wh)
+    con = W.connect(old_wh)
+    try:  # make it a warehouse of the schema before migration 003
+        con.execute("ALTER TABLE claims DROP COLUMN group_segments")
+        con.execute("DELETE FROM schema_migrations WHERE version = 3")
+    finally:
+        con.close()
+    shutil.copy(seeds[1], old / "raw")
+    run_local(old / "sources.toml", old_wh)
+
+    assert 3 in [v for (v,) in W.query(old_wh, "SELECT version FROM schema_migrations")[1]]
+    unsigned, signed = W.query(old_wh, """SELECT count(*) FILTER (WHERE group_segments IS NULL),
+                                                 count(*) FILTER (WHERE group_segments IS NOT NULL)
+                                          FROM claims""")[1][0]
+    assert unsigned > 0 and signed > 0  # the first run's claims keep NULL, the second run's are signed
+    groups = partition(old_wh)
+    assert any(len(members) > 1 for members in groups)  # cross-outlet groups formed across the two kinds
+    assert groups == partition(fresh_wh)
