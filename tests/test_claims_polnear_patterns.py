@@ -265,3 +265,16 @@ def test_more_reporting_verbs():
         content="concern about the new budget")
     one("Many farmers think the new tariff will hurt exports.", speaker="Many farmers", cue="think",
         content="the new tariff will hurt exports")
+
+
+def test_according_to_at_the_end_starts_after_a_sentence_break_the_parser_missed():
+    one("Tourism has recovered: Lisbon had more visitors than ever in 2023, according to the national "
+        "statistics office.", cue="according to", speaker="the national statistics office",
+        content="Lisbon had more visitors than ever in 2023")
+
+
+def test_find_is_a_cue_for_a_clause_not_for_an_object():
+    one("Mayor Ana Ruiz sought a full recount of the ballots.", speaker="Mayor Ana Ruiz", cue="sought",
+        content="a full recount of the ballots")
+    assert not [c for c in claims_of("Voters often find the forms hard to read.") if c["cue"]
+                and "find" in c["cue"]]

@@ -851,6 +851,8 @@ class _Article:
             self.add(ClaimSpan("mixed" if inner else "indirect", [content], speaker, (cue_start, cue_end),
                                cluster, 0.5))
 
+    _SENTENCE_BREAK = re.compile(r"(?:(?:(?<=[a-z]{4})|(?<=[0-9)%]{2}))[.!?]|[!?]|[:;])[\"”’']*\s+(?=[\"“A-Z])")
+
     def according_to(self) -> None:
         for tok in self.doc:
             if tok.lower_ != "according" or self.in_quote(tok):
@@ -870,7 +872,14 @@ class _Article:
             # content: the rest of the sentence without the "according to X" phrase
             phrase_toks = list(tok.subtree) + list(to.subtree)
             ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
-            left = _trim(self.text, sent.start_char, ps) if ps > sent.start_char else (ps, ps)
+            start = sent.start_char
+            if ps > start:
+                # a sentence the parser ran together with the one before ('… came from.” London
+                # was …', 'firms: London was …'): the content starts after the last break
+                breaks = list(self._SENTENCE_BREAK.finditer(self.text, start, ps))
+                if breaks and re.search(r"\w+\W+\w+", self.text[breaks[-1].end():ps]):
+                    start = breaks[-1].end()
+            left = _trim(self.text, start, ps) if ps > start else (ps, ps)
             right = _trim(self.text, pe, sent.end_char)
             right = (right[0], right[1] - (1 if self.text[right[1] - 1:right[1]] == "." else 0))
             left = (left[0], left[1] - (1 if self.text[left[1] - 1:left[1]] == "." else 0))
