@@ -278,3 +278,19 @@ def test_find_is_a_cue_for_a_clause_not_for_an_object():
         content="a full recount of the ballots")
     assert not [c for c in claims_of("Voters often find the forms hard to read.") if c["cue"]
                 and "find" in c["cue"]]
+
+
+def test_quote_ending_its_sentence_is_not_the_content_of_the_next_reported_clause():
+    text = "Ana Ruiz spoke first. “We will win.” Tom Baines said the vote was close."
+    one(text, kind="indirect", speaker="Tom Baines", cue="said", content="the vote was close")
+    assert not [c for c in claims_of(text) if c["speaker"] == "Tom Baines" and "We will win" in c["content"]]
+
+
+def test_when_asked_is_a_question_without_a_named_asker():
+    one("“We will see,” Mayor Ana Ruiz said when asked whether she would run again.", speaker=None,
+        cue="asked", content="whether she would run again")
+
+
+def test_addressee_of_tell_is_not_the_content():
+    assert not [c for c in claims_of("The real problem, he told me on Friday, is the budget.")
+                if c["content"] == "me"]

@@ -40,6 +40,7 @@ VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "f
                       "ever", "long", "since", "soon", "yet"}
 ADDRESSEE_VERBS = {"ask", "tell", "urge", "inform", "brief", "advise", "order", "instruct", "notify", "assure",
                    "reassure", "remind", "warn", "request", "call", "question", "promise"}
+ADDRESSEE_ONLY = {"tell", "inform", "brief", "notify", "assure", "reassure", "remind"}
 NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 SETTING_NOUNS = {"statement", "interview", "speech", "rally", "conference", "briefing", "email", "letter",
                  "tweet", "post", "appearance", "debate", "hearing", "remark", "event", "broadcast", "video",
@@ -396,7 +397,11 @@ class _Article:
                 continue
             # quote ends just before the frame: only punctuation/space between
             gap_before = self.text[q.end:frame_start]
-            if 0 <= len(gap_before) <= 3 and q.end <= frame_start and gap_before.strip(" ,") == "":
+            if 0 <= len(gap_before) <= 3 and q.end <= frame_start and gap_before.strip(" ,") == "" and \
+                    not (re.search(r"[.!?][\"”'’»]*$", self.text[q.start:q.end]) and "," not in gap_before and
+                         any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)):
+                # ('"… a quitter." She said she would stay': a quote that ends its sentence
+                # belongs to the sentence before, when the cue reports a clause of its own)
                 out.append(q)
                 continue
             # quote starts right after the frame (and an optional object: "told reporters")
@@ -726,8 +731,10 @@ class _Article:
             return
         if lemma in self.lex.quote_verbs:
             return
-        if subj is None and lemma == "ask" and verb.tag_ == "VBN" and verb.dep_ == "advcl" and \
-                verb.i == verb.sent.start:
+        if subj is None and lemma == "ask" and verb.tag_ == "VBN" and verb.dep_ == "advcl" and (
+                verb.i == verb.sent.start or all(t.lower_ in ("when", "if", "after", "once", "while", "as", "being")
+                                                 for t in self.doc[verb.left_edge.i:verb.i])):
+            # "Asked whether …, she said" / "…, he said when asked about the deal"
             self.asked(verb, cue)
             return
         if lemma not in self.lex.speech_verbs and any(
@@ -745,6 +752,11 @@ class _Article:
             comp = self.complement(verb)
         if comp is None and lemma in self.lex.object_verbs:
             comp = self.object_as(verb)
+            objs = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+            if comp is not None and lemma in ADDRESSEE_ONLY and objs and \
+                    not any(t.pos_ in ("VERB", "AUX") for t in objs[0].subtree) and \
+                    comp == _trim(self.text, objs[0].left_edge.idx, objs[0].right_edge.idx + len(objs[0].right_edge)):
+                comp = None  # "he told me on Friday": whom he told, not what
         if comp is None and subj is not None:
             frags = self.parenthetical(verb)
             if frags:
