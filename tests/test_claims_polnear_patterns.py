@@ -294,3 +294,22 @@ def test_when_asked_is_a_question_without_a_named_asker():
 def test_addressee_of_tell_is_not_the_content():
     assert not [c for c in claims_of("The real problem, he told me on Friday, is the budget.")
                 if c["content"] == "me"]
+
+
+def test_call_for_with_an_infinitive_clause():
+    one("Mayor Tom Baines is calling for the state to repair the bridge.", speaker="Mayor Tom Baines",
+        cue="is calling for", content="the state to repair the bridge")
+
+
+def test_known_as_names_without_a_source():
+    one("He won several states in the group of contests known as Super Tuesday.", speaker=None,
+        cue="known as", content="the group of contests Super Tuesday", fragments=2)
+    one("The bill, known as the Clean Air Act, passed.", speaker=None, cue="known as",
+        content="the Clean Air Act")
+
+
+def test_purpose_infinitive_and_gerund_after_a_preposition_take_the_subject():
+    one("Union leaders gathered on Monday to discuss the offer.", speaker="Union leaders", cue="to discuss",
+        content="the offer")
+    one("Senator Ann Pike won the primary by talking about rural hospitals.", speaker="Senator Ann Pike",
+        cue="talking about", content="rural hospitals")

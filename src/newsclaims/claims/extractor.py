@@ -326,6 +326,13 @@ class _Article:
             return verb.head
         # a bare participle takes the subject of the verb it hangs off: "he said, adding that …",
         # "Noting that …, Tester added"; on a noun it is the noun: "voters saying they …"
+        if verb.tag_ == "VB" and verb.dep_ in ("advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and \
+                verb.head.i < verb.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            # "leaders met on Friday to discuss the crisis": the purpose is the subject's
+            return self.subject_of(verb.head)
+        if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and \
+                verb.head.head.pos_ in ("VERB", "AUX"):
+            return self.subject_of(verb.head.head)  # "she won by talking about jobs"
         if verb.tag_ == "VBG" and verb.head.i != verb.i:
             if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "dep") and verb.head.pos_ in ("VERB", "AUX"):
                 return self.subject_of(verb.head)
@@ -677,6 +684,15 @@ class _Article:
         if not preps:
             return None
         for c in verb.children:
+            mark = c.left_edge
+            if c.dep_ == "advcl" and c.i > verb.i and mark.dep_ == "mark" and mark.head.i == c.i and \
+                    0 < mark.i - verb.i <= 3 and \
+                    " ".join(t.lower_ for t in self.doc[verb.i + 1:mark.i + 1]) in preps:
+                # "called for the city to act": the parser reads "for" as opening a clause
+                toks = [t for t in c.subtree if t.i > mark.i]
+                if toks:
+                    s, e = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                    return mark.idx + len(mark), (s, e)
             if c.dep_ not in ("prep", "dative") or c.i <= verb.i or c.i - verb.i > 3:
                 continue
             words = " ".join(t.lower_ for t in self.doc[verb.i + 1:c.i + 1])
@@ -738,7 +754,8 @@ class _Article:
             self.asked(verb, cue)
             return
         if lemma not in self.lex.speech_verbs and any(
-                c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL for c in verb.children):
+                c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL and
+                not (c.lower_ == "to" and verb.dep_ == "advcl") for c in verb.children):
             return  # "would support", "to endorse": an attitude not (yet) held
         if subj is not None and subj.i < verb.i and (subj.dep_ == "nsubjpass" or lemma in self.lex.raising_verbs):
             self.passive(verb, subj, lemma, cue)
@@ -810,6 +827,35 @@ class _Article:
             for q in inner:
                 q.used = True
             self.add(ClaimSpan("mixed" if inner else "indirect", [comp], speaker, cue, cluster, 0.8))
+
+    def known_as(self) -> None:
+        """``the bill known as the Dream Act`` / ``the bill, known as …``: a name the public gives,
+        with no named source; the cue is "known as", the content the thing named (unless set off by a
+        comma) and the name."""
+        for v in self.doc:
+            if v.lower_ != "known" or v.tag_ != "VBN" or self.in_quote(v) or v.head.i >= v.i or \
+                    v.head.pos_ not in ("NOUN", "PROPN"):
+                continue
+            as_ = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == "as" and c.i == v.i + 1), None)
+            obj = next((c for c in as_.children if c.dep_ == "pobj"), None) if as_ is not None else None
+            if obj is None:
+                continue
+            toks = list(obj.subtree)
+            last = max(t.i for t in toks)
+            while last + 1 < len(self.doc) and self.doc[last + 1].pos_ == "PROPN" and \
+                    self.doc[last].whitespace_ and "\n" not in self.doc[last].whitespace_:
+                last += 1  # "Super Tuesday" parsed as two phrases
+            name = self.tidy(min(t.idx for t in toks), self.doc[last].idx + len(self.doc[last]))
+            head = v.head
+            frags = [name]
+            if "," not in self.text[head.idx:v.idx]:
+                outer = head  # "the group of contests known as …": the whole noun phrase
+                while outer.dep_ == "pobj" and outer.head.dep_ == "prep" and outer.head.lower_ == "of" and \
+                        outer.head.head.pos_ in ("NOUN", "PROPN") and outer.head.head.i < outer.i:
+                    outer = outer.head.head
+                frags = [_trim(self.text, outer.left_edge.idx, head.idx + len(head)), name]
+            if all(e > s for s, e in frags):
+                self.add(ClaimSpan("indirect", frags, None, (v.idx, as_.idx + len(as_)), None, 0.5))
 
     def nominal_cues(self) -> None:
         """Nouns that report what someone said or holds ("Trump's claim that …", "the senator's
@@ -1094,6 +1140,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     art.according_to()
     art.made_clear()
     art.nominal_cues()
+    art.known_as()
     art.punctuation_cues()
     art.leftover_quotes()
     return sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
