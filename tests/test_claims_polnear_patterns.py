@@ -313,3 +313,8 @@ def test_purpose_infinitive_and_gerund_after_a_preposition_take_the_subject():
         content="the offer")
     one("Senator Ann Pike won the primary by talking about rural hospitals.", speaker="Senator Ann Pike",
         cue="talking about", content="rural hospitals")
+
+
+def test_say_with_an_object():
+    one("Most voters said the same of the governor.", speaker="Most voters", cue="said",
+        content="the same of the governor")
