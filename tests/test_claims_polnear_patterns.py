@@ -318,3 +318,19 @@ def test_purpose_infinitive_and_gerund_after_a_preposition_take_the_subject():
 def test_say_with_an_object():
     one("Most voters said the same of the governor.", speaker="Most voters", cue="said",
         content="the same of the governor")
+
+
+def test_see_is_a_cue_only_for_seeing_something_as_something():
+    one("Most Democrats see Clinton as the stronger candidate.", speaker="Most Democrats", cue="see",
+        content="Clinton as the stronger candidate")
+    assert not claims_of("They saw the film twice.")
+
+
+def test_tweet_with_an_object():
+    one("Mayor Ana Ruiz tweeted a photo of the flooded street.", speaker="Mayor Ana Ruiz", cue="tweeted",
+        content="a photo of the flooded street")
+
+
+def test_that_standing_for_a_group_is_a_source():
+    one("The farmers' group that opposed the tariff held a rally.", speaker="that", cue="opposed",
+        content="the tariff")

@@ -40,6 +40,11 @@ VERB_GROUP_ADVERBS = {"also", "repeatedly", "later", "then", "now", "openly", "f
                       "ever", "long", "since", "soon", "yet"}
 ADDRESSEE_VERBS = {"ask", "tell", "urge", "inform", "brief", "advise", "order", "instruct", "notify", "assure",
                    "reassure", "remind", "warn", "request", "call", "question", "promise"}
+GROUP_NOUNS = {"group", "organization", "organisation", "committee", "campaign", "pac", "party", "union",
+               "company", "people", "voter", "candidate", "official", "lawmaker", "member", "leader", "country",
+               "government", "administration", "agency", "network", "firm", "coalition", "senator", "politician",
+               "activist", "supporter", "critic", "donor", "nation", "city", "state", "court"}
+AS_ONLY = {"see", "regard"}
 ADDRESSEE_ONLY = {"tell", "inform", "brief", "notify", "assure", "reassure", "remind"}
 NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 SETTING_NOUNS = {"statement", "interview", "speech", "rally", "conference", "briefing", "email", "letter",
@@ -709,8 +714,12 @@ class _Article:
 
     def from_cue(self, verb: Token) -> None:
         subj = self.subject_of(verb)
-        if subj is not None and subj.lower_ == "that" and subj.tag_ == "WDT" and not self.adjacent_quotes(verb):
-            return  # "a study that shows …", "a law that requires …": a document or rule, rarely a claim
+        if subj is not None and subj.lower_ == "that" and subj.tag_ == "WDT" and not self.adjacent_quotes(verb) and \
+                not (verb.dep_ == "relcl" and (verb.head.ent_type_ in ("PERSON", "ORG", "NORP") or
+                                               verb.head.lemma_.lower() in GROUP_NOUNS)):
+            # "a study that shows …", "a law that requires …": a document or rule, rarely a claim (but
+            # "the groups that endorsed him" are speakers)
+            return
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and self.lemma(verb) not in self.lex.speech_verbs and \
                 not self.adjacent_quotes(verb):
             return  # "voters supporting the plan": a description of the noun, not a reported stance
@@ -747,6 +756,10 @@ class _Article:
             return
         if lemma in self.lex.quote_verbs:
             return
+        if lemma in AS_ONLY and not (
+                any(c.i > verb.i and c.lower_ == "as" and c.dep_ == "prep" for c in verb.children) and
+                any(c.i > verb.i and c.dep_ == "dobj" and c.tag_ not in ("WP", "WDT") for c in verb.children)):
+            return  # "voters see Clinton as the stronger candidate", not "they saw the film"
         if subj is None and lemma == "ask" and verb.tag_ == "VBN" and verb.dep_ == "advcl" and (
                 verb.i == verb.sent.start or all(t.lower_ in ("when", "if", "after", "once", "while", "as", "being")
                                                  for t in self.doc[verb.left_edge.i:verb.i])):
