@@ -690,6 +690,7 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
             "mapped_spans": 0, "mapping_mismatches": 0, "mapping_mismatch_examples": []}
     profiles = None
     for doc in docs:
+        dup_align = own_body = None
         if doc.name in by_name:
             aid, body, bmap = by_name[doc.name]
         elif doc.name in dup_of:
@@ -700,6 +701,11 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
             own = prepare_document(RawDocument("polnear", doc.name, paths[doc.name].read_bytes()), profiles,
                                    "eval", dt.datetime.now(dt.timezone.utc))
             bmap = getattr(own, "body_map", None) or []
+            own_body = getattr(own, "body", None)
+            if own_body is not None and own_body != body:
+                # a near duplicate: the kept article's claims are offsets into the kept body; carry
+                # them over to this document's own body where the text is the same
+                dup_align = text_alignment(body, own_body)
             doc.status = "duplicate"
             info["duplicates"][doc.name] = aid
         else:
@@ -716,11 +722,16 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
         def to_raw(s: Optional[int], e: Optional[int]) -> Optional[tuple[int, int]]:
             if s is None or e is None or e <= s:
                 return None
+            if dup_align is not None:
+                ds, de = dup_align(s), dup_align(e - 1) + 1
+                if _squash(body[s:e]) != _squash(own_body[ds:de]):
+                    return None  # text the near duplicate does not have
+                s, e = ds, de
             rs, re_ = body_to_raw(s, bmap), body_to_raw(e - 1, bmap) + 1
             if align is not None:
                 rs, re_ = align(rs), align(re_ - 1) + 1
             info["mapped_spans"] += 1
-            if _squash(body[s:e]) != _squash(doc.text[rs:re_]):
+            if _squash((own_body if dup_align is not None else body)[s:e]) != _squash(doc.text[rs:re_]):
                 info["mapping_mismatches"] += 1
                 if len(info["mapping_mismatch_examples"]) < 5:
                     info["mapping_mismatch_examples"].append([doc.name, body[s:e][:60], doc.text[rs:re_][:60]])
@@ -733,7 +744,7 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
         for kind, ss, se, cs, ce, cts, cte, cspans in claims_of.get(aid, []):
             frags = [to_raw(a, b) for a, b in (cspans or [[cts, cte]])]
             content = tuple(f for f in frags if f)
-            if not content:
+            if not content or (dup_align is not None and len(content) < len(frags)):
                 continue
             src, cue = to_raw(ss, se), to_raw(cs, ce)
             preds.append(Attribution(content=content, source=(src,) if src else None,
