@@ -334,3 +334,8 @@ def test_tweet_with_an_object():
 def test_that_standing_for_a_group_is_a_source():
     one("The farmers' group that opposed the tariff held a rally.", speaker="that", cue="opposed",
         content="the tariff")
+
+
+def test_cue_verb_tagged_as_a_noun():
+    one("But Trump claims that he should be the exception.", speaker="Trump", cue="claims",
+        content="that he should be the exception")

@@ -392,8 +392,10 @@ class _Article:
     # --- pass 2: cues ----------------------------------------------------------------------------
 
     def cue_verbs(self) -> list[Token]:
-        return [t for t in self.doc if t.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(t.lemma_, t.text)
-                and not self.in_quote(t)]
+        # a "noun" with a subject is a verb the tagger got wrong ("But Trump claims that …")
+        return [t for t in self.doc if (t.pos_ in ("VERB", "AUX") or t.pos_ == "NOUN" and t.tag_ == "NNS" and
+                                        any(c.dep_ == "nsubj" for c in t.children))
+                and self.lex.cue_lemma(t.lemma_, t.text) and not self.in_quote(t)]
 
     def adjacent_quotes(self, verb: Token) -> list[Quote]:
         """Quotes right before the cue frame ("…," he said) or right after it (he said: "…")."""
@@ -882,6 +884,11 @@ class _Article:
                    c.cue[0] <= n.idx < c.cue[1]):
                 continue
             src = next((c for c in n.children if c.dep_ == "poss" and c.i < n.i), None)
+            if src is None and n.tag_ == "NNS":
+                # "But Trump claims that …": a verb the tagger read as a plural noun, its subject as
+                # a compound name
+                src = next((c for c in n.children if c.dep_ == "compound" and c.i == n.i - 1 and
+                            c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")), None)
             content = None
             cue_end = n.idx + len(n)
             for c in n.children:
