@@ -339,3 +339,9 @@ def test_that_standing_for_a_group_is_a_source():
 def test_cue_verb_tagged_as_a_noun():
     one("But Trump claims that he should be the exception.", speaker="Trump", cue="claims",
         content="that he should be the exception")
+
+
+def test_passive_speech_cue_without_complement_reports_its_subject():
+    one("The diagnosis of a blood clot was confirmed.", speaker=None, cue="was confirmed",
+        content="The diagnosis of a blood clot")
+    assert not [c for c in claims_of("He was confirmed.") if c["content"] == "He"]

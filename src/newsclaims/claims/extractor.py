@@ -452,8 +452,10 @@ class _Article:
             return
         subject = self.source_span(subj, verb)
         frags = [subject] + ([self.tidy(*comp)] if comp is not None else [])
-        if comp is None and (src is None or lemma in self.lex.raising_verbs):
-            return
+        if comp is None and (lemma in self.lex.raising_verbs or src is None and (
+                lemma not in self.lex.speech_verbs or subj.ent_type_ == "PERSON" or
+                subj.tag_ == "PRP" and subj.lower_ not in ("it", "this", "that"))):
+            return  # "the diagnosis was confirmed" (a speech verb): the subject is what was said
         self.add(ClaimSpan("indirect", frags, speaker, cue, cluster, 0.6))
 
     def asked(self, verb: Token, cue: tuple[int, int]) -> None:
