@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,92 @@ def test_ecbplus_slice(tmp_path):
     scores = json.loads(out.read_text())
     assert scores["n_gold"] == 4
     assert scores["file_order"]["bcubed_f1"] > 0.75 and scores["file_order"]["ari"] > 0.6
+
+
+# --- the names view, max linkage and the fitted weights ---------------------------------------------
+
+def test_proper_names_are_mid_sentence_capitals_without_days_and_months():
+    from newsclaims.linking import proper_names
+
+    text = ("Rescuers reached Lakeford on Thursday. The mayor, Tom Green, thanked the Red Cross.\n"
+            "Officials said McAllister would visit in March.")
+    # sentence and line openers ("Rescuers", "The", "Officials") and calendar words are not names
+    assert proper_names(text) == ["lakeford", "tom", "green", "red", "cross", "mcallister"]
+
+
+def test_names_tell_apart_events_the_entity_recogniser_left_unresolved():
+    """Two fires of one kind on one day with no entity ids: the names in the text keep them apart,
+    and a report naming the same people and places joins."""
+    fire_a = ("Fire destroys warehouse in Portmere",
+              "A fire destroyed a furniture warehouse in Portmere overnight, fire chief Nadia Kowal said. "
+              "Crews from Portmere and Ellisford fought the blaze for six hours.")
+    fire_a2 = ("Portmere warehouse fire was accidental, chief says",
+               "The blaze that destroyed a furniture warehouse in Portmere was accidental, fire chief Nadia "
+               "Kowal said, thanking crews from Ellisford.")
+    fire_b = ("Blaze guts Dunholt furniture store",
+              "Firefighters from Dunholt and Carrow spent six hours fighting a blaze that gutted a furniture "
+              "warehouse overnight, chief Brian Oduya said.")
+    for order in ([fire_a, fire_b, fire_a2], [fire_a, fire_a2, fire_b]):
+        new = [art(aid, item) for aid, item in zip(("a_a", "a_b", "a_c"), order)]
+        out = assign_stories(new, background())
+        story_of = {item[0]: out[aid][0] for aid, item in zip(("a_a", "a_b", "a_c"), order)}
+        assert story_of[fire_a2[0]] == story_of[fire_a[0]] == "s_a" != story_of[fire_b[0]]
+    # the names view is what lowers the other fire and raises the same one: against the weights with
+    # its share spread over the other views
+    p = StoryParams()
+    scale = 1 / (1 - p.names_weight)
+    no_names = replace(p, names_weight=0.0, **{f: getattr(p, f) * scale for f in (
+        "body_weight", "lead_weight", "title_weight", "entity_weight", "people_weight", "places_weight",
+        "specifics_weight")})
+
+    def score(params, item):
+        joined = assign_stories([art("a_a", fire_a), art("a_x", item)], background(), params=replace(params, threshold=0))
+        return joined["a_x"][1]
+
+    assert score(p, fire_b) < score(no_names, fire_b) and score(p, fire_a2) > score(no_names, fire_a2)
+
+
+@pytest.mark.parametrize("linkage", ["centroid", "max", "max+centroid"])
+def test_a_story_is_followed_as_it_develops(linkage):
+    """A follow-up that resembles the latest report of a story (not its first) joins it, whether the
+    story is compared by its centroid or by its closest member."""
+    first = ("Ferry runs aground off Kellan Island",
+             "The ferry Northern Star ran aground off Kellan Island on Monday with 240 passengers aboard. "
+             "Coastguard boats stood by while the tide rose.")
+    second = ("Passengers taken off stranded Northern Star",
+              "All 240 passengers of the Northern Star, aground off Kellan Island, were taken off by "
+              "coastguard boats. Salvage teams from Brennport began pumping water out of the hull.")
+    third = ("Salvage teams refloat Northern Star",
+             "Salvage teams from Brennport refloated the Northern Star after pumping water out of the hull "
+             "and towed the ferry to the Brennport dry dock.")
+    params = StoryParams(linkage=linkage)
+    new = [art("a_1", first), art("a_2", second, day=1), art("a_3", third, day=3)]
+    out = assign_stories(new, background(), params=params)
+    assert out["a_2"][0] == out["a_3"][0] == "s_1"
+    # the third report alone resembles the first too little: only the chain makes it one story
+    alone = assign_stories([art("a_1", first), art("a_3", third, day=3)], background(), params=params)
+    assert alone["a_3"] == ("s_3", None)
+
+
+def test_fit_weights_on_composed_articles():
+    """The logistic fit behind StoryParams: weights sum to one, and same-event pairs score above the
+    fitted threshold while other pairs score below it."""
+    from newsclaims.evaluation.stories_eval import Features, LabelledDoc, fit_weights, pair_cosines
+    from newsclaims.linking import VIEWS
+
+    items = [("f", x) for x in FLOOD] + [("e", x) for x in ELECTION] + [("l", OTHER_FLOOD)]
+    items += [(f"bg{i}", x) for i, x in enumerate(BACKGROUND)]
+    articles = {f"a_{i}": art(f"a_{i}", x) for i, (_, x) in enumerate(items)}
+    feats = Features(articles, {f"d{i}": f"a_{i}" for i in range(len(items))}, {})
+    docs = [LabelledDoc(f"d{i}", "", gold) for i, (gold, _) in enumerate(items)]
+    fitted = fit_weights(docs, feats)
+    weights = fitted["weights"]
+    assert set(weights) == set(VIEWS) and abs(sum(weights.values()) - 1) < 0.01
+    assert fitted["n_articles"] == len(items) and fitted["n_same"] == 3 + 1  # 3 flood pairs, 1 election pair
+    aids = sorted(articles)
+    cos = pair_cosines([articles[a] for a in aids])
+    score = {(i, j): sum(weights[v] * cos[v][i, j] for v in VIEWS) for i in range(len(aids)) for j in range(i)}
+    gold = {a: items[int(a[2:])][0] for a in aids}
+    same = [s for (i, j), s in score.items() if gold[aids[i]] == gold[aids[j]]]
+    other = [s for (i, j), s in score.items() if gold[aids[i]] != gold[aids[j]]]
+    assert min(same) > fitted["threshold"] > max(other)

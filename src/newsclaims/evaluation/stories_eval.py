@@ -77,7 +77,8 @@ from typing import Optional, Sequence
 from newsclaims.evaluation import write_json
 
 __all__ = ["LabelledDoc", "load_jsonl", "detokenize", "bcubed", "adjusted_rand_index", "scores",
-           "build_warehouse", "pipeline_features", "replay", "evaluate", "format_report", "main"]
+           "build_warehouse", "pipeline_features", "replay", "evaluate", "pair_cosines", "fit_weights",
+           "format_report", "main"]
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -278,6 +279,75 @@ def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, r
     return result
 
 
+# --- fitting the view weights ----------------------------------------------------------------------
+
+def pair_cosines(articles: Sequence, lead_words: int = 20):
+    """Per view (:data:`newsclaims.linking.VIEWS`), the matrix of TF-IDF cosines between the
+    articles (IDF over them, as :func:`~newsclaims.linking.assign_stories` computes it)."""
+    import math
+
+    import numpy as np
+
+    from newsclaims.linking import VIEWS, _tfidf
+
+    n = len(articles)
+    out = {}
+    for view in VIEWS:
+        counts = [a.views(lead_words)[view] for a in articles]
+        df: Counter = Counter()
+        for c in counts:
+            df.update(c.keys())
+        idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
+        column = {t: i for i, t in enumerate(sorted(df))}
+        m = np.zeros((n, max(1, len(column))))
+        for i, c in enumerate(counts):
+            for t, x in _tfidf(c, idf).items():
+                m[i, column[t]] = x
+        out[view] = m @ m.T
+    return out
+
+
+def fit_weights(docs: Sequence[LabelledDoc], feats: Features, *, l2: float = 1.0, iterations: int = 50) -> dict:
+    """A logistic regression "same gold cluster" on the view cosines of every pair of the documents'
+    articles (L2 penalty ``l2`` on the weights, Newton steps), rescaled to the form of
+    :class:`newsclaims.linking.StoryParams`: weights summing to 1, and the threshold where the
+    regression says one half."""
+    import numpy as np
+
+    from newsclaims.linking import VIEWS
+
+    gold_of: dict[str, str] = {}
+    for d in docs:
+        aid = feats.article_of.get(d.doc_id)
+        if aid is not None:
+            gold_of.setdefault(aid, d.gold)
+    aids = sorted(gold_of)
+    cos = pair_cosines([feats.articles[a] for a in aids])
+    iu = np.triu_indices(len(aids), 1)
+    x = np.stack([cos[v][iu] for v in VIEWS], 1)
+    gold = np.array([gold_of[a] for a in aids])
+    y = (gold[:, None] == gold[None, :])[iu].astype(float)
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    penalty = np.full(xb.shape[1], 1.0 / l2)
+    penalty[-1] = 0.0  # the intercept is not penalised
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        grad = xb.T @ (p - y) + penalty * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    coef, intercept = w[:-1], w[-1]
+    total = float(coef.sum())
+    return {"weights": {v: round(float(c) / total, 3) for v, c in zip(VIEWS, coef)},
+            "threshold": round(-float(intercept) / total, 3),
+            "coefficients": {v: round(float(c), 3) for v, c in zip(VIEWS, coef)},
+            "intercept": round(float(intercept), 3), "n_articles": len(aids), "n_pairs": int(len(y)),
+            "n_same": int(y.sum())}
+
+
 # --- command line ----------------------------------------------------------------------------------
 
 def _line(name: str, s: dict) -> str:
@@ -313,6 +383,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--reuse", type=Path, default=None,
                         help="score the warehouse a previous --keep built from the same file")
     parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON")
+    parser.add_argument("--fit-weights", action="store_true",
+                        help="instead of scoring, fit the view weights and threshold of linking.StoryParams on "
+                             "the split (a logistic regression over article pairs) and print them")
     args = parser.parse_args(argv)
 
     if not args.file.exists():
@@ -335,6 +408,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         with tempfile.TemporaryDirectory(prefix="newsclaims-stories-") as tmp:
             workdir = args.keep or Path(tmp)
             feats = pipeline_features(build_warehouse(docs, workdir))
+    if args.fit_weights:
+        fitted = fit_weights(docs, feats)
+        print(json.dumps(fitted, indent=2))
+        if args.json:
+            write_json(args.json, fitted)
+        return 0
     result = evaluate(docs, feats, orders=args.orders, run_size=args.run_size)
     print(format_report(f"{args.file.name} [{args.split}]", result))
     if args.json:
