@@ -345,3 +345,8 @@ def test_passive_speech_cue_without_complement_reports_its_subject():
     one("The diagnosis of a blood clot was confirmed.", speaker=None, cue="was confirmed",
         content="The diagnosis of a blood clot")
     assert not [c for c in claims_of("He was confirmed.") if c["content"] == "He"]
+
+
+def test_hearing_something_is_no_attribution():
+    assert not [c for c in claims_of("Neighbours heard the explosion at midnight.") if c["cue"]
+                and "heard" in c["cue"]]
