@@ -132,3 +132,10 @@ def test_relative_that_on_a_document_is_no_source():
 def test_participle_describing_a_noun_is_no_claim():
     found = claims_of("Voters supporting the new stadium packed the hall on Monday.")
     assert not any(c["cue"] == "supporting" for c in found)
+
+
+def test_apposition_that_names_or_lists_is_kept():
+    c = one("The mayor praised her early talks with the company's chief executive, Lena Ortiz.", cue="praised")
+    assert c["content"] == "her early talks with the company's chief executive, Lena Ortiz"
+    c = one("The senator criticized the spending, the new tax and the budget cuts.", cue="criticized")
+    assert c["content"] == "the spending, the new tax and the budget cuts"

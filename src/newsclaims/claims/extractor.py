@@ -550,6 +550,12 @@ class _Article:
             heads = [h for h in self.doc[nxt:last + 1] if h.dep_ in ("appos", "npadvmod") and
                      h.left_edge.i == nxt and h.right_edge.i >= last and h.pos_ in ("NOUN", "PROPN", "NUM")]
             if heads and not any(self.in_quote(x) for x in self.doc[nxt:last + 1]):
+                h = heads[0]
+                if h.head.pos_ != "PROPN" and any(x.dep_ == "cc" for x in h.children) or \
+                        h.pos_ == "PROPN" and h.head.pos_ == "NOUN" and h.head.i < t.i:
+                    # a list ("differ on taxes, the trade deal and immigration") or the name after
+                    # a description ("his rival, Hillary Clinton"): part of what was said
+                    return None
                 return t.i
             return None
         return None
