@@ -139,3 +139,10 @@ def test_apposition_that_names_or_lists_is_kept():
     assert c["content"] == "her early talks with the company's chief executive, Lena Ortiz"
     c = one("The senator criticized the spending, the new tax and the budget cuts.", cue="criticized")
     assert c["content"] == "the spending, the new tax and the budget cuts"
+
+
+def test_relative_pronoun_before_the_frame_opens_the_content():
+    c = one("He flew to Denver, which he described as his second home.", cue="described")
+    assert c["content"] == "which as his second home" and c["fragments"] == 2
+    c = one("She visited the plant, which she thought that only engineers could enter.", cue="thought")
+    assert c["content"].startswith("that only engineers") and c["fragments"] == 1

@@ -762,7 +762,7 @@ class _Article:
                         s0, _ = _trim(self.text, sent.start_char, first.start)
                         spans = [(s0, spans[0][1])] + spans[1:]
                         kind = "mixed"
-            self.add(ClaimSpan(kind, spans, speaker, cue, cluster, 0.9))
+            self.add(ClaimSpan(kind, self._with_relative(verb, subj, spans), speaker, cue, cluster, 0.9))
             return
         if lemma in self.lex.quote_verbs:
             return
@@ -821,7 +821,23 @@ class _Article:
             # the frame inside its own clause: "which he said was a mistake" -> "which" + "was a mistake"
             a, b = _trim(self.text, comp[0], frame_s), _trim(self.text, cue[1], comp[1])
             frags = [f for f in (a, b) if f[1] > f[0]]
-        self.add(ClaimSpan(kind, frags, speaker, cue, cluster, confidence))
+        self.add(ClaimSpan(kind, self._with_relative(verb, subj, frags), speaker, cue, cluster, confidence))
+
+    def _with_relative(self, verb: Token, subj: Token, frags: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A wh-word before the frame stands for part of what was said ("which he described as his
+        second home", "what she called a rigged system", "who many feel need a win"): it opens the
+        content, as a fragment of its own."""
+        if subj is None or subj.i > verb.i:
+            return frags
+        comp = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.i > verb.i]
+        cands = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")] + \
+                [x for c in comp for x in c.children if x.dep_ in ("nsubj", "nsubjpass")]
+        wh = next((c for c in cands if c.tag_ in ("WDT", "WP") and c.lower_ in ("which", "what", "who", "whom")
+                   and c.i < subj.left_edge.i and not self.in_quote(c)), None)
+        if wh is None or not frags or wh.idx >= min(s for s, _ in frags) or \
+                re.match(r"(?i)that\b", self.text[frags[0][0]:frags[0][1]]):
+            return frags  # "which she thought that only she would see": the that-clause is complete
+        return [(wh.idx, wh.idx + len(wh))] + list(frags)
 
     def made_clear(self) -> None:
         """``X made (it) clear that …``: the verb phrase through "clear" is the cue, the clause
