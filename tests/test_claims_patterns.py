@@ -146,3 +146,9 @@ def test_relative_pronoun_before_the_frame_opens_the_content():
     assert c["content"] == "which as his second home" and c["fragments"] == 2
     c = one("She visited the plant, which she thought that only engineers could enter.", cue="thought")
     assert c["content"].startswith("that only engineers") and c["fragments"] == 1
+
+
+def test_coordinated_bare_infinitives_continue_the_reported_plan():
+    c = one("The governor has proposed to double the size of the youth program, expand the library and "
+            "build a new park.", cue="has proposed")
+    assert c["content"] == "to double the size of the youth program, expand the library and build a new park"

@@ -594,10 +594,16 @@ class _Article:
         cut = self._clause_cut(c)
         if cut is not None:
             toks = [t for t in toks if t.i < cut] or toks
-        elif c.dep_ == "ccomp" and c.i > verb.i:
+        elif c.i > verb.i and (c.dep_ == "ccomp" or c.dep_ == "xcomp" and c.tag_ == "VB"):
             # "says he is proud of the campaign and expects to win": the parser hangs the second
-            # verb on the cue, but it continues the reported clause (unless it is a cue itself)
+            # verb on the cue, but it continues the reported clause (unless it is a cue itself);
+            # so do bare infinitives coordinated with a reported one ("proposed to triple the
+            # program, grow the corps and create a reserve")
             for x in verb.children:
+                if c.dep_ == "xcomp" and (x.tag_ != "VB" or
+                                          re.match(r"\s*,\s*(?:and|or|but)\b", self.text[c.right_edge.idx +
+                                                       len(c.right_edge):x.idx])):
+                    continue  # ("wanted to see the show, and not stay up late": a step of its own)
                 cue_lemma = self.lex.cue_lemma(x.lemma_, x.text)
                 that_clause = x.left_edge.lower_ == "that" or any(y.dep_ == "mark" and y.lower_ == "that"
                                                                    for y in x.children)
@@ -606,7 +612,14 @@ class _Article:
                          cue_lemma not in self.lex.speech_verbs) and
                         not any(y.dep_ in SUBJECT_DEPS for y in x.children))) and \
                         not self.in_quote(x) and "\n" not in self.text[c.right_edge.idx:x.idx]:
-                    toks = sorted(toks + [t for t in self.doc[c.right_edge.i + 1:x.right_edge.i + 1]],
+                    end = x.right_edge.i
+                    for y in x.children:
+                        if c.dep_ == "xcomp" and y.dep_ == "conj" and y.i > x.i and \
+                                any(z.dep_ in SUBJECT_DEPS for z in y.children):
+                            end = min(end, y.left_edge.i - 1)  # "… and he pledged …": a new clause
+                    while c.dep_ == "xcomp" and end > x.i and self.doc[end].dep_ in ("cc", "punct"):
+                        end -= 1
+                    toks = sorted(toks + [t for t in self.doc[c.right_edge.i + 1:end + 1]],
                                   key=lambda t: t.i)
                     break
         s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
