@@ -33,14 +33,16 @@ records carry no publication date, so the only dates are those the normaliser fi
 (a dateline such as ``MOSCOW, January 28``, a date line); the report counts them.
 
 Measured on ECB+ dev (``newsclaims eval stories ../shared/eval/ecbplus_event_clusters/ecbplus_docs.jsonl``;
-``--keep DIR`` once with ``--split all``, then ``--reuse DIR`` for dev and train; 197 documents, 16
-events; the pipeline found 12 duplicates and dated 1 article; about a minute):
+45 s; or ``--keep DIR`` once with ``--split all`` and ``--reuse DIR`` for dev and train, same
+scores; 197 documents, 16 events; the pipeline found 12 duplicates and dated 1 article):
 
 =================================  =====  =====  =====  =====  =======
 dev, one article per run           B3 P   B3 R   B3 F1  ARI    stories
 =================================  =====  =====  =====  =====  =======
+one pipeline run (date, then id)   0.922  0.834  0.876  0.852  30
 file order                         0.905  0.902  0.904  0.872  24
 shuffled (seeds 0-4), mean         0.887  0.856  0.871  0.820  25.4
+before: one pipeline run           0.922  0.804  0.859  0.832  31
 before the names view: file order  0.868  0.818  0.842  0.783  26
 before: shuffled mean              0.880  0.815  0.846  0.790  28.6
 =================================  =====  =====  =====  =====  =======
