@@ -152,3 +152,12 @@ def test_coordinated_bare_infinitives_continue_the_reported_plan():
     c = one("The governor has proposed to double the size of the youth program, expand the library and "
             "build a new park.", cue="has proposed")
     assert c["content"] == "to double the size of the youth program, expand the library and build a new park"
+
+
+def test_which_clause_after_a_reported_clause_stays_after_a_noun_phrase_goes():
+    c = one("The mayor said the council had approved the budget, which was a relief to the unions.", cue="said")
+    assert c["content"] == "the council had approved the budget, which was a relief to the unions"
+    c = one("The mayor praised the new budget, which was approved last week.", cue="praised")
+    assert c["content"] == "the new budget"
+    c = one("The mayor said the council had approved the budget, which she described as a relief.", cue="said")
+    assert c["content"] == "the council had approved the budget"

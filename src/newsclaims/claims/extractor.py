@@ -512,6 +512,10 @@ class _Article:
         if span is None:
             return _trim(self.text, s, e)
         cut = None
+        # a reported clause with its own subject keeps a ", which …" that comments on it ("said the
+        # army retains power, which worries them"); a reported noun phrase does not
+        clause = any(r.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in r.children)
+                     for r in span if not span.start <= r.head.i < span.end or r.head.i == r.i)
         for t in span:
             if t.i == span.start or self.in_quote(t):
                 continue
@@ -520,7 +524,9 @@ class _Article:
                     and self.lex.cue_lemma(t.lemma_, t.text) not in self.lex.belief_verbs:
                 cut = t.i - 1
                 break
-            if prev.text == "," and t.lower_ in ("which", "who") and t.head.dep_ == "relcl" and \
+            if prev.text == "," and (t.lower_ == "who" or t.lower_ == "which" and (
+                    not clause or self.lex.cue_lemma(t.head.lemma_, t.head.text))) and \
+                    t.head.dep_ == "relcl" and \
                     t.head.right_edge.i >= span.end - 2:
                 cut = t.i - 1
                 break
