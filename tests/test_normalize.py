@@ -93,3 +93,30 @@ def test_language_from_prose_only_and_undecided_when_unsure():
     assert detect_language(table + "\n" + prose) == "en"
     assert detect_language("Le ministre de la Santé a déclaré mardi que la nouvelle clinique ouvrira "
                            "au printemps prochain.") == "fr"
+
+
+def test_header_date_lines_give_the_date_and_are_neither_title_nor_body():
+    raw = ("Updated: November 11, 2011 18:50 IST\n\nNavy foils pirate attack in the Gulf of Aden\n\n"
+           "Published on: Fri, 10 Nov 2011 at 09:56 IST\n\nThe Indian Navy said on Friday that a warship "
+           "had driven off two pirate skiffs, officials said.\n\nThe crew were unhurt.")
+    n = normalise(raw)
+    assert n.title == "Navy foils pirate attack in the Gulf of Aden"
+    assert n.published_date == dt.date(2011, 11, 10) and n.date_source == "date line"  # published, not updated
+    assert n.body.startswith("The Indian Navy said on Friday") and "IST" not in n.body
+    start = n.body.index("warship")
+    assert raw[body_to_raw(start, n.body_map):].startswith("warship")
+
+
+def test_a_date_inside_prose_is_not_a_date_line():
+    raw = ("Storm hits the coast\n\nAugust 2, 2013 was the wettest day on record, the weather service said.\n\n"
+           "Friday, May 24, 2005\n\nMore rain is expected.")
+    n = normalise(raw)
+    assert n.body.startswith("August 2, 2013 was the wettest day")
+    assert n.published_date == dt.date(2005, 5, 24) and "Friday, May 24" not in n.body
+
+
+def test_metadata_date_wins_over_a_date_line():
+    n = normalise("A headline about rates\n\nPosted May 23, 2005\n\nThe bank held rates, it said.",
+                  metadata={"date": "2005-05-24"})
+    assert n.published_date == dt.date(2005, 5, 24) and n.date_source == "metadata"
+    assert "Posted" not in n.body

@@ -34,7 +34,7 @@ class Article(Record):
     subtitle: Optional[str] = None
     dateline_place: Optional[str] = None
     published_date: Optional[dt.date] = None
-    date_source: Optional[str] = None  # how published_date was found: metadata|dateline|dateline+year-inferred|text
+    date_source: Optional[str] = None  # how published_date was found: metadata|date line|dateline|dateline+year-inferred|path
     language: Optional[str] = None
     body: str
     word_count: int

@@ -45,6 +45,20 @@ _FULL_DATE = re.compile(
     r"\b(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?,? (?P<y1>(?:19|20)\d\d)"
     r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.? (?P<y2>(?:19|20)\d\d))\b")
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
+#: a header line that is only a publication date, as scraped pages carry it: "Published August 2,
+#: 2013", "Updated: November 11, 2011 18:50 IST", "Friday, May 24, 2005", "Fri Aug 2, 2013 6:50pm
+#: EDT", "Published on: Fri, 11 Nov 2011 at 09:56 IST" (optional label, weekday, date, time, zone)
+_WEEKDAY_WORD = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?"
+DATE_LINE = re.compile(
+    r"^(?:(?:(?:First |Last )?(?:Published|Updated|Posted|Modified|Date)(?: on)?)\s*:?\s*)?"
+    r"(?:" + _WEEKDAY_WORD + r"\s*,?\s+)?"
+    r"(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y1>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.?,? (?P<y2>(?:19|20)\d\d))"
+    r"(?:\s*(?:[,|@\-–—]|at)?\s*\d{1,2}\s*[:.]\s*\d\d(?:\s*:\s*\d\d)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*[A-Z]{2,5}(?:[+\-]\d{1,2}(?:\s*:\s*\d\d?)?)?)?)?\s*\.?$",
+    re.IGNORECASE)
+#: header paragraphs searched for a date line
+DATE_LINE_PARAGRAPHS = 6
 _WEEKDAY_RE = re.compile(r"\b(?:on |last |this )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
 #: invisible characters dropped from the body (zero-width, bidi controls, BOM, soft hyphen)
@@ -273,6 +287,17 @@ def infer_year(month: int, day: int, text: str) -> Optional[int]:
     return candidates[0]
 
 
+def date_line(text: str) -> Optional[dt.date]:
+    """The date of a paragraph that is nothing but a publication date line (see ``DATE_LINE``)."""
+    if len(text) > 90:
+        return None
+    m = DATE_LINE.match(text.strip())
+    if not m:
+        return None
+    mon = _month(m.group("m1") or m.group("m2"))
+    return _safe_date(int(m.group("y1") or m.group("y2")), mon, int(m.group("d1") or m.group("d2"))) if mon else None
+
+
 def _date_from_meta(value: str) -> Optional[dt.date]:
     m = _ISO_DATE.search(value)
     return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
@@ -359,6 +384,17 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
     title = subtitle = place = None
     published: Optional[dt.date] = None
     date_source = None
+    line_dates: list[dt.date] = []
+    if split_header:  # header lines that only give the date are neither title nor body
+        kept = []
+        for i, p in enumerate(paras):
+            d = date_line(p.text(raw)) if i < DATE_LINE_PARAGRAPHS else None
+            if d is None:
+                kept.append(p)
+            else:
+                line_dates.append(d)
+                removed.append(p.text(raw))
+        paras = kept
     dateline_idx, dateline_match = None, None
     dateline_only = False
     for i, p in enumerate(paras[:4] if split_header else []):
@@ -416,6 +452,8 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
     if metadata.get("date"):
         published = metadata["date"] if isinstance(metadata["date"], dt.date) else _date_from_meta(str(metadata["date"]))
         date_source = "metadata" if published else None
+    if published is None and line_dates:
+        published, date_source = min(line_dates), "date line"  # "Published …" precedes "Updated …"
     if published is None and dateline_match is not None and dateline_match.groupdict().get("iso"):
         published = _date_from_meta(dateline_match.group("iso"))
         date_source = "dateline" if published else None
