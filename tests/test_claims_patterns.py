@@ -161,3 +161,12 @@ def test_which_clause_after_a_reported_clause_stays_after_a_noun_phrase_goes():
     assert c["content"] == "the new budget"
     c = one("The mayor said the council had approved the budget, which she described as a relief.", cue="said")
     assert c["content"] == "the council had approved the budget"
+
+
+def test_reported_clause_continues_after_a_comma_frame():
+    c = one("The top fifth paid 25 percent, the office said in a June report, and those in the bottom fifth of "
+            "incomes paid 1.5 percent.", cue="said")
+    assert c["content"] == "The top fifth paid 25 percent those in the bottom fifth of incomes paid 1.5 percent"
+    assert c["fragments"] == 2
+    c = one("The plan will fail, she said, adding that it costs too much.", cue="said")
+    assert c["content"] == "The plan will fail" and c["fragments"] == 1

@@ -834,13 +834,37 @@ class _Article:
             if len(inner) == 1 and (inner[0].start, inner[0].end) == comp:
                 kind = "direct"
         confidence = 0.6 if belief else 0.8
-        frags = [comp]
+        frags = [comp] + self._after_frame(verb, comp, cue)
         frame_s = min(subj.left_edge.idx, cue[0])
         if comp[0] < frame_s and cue[1] < comp[1] and subj.i < verb.i:
             # the frame inside its own clause: "which he said was a mistake" -> "which" + "was a mistake"
             a, b = _trim(self.text, comp[0], frame_s), _trim(self.text, cue[1], comp[1])
             frags = [f for f in (a, b) if f[1] > f[0]]
         self.add(ClaimSpan(kind, self._with_relative(verb, subj, frags), speaker, cue, cluster, confidence))
+
+    def _after_frame(self, verb: Token, comp: tuple[int, int], cue: tuple[int, int]) -> list[tuple[int, int]]:
+        """A reported clause before a frame set off by commas, which the sentence then continues
+        ("The middle fifth paid 9 percent, the agency said, and the bottom fifth 1 percent" / "…,
+        the Times said, including speeches"): what follows the frame is a second fragment."""
+        if comp[1] > cue[0] or self.text[comp[1]:comp[1] + 1] != ",":
+            return []
+        sent = verb.sent
+        comma = next((t for t in self.doc[verb.i + 1:sent.end] if t.text == "," and not self.in_quote(t)), None)
+        if comma is None or any(t.pos_ in ("VERB", "AUX") for t in self.doc[verb.i + 1:comma.i]):
+            return []
+        rest = [t for t in self.doc[comma.i + 1:sent.end] if not t.is_punct or t.i < sent.end - 1]
+        if len([t for t in rest if not t.is_punct]) < 2 or any(self.in_quote(t) for t in rest):
+            return []
+        # the rest hangs off the cue verb, and is no attribution of its own (", adding …")
+        heads = [t for t in rest if not comma.i < t.head.i < sent.end or t.head.i == t.i]
+        if any(h.head.i != verb.i for h in heads) or any(
+                h.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(h.lemma_, h.text) or self._setting(h) or
+                h.dep_ == "advmod" for h in heads):
+            return []  # (", two days after the vote", ", even after …": when, not what)
+        if rest[0].dep_ == "cc":
+            rest = rest[1:]  # "…, the agency said, and those in the bottom fifth paid …"
+        s, e = self.tidy(rest[0].idx, rest[-1].idx + len(rest[-1]))
+        return [(s, e)] if e > s else []
 
     def _with_relative(self, verb: Token, subj: Token, frags: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """A wh-word before the frame stands for part of what was said ("which he described as his
