@@ -287,3 +287,23 @@ def test_fit_weights_on_composed_articles():
     same = [s for (i, j), s in score.items() if gold[aids[i]] == gold[aids[j]]]
     other = [s for (i, j), s in score.items() if gold[aids[i]] != gold[aids[j]]]
     assert min(same) > fitted["threshold"] > max(other)
+
+
+def test_a_report_found_only_through_a_rare_entity_joins_its_story_despite_common_ones():
+    """Candidates come from an article's top words and its rarest entities: a country named in
+    every article does not make every story a candidate, a shared rare name still does."""
+    common = "gpe:united-kingdom"
+    filler = [art(f"a_c{i}", (f"Local news {i}", f"Item {i} about the {w} in the town centre.", {common}))
+              for i, w in enumerate(["market", "library", "bridge", "museum", "park", "station", "harbour"])]
+    for i, a in enumerate(filler):
+        a.story_id = f"s_c{i}"
+    first = art("a_1", ("Minister resigns", "Jane Okafor resigned as minister after the inquiry.",
+                        {"person:jane-okafor", "org:inquiry-board"}))
+    second = art("a_2", ("Okafor quits", "Okafor stepped down after the inquiry.",
+                         {common, "person:jane-okafor", "org:inquiry-board"}), day=1)
+    params = StoryParams(candidate_terms=0, candidate_entities=2)  # entities alone find candidates
+    out = assign_stories([first, second], background() + filler, params=params)
+    assert out["a_2"][0] == "s_1"
+    rare_only = StoryParams(candidate_terms=0, candidate_entities=1)
+    keys_seen = assign_stories([first, second], background() + filler, params=rare_only)
+    assert keys_seen["a_2"][0] == "s_1"  # through its rarest entity; the country alone would miss it

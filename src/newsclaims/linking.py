@@ -40,6 +40,7 @@ WINDOW_DAYS = 7
 STORY_THRESHOLD = 0.22
 #: an article is compared with those sharing one of its this-many highest-weighted terms (or an entity)
 CANDIDATE_TERMS = 15
+CANDIDATE_ENTITIES = 5
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
@@ -117,6 +118,9 @@ class StoryParams:
     #: of the threshold: shared numbers, days and entities refine a match of the text, never make one
     min_text: float = 0.5
     candidate_terms: int = CANDIDATE_TERMS
+    #: ... or one of its this-many rarest entities (a country or a broadcaster named everywhere would
+    #: make every story of the window a candidate)
+    candidate_entities: int = CANDIDATE_ENTITIES
 
     def weights(self) -> dict[str, float]:
         return {"body": self.body_weight, "lead": self.lead_weight, "title": self.title_weight,
@@ -236,6 +240,8 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
             df.update(a.views(p.lead_words)[view].keys())
         idf[view] = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
     vec_cache: dict[str, dict[str, dict[str, float]]] = {}
+    ent_df: Counter = Counter(e for a in docs for e in a.entities)
+    idf_entities = {e: math.log((n + 1) / (d + 1)) + 1 for e, d in ent_df.items()}
 
     def vecs(a: StoryArticle) -> dict[str, dict[str, float]]:
         got = vec_cache.get(a.article_id)
@@ -252,7 +258,8 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
 
     def keys(a: StoryArticle) -> list[str]:
         top = sorted(vecs(a)["body"].items(), key=lambda kv: (-kv[1], kv[0]))[:p.candidate_terms]
-        return [t for t, _ in top] + [f"@{e}" for e in a.entities]
+        rare = sorted(a.entities, key=lambda e: (-idf_entities.get(e, 0.0), e))[:p.candidate_entities]
+        return [t for t, _ in top] + [f"@{e}" for e in rare]
 
     def join(a: StoryArticle) -> None:
         story = stories.get(a.story_id)
