@@ -170,3 +170,12 @@ def test_reported_clause_continues_after_a_comma_frame():
     assert c["fragments"] == 2
     c = one("The plan will fail, she said, adding that it costs too much.", cue="said")
     assert c["content"] == "The plan will fail" and c["fragments"] == 1
+
+
+def test_closing_mark_of_the_paragraph_before_is_no_part_of_the_content():
+    text = "He said: \"We will win.\"\n\nThe police said they have no plans to release the video."
+    c = one(text, cue="said", speaker="The police")
+    assert c["content"] == "they have no plans to release the video"
+    found = claims_of("The mayor spoke.\"\n\nOfficials have said they have no plans to release the video, "
+                      "according to the city.")
+    assert not any(c["content"].startswith('"') for c in found)

@@ -380,7 +380,7 @@ class _Article:
         return s, e
 
     def add(self, claim: ClaimSpan) -> None:
-        claim.content_spans = [self._close_quotes(s, e) for s, e in claim.content_spans]
+        claim.content_spans = [self._close_quotes(*self._stray_mark(s, e)) for s, e in claim.content_spans]
         for s, e in claim.content_spans:
             if e <= s:
                 return
@@ -388,6 +388,15 @@ class _Article:
             if other.content_spans == claim.content_spans:
                 return
         self.claims.append(claim)
+
+    def _stray_mark(self, s: int, e: int) -> tuple[int, int]:
+        """A quotation mark followed by a space or line break opens nothing (the close of the paragraph
+        before, which the parser put into this sentence: '…live."⏎⏎Police said …'): the content starts
+        after it."""
+        m = re.match(r"[\"“”]\s+(?=\S)", self.text[s:e])
+        if m:
+            return s + m.end(), e
+        return s, e
 
     # --- pass 2: cues ----------------------------------------------------------------------------
 
