@@ -179,3 +179,10 @@ def test_closing_mark_of_the_paragraph_before_is_no_part_of_the_content():
     found = claims_of("The mayor spoke.\"\n\nOfficials have said they have no plans to release the video, "
                       "according to the city.")
     assert not any(c["content"].startswith('"') for c in found)
+
+
+def test_purpose_infinitive_after_the_object_is_no_part_of_the_content():
+    c = one("She cited the police killings of two teenagers to give context to the protests.", cue="cited")
+    assert c["content"] == "the police killings of two teenagers"
+    c = one("The senator praised his efforts to find a solution to the crisis.", cue="praised")
+    assert c["content"] == "his efforts to find a solution to the crisis"

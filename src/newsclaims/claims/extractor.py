@@ -55,6 +55,18 @@ MEDIA_NOUNS = {"statement", "ad", "advertisement", "memo", "paper", "story", "le
                "article", "speech", "remarks", "petition", "resolution", "spot", "commercial", "document",
                "brief", "filing", "complaint", "lawsuit", "suit", "motion", "order", "ruling", "opinion"}
 SOURCE_CUT_DEPS = {"acl"}
+# verbs whose object does what the infinitive says ("urged voters to act", "intended the audience to see it")
+OBJECT_INFINITIVE_VERBS = ADDRESSEE_VERBS | {"intend", "want", "expect", "allow", "encourage", "force", "invite",
+                                             "challenge", "need", "prefer", "like", "get", "help", "enable",
+                                             "require", "push", "press", "pressure", "lobby", "implore", "beg",
+                                             "dare", "permit", "compel", "convince", "persuade", "mean"}
+# nouns whose own complement is an infinitive ("his call to raise wages", "efforts to find a solution")
+INFINITIVE_NOUNS = {"call", "effort", "attempt", "plan", "bid", "push", "proposal", "move", "decision", "promise",
+                    "pledge", "vow", "amendment", "fund", "money", "right", "need", "way", "chance", "opportunity",
+                    "demand", "request", "order", "offer", "threat", "campaign", "drive", "initiative",
+                    "legislation", "bill", "measure", "program", "policy", "power", "authority", "ability",
+                    "willingness", "refusal", "failure", "desire", "intention", "commitment", "determination",
+                    "resolve", "agreement", "deal", "law", "rule", "time", "appeal", "encouragement", "permission"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 
@@ -687,6 +699,10 @@ class _Article:
                     break
                 if self._setting(c):
                     break
+                if c.dep_ == "advcl" and c.left_edge.lower_ == "to" and c.tag_ == "VB" and obj and \
+                        all(o.pos_ == "NOUN" and o.lemma_.lower() not in INFINITIVE_NOUNS for o in obj) and \
+                        not any(p.lower_ == "as" for p in preps) and self.lemma(verb) not in OBJECT_INFINITIVE_VERBS:
+                    break  # a purpose ("cited the rising seas to thrill his supporters"): why, not what
                 if c.dep_ in ("prep", "advmod", "npadvmod", "advcl", "xcomp", "oprd", "dative", "acomp") and \
                         c.lower_ != "according":
                     sub = list(c.subtree)
