@@ -186,3 +186,8 @@ def test_purpose_infinitive_after_the_object_is_no_part_of_the_content():
     assert c["content"] == "the police killings of two teenagers"
     c = one("The senator praised his efforts to find a solution to the crisis.", cue="praised")
     assert c["content"] == "his efforts to find a solution to the crisis"
+
+
+def test_during_phrase_after_the_object_is_the_setting():
+    c = one("The governor praised the new clinic during a campaign stop in Flint.", cue="praised")
+    assert c["content"] == "the new clinic"

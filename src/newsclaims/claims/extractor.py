@@ -730,7 +730,9 @@ class _Article:
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("as", "when", "while", "after", "before",
                                                                       "since", "until") for m in c.children):
             return True
-        if c.dep_ == "prep" and c.lower_ in ("through", "during", "in", "at", "via") and \
+        if c.dep_ == "prep" and c.lower_ == "during":
+            return True  # "during a campaign stop", "during his time on MSNBC": always when
+        if c.dep_ == "prep" and c.lower_ in ("through", "in", "at", "via") and \
                 any(t.lemma_.lower() in SETTING_NOUNS for t in sub):
             return True
         return False
