@@ -266,16 +266,34 @@ def _pool(n_process: int):
         for old in _POOL.values():
             old.terminate()
         _POOL.clear()
-        pool = _POOL[key] = mp.get_context("fork").Pool(n_process)
+        pool = _POOL[key] = mp.get_context("fork").Pool(n_process, initializer=_worker_signals)
         atexit.register(shutdown_pool)
     return pool
 
 
-def shutdown_pool() -> None:
-    """Stop the extraction workers (also done at exit)."""
+def _worker_signals() -> None:
+    """A worker takes the default SIGTERM (the parent process may have installed its own)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def shutdown_pool(timeout: float = 10.0) -> None:
+    """Stop the extraction workers (also done at exit).
+
+    ``Pool.terminate`` sends SIGTERM and waits for every worker; a worker forked from a process with
+    other threads (Prefect's) can inherit a handler for SIGTERM or a lock held at the fork and never
+    exit, which hung a run at exit. So the stop is watched: workers still alive after ``timeout``
+    seconds are killed (they hold nothing to clean up) and the wait completes."""
     for pool in _POOL.values():
-        pool.terminate()
-        pool.join()
+        workers = list(getattr(pool, "_pool", []))
+        stopper = threading.Thread(target=lambda p=pool: (p.terminate(), p.join()), daemon=True)
+        stopper.start()
+        stopper.join(timeout)
+        if stopper.is_alive():
+            log.warning("extraction workers did not stop within %g s: killing them", timeout)
+            for worker in workers:
+                if worker.exitcode is None:
+                    worker.kill()
+            stopper.join(timeout)
     _POOL.clear()
 
 
