@@ -32,7 +32,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Iterable, Optional
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -173,6 +173,17 @@ class StoryArticle:
         return got
 
 
+def idf_of(term_sets: Iterable[Iterable[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency, ``log((n + 1) / (df + 1)) + 1``, of the terms of ``n``
+    documents (each given by its distinct terms)."""
+    df: Counter = Counter()
+    n = 0
+    for terms in term_sets:
+        df.update(terms)
+        n += 1
+    return {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
+
+
 def _tfidf(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
     vec = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
@@ -232,16 +243,10 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
     pool = [a for a in existing if a.story_id]
     order = sorted(new, key=lambda a: (a.published_date or dt.date.max, a.article_id))
     docs = pool + order
-    n = len(docs)
-    idf: dict[str, dict[str, float]] = {}
-    for view in weights:
-        df: Counter = Counter()
-        for a in docs:
-            df.update(a.views(p.lead_words)[view].keys())
-        idf[view] = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
+    # the entity ids' IDF also ranks an article's rarest entities for the candidates, weighted or not
+    idf = {view: idf_of(a.views(p.lead_words)[view].keys() for a in docs) for view in {*weights, "entities"}}
+    idf_entities = idf["entities"]
     vec_cache: dict[str, dict[str, dict[str, float]]] = {}
-    ent_df: Counter = Counter(e for a in docs for e in a.entities)
-    idf_entities = {e: math.log((n + 1) / (d + 1)) + 1 for e, d in ent_df.items()}
 
     def vecs(a: StoryArticle) -> dict[str, dict[str, float]]:
         got = vec_cache.get(a.article_id)

@@ -316,21 +316,16 @@ def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, r
 def pair_cosines(articles: Sequence, lead_words: int = 20):
     """Per view (:data:`newsclaims.linking.VIEWS`), the matrix of TF-IDF cosines between the
     articles (IDF over them, as :func:`~newsclaims.linking.assign_stories` computes it)."""
-    import math
-
     import numpy as np
 
-    from newsclaims.linking import VIEWS, _tfidf
+    from newsclaims.linking import VIEWS, _tfidf, idf_of
 
     n = len(articles)
     out = {}
     for view in VIEWS:
         counts = [a.views(lead_words)[view] for a in articles]
-        df: Counter = Counter()
-        for c in counts:
-            df.update(c.keys())
-        idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
-        column = {t: i for i, t in enumerate(sorted(df))}
+        idf = idf_of(c.keys() for c in counts)
+        column = {t: i for i, t in enumerate(sorted(idf))}
         m = np.zeros((n, max(1, len(column))))
         for i, c in enumerate(counts):
             for t, x in _tfidf(c, idf).items():
