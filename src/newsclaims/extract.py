@@ -263,9 +263,7 @@ def _pool(n_process: int):
     key = (id(nlp), n_process, os.getpid())
     pool = _POOL.get(key)
     if pool is None:
-        for old in _POOL.values():
-            old.terminate()
-        _POOL.clear()
+        shutdown_pool()  # another model or process: its workers go
         pool = _POOL[key] = mp.get_context("fork").Pool(n_process, initializer=_worker_signals)
         atexit.register(shutdown_pool)
     return pool

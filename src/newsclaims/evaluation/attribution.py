@@ -414,7 +414,6 @@ def text_alignment(a: str, b: str):
     """A function mapping an offset in ``a`` to the corresponding offset in ``b``, for two versions
     of one text that differ in a few places (the decoder's repairs): offsets inside an unchanged run
     map exactly, offsets inside a changed region map proportionally into its counterpart."""
-    import bisect
     import difflib
 
     blocks = [m for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if m.size]
