@@ -253,16 +253,14 @@ def _safe_date(y: int, m: int, d: int) -> Optional[dt.date]:
         return None
 
 
+def _matched_date(m: re.Match) -> Optional[dt.date]:
+    """The date of a ``_FULL_DATE`` or ``DATE_LINE`` match (month-day-year or day-month-year groups)."""
+    mon = _month(m.group("m1") or m.group("m2"))
+    return _safe_date(int(m.group("y1") or m.group("y2")), mon, int(m.group("d1") or m.group("d2"))) if mon else None
+
+
 def full_dates(text: str) -> list[dt.date]:
-    out = []
-    for m in _FULL_DATE.finditer(text):
-        mon = _month(m.group("m1") or m.group("m2"))
-        day = int(m.group("d1") or m.group("d2"))
-        year = int(m.group("y1") or m.group("y2"))
-        d = _safe_date(year, mon, day) if mon else None
-        if d:
-            out.append(d)
-    return out
+    return [d for m in _FULL_DATE.finditer(text) if (d := _matched_date(m))]
 
 
 def infer_year(month: int, day: int, text: str) -> Optional[int]:
@@ -292,10 +290,7 @@ def date_line(text: str) -> Optional[dt.date]:
     if len(text) > 90:
         return None
     m = DATE_LINE.match(text.strip())
-    if not m:
-        return None
-    mon = _month(m.group("m1") or m.group("m2"))
-    return _safe_date(int(m.group("y1") or m.group("y2")), mon, int(m.group("d1") or m.group("d2"))) if mon else None
+    return _matched_date(m) if m else None
 
 
 def _date_from_meta(value: str) -> Optional[dt.date]:
