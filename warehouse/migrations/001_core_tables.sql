@@ -9,7 +9,7 @@ CREATE TABLE articles (
     subtitle        VARCHAR,
     dateline_place  VARCHAR,
     published_date  DATE,
-    date_source     VARCHAR,               -- metadata | dateline | dateline+year-inferred | path
+    date_source     VARCHAR,               -- metadata | date line | dateline | dateline+year-inferred | path
     language        VARCHAR,               -- ISO 639-1
     body            VARCHAR NOT NULL,      -- every span offset points into this text
     word_count      BIGINT NOT NULL,
