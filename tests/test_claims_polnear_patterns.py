@@ -350,3 +350,33 @@ def test_passive_speech_cue_without_complement_reports_its_subject():
 def test_hearing_something_is_no_attribution():
     assert not [c for c in claims_of("Neighbours heard the explosion at midnight.") if c["cue"]
                 and "heard" in c["cue"]]
+
+
+def test_vote_for_takes_the_preposition_into_the_cue():
+    one("Most farmers in the county voted for Governor Lee Park in 2012.", cue="voted for",
+        content="Governor Lee Park")
+
+
+def test_platform_is_where_not_what():
+    c = one("Senator Ann Pike praised the new budget on Twitter.", cue="praised")
+    assert c["content"] == "the new budget"
+
+
+def test_according_to_content_stays_in_its_paragraph():
+    c = one("9:35 a.m.\nThe bridge will reopen next week, according to the city engineer.", cue="according to")
+    assert c["content"] == "The bridge will reopen next week"
+
+
+def test_cue_under_a_raising_verb():
+    one("Senator Ann Pike seemed to blame the network for its reporting.", speaker="Senator Ann Pike",
+        cue="seemed to blame", content="the network for its reporting")
+
+
+def test_expletive_it_of_a_raising_verb_is_no_part_of_the_content():
+    one("It appears that the talks between the two parties failed.", cue="appears",
+        content="that the talks between the two parties failed")
+
+
+def test_date_on_the_object_is_when_not_what():
+    c = one("Senator Ann Pike announced her candidacy in June 2015.", cue="announced")
+    assert c["content"] == "her candidacy"

@@ -50,6 +50,9 @@ NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 SETTING_NOUNS = {"statement", "interview", "speech", "rally", "conference", "briefing", "email", "letter",
                  "tweet", "post", "appearance", "debate", "hearing", "remark", "event", "broadcast", "video",
                  "lawyer", "attorney", "spokesman", "spokeswoman", "spokesperson", "talk", "meeting", "show"}
+# where something was said or posted: "on Twitter", "on its website", "on social media"
+PLATFORM_NOUNS = {"twitter", "facebook", "instagram", "youtube", "snapchat", "reddit", "television", "tv", "radio",
+                  "website", "site", "page", "account", "feed", "blog", "podcast", "media", "air"}
 MEDIA_NOUNS = {"statement", "ad", "advertisement", "memo", "paper", "story", "letter", "video", "report",
                "release", "email", "e-mail", "tweet", "post", "message", "note", "op-ed", "editorial", "column",
                "article", "speech", "remarks", "petition", "resolution", "spot", "commercial", "document",
@@ -220,13 +223,17 @@ class _Article:
     def in_quote(self, tok: Token) -> bool:
         return self.quote_at(tok.idx) is not None
 
-    def cue_span(self, verb: Token) -> tuple[int, int]:
+    def cue_span(self, verb: Token, raised: bool = True) -> tuple[int, int]:
         """The cue verb with its auxiliaries, negation and phrasal particle ("has said", "pointed out");
-        a participle on a statement runs from the verb that issued it ("issued a statement saying")."""
+        a participle on a statement runs from the verb that issued it ("issued a statement saying"), a
+        cue under a raising verb from that verb ("seemed to blame")."""
         frame = self._media_frame(verb)
         if frame is not None and frame.dep_ != "acl":
             s0 = self.cue_span(frame)[0]
             return s0, verb.idx + len(verb)
+        if raised and verb.dep_ == "xcomp" and self.lemma(verb.head) in self.lex.raising_verbs and \
+                getattr(self._raised_cue(verb.head), "i", None) == verb.i:
+            return self.cue_span(verb.head)[0], self.cue_span(verb, raised=False)[1]
         toks = [verb]
         between: list[Token] = []
         for t in reversed(self.doc[max(0, verb.i - 5):verb.i]):  # the verb group, not a subject between
@@ -471,6 +478,14 @@ class _Article:
             if comp is not None:
                 self.add(ClaimSpan("indirect", [self.tidy(*comp)], speaker, cue, cluster, 0.6))
             return
+        if lemma in self.lex.raising_verbs:
+            if self._raised_cue(verb) is not None:
+                return  # "she seemed to blame the network": her attribution, with the cue "seemed to blame"
+            if subj.lower_ == "it" and comp is not None and \
+                    any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+                # "it appears that the talks failed": an empty subject, the clause is the content
+                self.add(ClaimSpan("indirect", [self.tidy(*comp)], speaker, cue, cluster, 0.6))
+                return
         subject = self.source_span(subj, verb)
         frags = [subject] + ([self.tidy(*comp)] if comp is not None else [])
         if comp is None and (lemma in self.lex.raising_verbs or src is None and (
@@ -478,6 +493,15 @@ class _Article:
                 subj.tag_ == "PRP" and subj.lower_ not in ("it", "this", "that"))):
             return  # "the diagnosis was confirmed" (a speech verb): the subject is what was said
         self.add(ClaimSpan("indirect", frags, speaker, cue, cluster, 0.6))
+
+    def _raised_cue(self, verb: Token) -> Optional[Token]:
+        """The cue verb a raising verb governs ("seemed to blame", "appears to confirm"), if any."""
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.i > verb.i and c.tag_ == "VB" and c.pos_ == "VERB" and \
+                    self.lex.cue_lemma(c.lemma_, c.text) and self.lemma(c) not in self.lex.raising_verbs and \
+                    any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) and not self.in_quote(c):
+                return c
+        return None
 
     def asked(self, verb: Token, cue: tuple[int, int]) -> None:
         """"Asked whether …, she said …" / "Asked about X, he …": the question is an attribution
@@ -682,7 +706,13 @@ class _Article:
         preps = [c for c in verb.children if c.dep_ in ("prep", "advcl", "oprd") and c.i > verb.i]
         toks: list[Token] = []
         for o in obj:
-            toks.extend(o.subtree)
+            sub = list(o.subtree)
+            # the object's last modifier telling where or when it was said ("praised the plan on
+            # Twitter", "announced his bid in June 2015") is no part of it
+            last = [c for c in o.children if c.dep_ == "prep" and c.i > o.i and c.right_edge.i == o.right_edge.i]
+            if last and self._setting(last[0], on_object=True) and last[0].left_edge.i > o.i:
+                sub = [t for t in sub if t.i < last[0].left_edge.i]
+            toks.extend(sub)
         for p in preps:
             if p.lower_ in ("as", "of", "for") or p.dep_ == "oprd":
                 toks.extend(p.subtree)
@@ -721,10 +751,15 @@ class _Article:
         # extend to the end of the clause when the rest of the sentence hangs off the object
         return _trim(self.text, s, e)
 
-    def _setting(self, c: Token) -> bool:
+    def _setting(self, c: Token, on_object: bool = False) -> bool:
         """An adjunct that says when, where or how something was said, not what: "on Thursday",
-        "last June", "in a speech", "through his lawyer", "as the vote neared"."""
+        "last June", "in a speech", "through his lawyer", "as the vote neared". ``on_object``: a
+        phrase the parser hung on the object (only a platform)."""
         sub = list(c.subtree)
+        if on_object:
+            return c.dep_ == "prep" and (c.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in PLATFORM_NOUNS
+                                                                  for o in c.children) or
+                                         all(t.ent_type_ in ("DATE", "TIME") for t in sub[1:]) and len(sub) <= 4)
         if any(t.ent_type_ in ("DATE", "TIME") for t in sub) and len(sub) <= 6:
             return True
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("as", "when", "while", "after", "before",
@@ -735,6 +770,9 @@ class _Article:
         if c.dep_ == "prep" and c.lower_ in ("through", "in", "at", "via") and \
                 any(t.lemma_.lower() in SETTING_NOUNS for t in sub):
             return True
+        if c.dep_ == "prep" and c.lower_ == "on" and \
+                any(o.dep_ == "pobj" and o.lower_ in PLATFORM_NOUNS for o in c.children):
+            return True  # "on Twitter", "on its website": where, not what
         return False
 
     def prep_cue(self, verb: Token, lemma: str) -> Optional[tuple[int, tuple[int, int]]]:
@@ -822,7 +860,9 @@ class _Article:
             # "Asked whether …, she said" / "…, he said when asked about the deal"
             self.asked(verb, cue)
             return
-        if lemma not in self.lex.speech_verbs and any(
+        raised = verb.dep_ == "xcomp" and self.lemma(verb.head) in self.lex.raising_verbs and \
+            getattr(self._raised_cue(verb.head), "i", None) == verb.i
+        if lemma not in self.lex.speech_verbs and not raised and any(
                 c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL and
                 not (c.lower_ == "to" and verb.dep_ == "advcl") for c in verb.children):
             return  # "would support", "to endorse": an attitude not (yet) held
@@ -1051,6 +1091,8 @@ class _Article:
                 breaks = list(self._SENTENCE_BREAK.finditer(self.text, start, ps))
                 if breaks and re.search(r"\w+\W+\w+", self.text[breaks[-1].end():ps]):
                     start = breaks[-1].end()
+                # nor across a paragraph break (a time stamp or dateline the parser put in the sentence)
+                start = max(start, self.text.rfind("\n", start, ps) + 1)
             left = _trim(self.text, start, ps) if ps > start else (ps, ps)
             right = _trim(self.text, pe, sent.end_char)
             right = (right[0], right[1] - (1 if self.text[right[1] - 1:right[1]] == "." else 0))
