@@ -380,3 +380,19 @@ def test_expletive_it_of_a_raising_verb_is_no_part_of_the_content():
 def test_date_on_the_object_is_when_not_what():
     c = one("Senator Ann Pike announced her candidacy in June 2015.", cue="announced")
     assert c["content"] == "her candidacy"
+
+
+def test_in_a_poll_at_the_start_of_the_sentence():
+    one("In a Gallup poll released on Monday, the senator led her rival by nine points.", cue="In",
+        speaker="a Gallup poll", content="the senator led her rival by nine points")
+
+
+def test_in_a_poll_at_the_end_of_the_sentence():
+    one("The senator led her rival by nine points in a recent Gallup poll.", cue="in",
+        content="The senator led her rival by nine points")
+
+
+def test_as_someone_put_it():
+    one("As Tom Ridge put it: “The barbarians are inside.”", speaker="Tom Ridge", cue="put it:",
+        content="“The barbarians are inside.”")
+    assert not claims_of("He put it on the table.")

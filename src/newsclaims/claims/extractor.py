@@ -70,6 +70,8 @@ INFINITIVE_NOUNS = {"call", "effort", "attempt", "plan", "bid", "push", "proposa
                     "legislation", "bill", "measure", "program", "policy", "power", "authority", "ability",
                     "willingness", "refusal", "failure", "desire", "intention", "commitment", "determination",
                     "resolve", "agreement", "deal", "law", "rule", "time", "appeal", "encouragement", "permission"}
+# what a finding can be "in" ("In a CBS News poll, she led by 10 points")
+POLL_NOUNS = {"poll", "survey"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 
@@ -250,6 +252,8 @@ class _Article:
         first = min(t.i for t in toks)
         toks += [c for c in verb.children if c.dep_ == "advmod" and (first - 1 <= c.i < verb.i) and
                  (c.lower_ in VERB_GROUP_ADVERBS or c.tag_ == "RB" and c.lower_.endswith("ly"))]
+        if self._put_it(verb):
+            toks.append(self.doc[verb.i + 1])
         particle = self.lex.particles.get(self.lemma(verb))
         toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)
                  or c.dep_ == "advmod" and c.lower_ == particle and c.i == verb.i + 1]
@@ -423,7 +427,13 @@ class _Article:
         # a "noun" with a subject is a verb the tagger got wrong ("But Trump claims that …")
         return [t for t in self.doc if (t.pos_ in ("VERB", "AUX") or t.pos_ == "NOUN" and t.tag_ == "NNS" and
                                         any(c.dep_ == "nsubj" for c in t.children))
-                and self.lex.cue_lemma(t.lemma_, t.text) and not self.in_quote(t)]
+                and (self.lex.cue_lemma(t.lemma_, t.text) or self._put_it(t)) and not self.in_quote(t)]
+
+    def _put_it(self, verb: Token) -> bool:
+        """"as the mayor put it, …": a cue, "put it" (with the subject as the source)."""
+        return verb.lemma_.lower() == "put" and verb.pos_ == "VERB" and \
+            any(c.dep_ == "dobj" and c.lower_ == "it" and c.i == verb.i + 1 for c in verb.children) and \
+            any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
 
     def adjacent_quotes(self, verb: Token) -> list[Quote]:
         """Quotes right before the cue frame ("…," he said) or right after it (he said: "…")."""
@@ -1076,44 +1086,80 @@ class _Article:
                    [c for c in tok.children if c.dep_ == "pobj"]
             if not objs:
                 continue
-            src = objs[0]
-            speaker = self.speaker_span(src)
-            cluster = self.resolve(speaker, src)
-            speaker = self.source_span(src)
+            self._source_phrase(tok, objs[0], list(tok.subtree) + list(to.subtree), (tok.idx, to.idx + len(to)))
+
+    def in_poll(self) -> None:
+        """``In a CBS News poll last month, she led by 10 points`` / ``She led by 10 points in a CBS
+        News poll.``: the poll is the source, "in" the cue, the clause the content."""
+        for tok in self.doc:
+            if tok.lower_ != "in" or tok.dep_ != "prep" or self.in_quote(tok):
+                continue
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is None or obj.lemma_.lower() not in POLL_NOUNS:
+                continue
             sent = tok.sent
-            # content: the rest of the sentence without the "according to X" phrase
-            phrase_toks = list(tok.subtree) + list(to.subtree)
-            ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
-            start = sent.start_char
-            if ps > start:
-                # a sentence the parser ran together with the one before ('… came from.” London
-                # was …', 'firms: London was …'): the content starts after the last break
-                breaks = list(self._SENTENCE_BREAK.finditer(self.text, start, ps))
-                if breaks and re.search(r"\w+\W+\w+", self.text[breaks[-1].end():ps]):
-                    start = breaks[-1].end()
-                # nor across a paragraph break (a time stamp or dateline the parser put in the sentence)
-                start = max(start, self.text.rfind("\n", start, ps) + 1)
-            left = _trim(self.text, start, ps) if ps > start else (ps, ps)
-            right = _trim(self.text, pe, sent.end_char)
-            right = (right[0], right[1] - (1 if self.text[right[1] - 1:right[1]] == "." else 0))
-            left = (left[0], left[1] - (1 if self.text[left[1] - 1:left[1]] == "." else 0))
-            words = lambda f: len(re.findall(r"\w+", self.text[f[0]:f[1]]))  # noqa: E731
-            if words(left) >= 2 and words(right) >= 3 and self.text[pe:pe + 1] == "," and \
-                    self.text[ps - 2:ps].strip() == ",":
-                # "A, according to X, B": the phrase interrupts the content, two fragments
-                frags = [left, right]
-            elif words(left) > words(right):
-                frags = [left]
+            root = sent.root
+            phrase = list(tok.subtree)
+            ps, pe = min(t.idx for t in phrase), max(t.idx + len(t) for t in phrase)
+            line = self.text.rfind("\n", 0, ps) + 1
+            if tok.i == sent.start or not re.search(r"\w", self.text[max(line, sent.start_char):ps]):
+                # sentence-initial: the clause after the comma that closes the opening phrase
+                comma = self.text.find(",", pe, sent.end_char)
+                if comma < 0 or self._verb_between(pe, comma) or "\n" in self.text[pe:comma]:
+                    continue
+                content = _trim(self.text, comma + 1, sent.end_char)
+            elif tok.head.i == root.i and not re.search(r"\w", self.text[pe:sent.end_char]) and \
+                    self.text[ps - 1:ps] == " ":
+                content = _trim(self.text, max(line, sent.start_char), ps)  # sentence-final
             else:
-                frags = [right]
-            content = (frags[0][0], frags[-1][1])
-            inner = [q for q in self.quotes if content[0] <= q.start and q.end <= content[1] + 1]
-            for q in inner:
-                q.used = True
-            kind = "mixed" if inner else "indirect"
-            if len(inner) == 1 and (inner[0].start, inner[0].end) == content:
-                kind = "direct"
-            self.add(ClaimSpan(kind, frags, speaker, (tok.idx, to.idx + len(to)), cluster, 0.8))
+                continue
+            if content[1] > content[0] and self.text[content[1] - 1] == ".":
+                content = (content[0], content[1] - 1)
+            if len(re.findall(r"\w+", self.text[content[0]:content[1]])) < 3 or \
+                    any(c.content_start < content[1] and content[0] < c.content_end for c in self.claims):
+                continue
+            speaker = self.speaker_span(obj)
+            self.add(ClaimSpan("indirect", [content], self.source_span(obj), (tok.idx, tok.idx + len(tok)),
+                               self.resolve(speaker, obj), 0.6))
+
+    def _source_phrase(self, tok: Token, src: Token, phrase_toks: list[Token], cue: tuple[int, int]) -> None:
+        """A source-first phrase ("according to X", "in X's poll"): its object is the source, the rest
+        of the sentence without the phrase the content."""
+        speaker = self.speaker_span(src)
+        cluster = self.resolve(speaker, src)
+        speaker = self.source_span(src)
+        sent = tok.sent
+        ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
+        start = sent.start_char
+        if ps > start:
+            # a sentence the parser ran together with the one before ('… came from.” London
+            # was …', 'firms: London was …'): the content starts after the last break
+            breaks = list(self._SENTENCE_BREAK.finditer(self.text, start, ps))
+            if breaks and re.search(r"\w+\W+\w+", self.text[breaks[-1].end():ps]):
+                start = breaks[-1].end()
+            # nor across a paragraph break (a time stamp or dateline the parser put in the sentence)
+            start = max(start, self.text.rfind("\n", start, ps) + 1)
+        left = _trim(self.text, start, ps) if ps > start else (ps, ps)
+        right = _trim(self.text, pe, sent.end_char)
+        right = (right[0], right[1] - (1 if self.text[right[1] - 1:right[1]] == "." else 0))
+        left = (left[0], left[1] - (1 if self.text[left[1] - 1:left[1]] == "." else 0))
+        words = lambda f: len(re.findall(r"\w+", self.text[f[0]:f[1]]))  # noqa: E731
+        if words(left) >= 2 and words(right) >= 3 and self.text[pe:pe + 1] == "," and \
+                self.text[ps - 2:ps].strip() == ",":
+            # "A, according to X, B": the phrase interrupts the content, two fragments
+            frags = [left, right]
+        elif words(left) > words(right):
+            frags = [left]
+        else:
+            frags = [right]
+        content = (frags[0][0], frags[-1][1])
+        inner = [q for q in self.quotes if content[0] <= q.start and q.end <= content[1] + 1]
+        for q in inner:
+            q.used = True
+        kind = "mixed" if inner else "indirect"
+        if len(inner) == 1 and (inner[0].start, inner[0].end) == content:
+            kind = "direct"
+        self.add(ClaimSpan(kind, frags, speaker, cue, cluster, 0.8))
 
     # --- punctuation cues -------------------------------------------------------------------------
 
@@ -1294,6 +1340,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     for verb in art.cue_verbs():
         art.from_cue(verb)
     art.according_to()
+    art.in_poll()
     art.made_clear()
     art.nominal_cues()
     art.known_as()
