@@ -396,3 +396,17 @@ def test_as_someone_put_it():
     one("As Tom Ridge put it: “The barbarians are inside.”", speaker="Tom Ridge", cue="put it:",
         content="“The barbarians are inside.”")
     assert not claims_of("He put it on the table.")
+
+
+def test_curly_quote_after_a_paragraph_opened_by_a_straight_mark_is_a_quote_of_its_own():
+    text = ('The reporter described the night.\n\n"Tom was asleep.\n\n'
+            '“She is here, honey,” Ana Ruiz said. “The mayor is here.”')
+    c = one(text, speaker="Ana Ruiz", cue="said")
+    assert c["content"] == "“She is here, honey,” “The mayor is here.”" and c["fragments"] == 2
+
+
+def test_unclosed_quote_paragraph_does_not_continue_the_quote_before():
+    text = ('“We will win,” Ana Ruiz said. “Nothing changes.”\n\n'
+            '"The crowd cheered for a long time.\n\nThe rally ended at ten.')
+    c = one(text, speaker="Ana Ruiz", cue="said")
+    assert "crowd" not in c["content"]

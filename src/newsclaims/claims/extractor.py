@@ -153,7 +153,7 @@ def find_quotes(text: str) -> list[Quote]:
             if kind == "open":
                 continue
             s, e = base + open_at, base + i + n
-            if carry is not None and first and not p[:open_at].strip():
+            if carry is not None and first and not p[:open_at].strip() and _same_style(text, carry.start, s):
                 carry.fragments.append((s, e))
                 carry.end = e
             else:
@@ -161,7 +161,7 @@ def find_quotes(text: str) -> list[Quote]:
             carry, open_at, first = None, None, False
         if open_at is not None:
             s, e = base + open_at, base + len(p.rstrip())
-            if carry is not None and first and not p[:open_at].strip():
+            if carry is not None and first and not p[:open_at].strip() and _same_style(text, carry.start, s):
                 carry.fragments.append((s, e))
                 carry.end = e
             else:
@@ -173,6 +173,16 @@ def find_quotes(text: str) -> list[Quote]:
         if len(q.fragments) == 1:
             q.fragments = []
     return quotes
+
+
+def _same_style(text: str, a: int, b: int) -> bool:
+    """Two opening marks of one kind (straight, curly or doubled apostrophes): a quote continued in
+    the next paragraph opens it with the mark it opened with; a curly quote after a paragraph opened
+    by a straight mark is a quote of its own (inside a block quote)."""
+    def style(i: int) -> str:
+        c = text[i:i + 1]
+        return "straight" if c == '"' else "apostrophes" if c in "'`" else "curly"
+    return style(a) == style(b)
 
 
 _TITLE_SMALL = {"of", "the", "a", "an", "and", "for", "with", "in", "on", "to", "at", "&", "or", "from", "by"}
@@ -207,7 +217,8 @@ class _Article:
     def __init__(self, doc: Doc, ents: ArticleEntities, lex: CueLexicon):
         self.doc, self.ents, self.lex = doc, ents, lex
         self.text = doc.text
-        self.quotes = [q for q in find_quotes(self.text) if not _is_title(self.text, q)]
+        self.quotes = [q for q in find_quotes(self.text) if not _is_title(self.text, q) and
+                       re.search(r"\w", self.text[q.start:q.end])]  # (a lone mark quotes nothing)
         self.claims: list[ClaimSpan] = []
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -1245,7 +1256,8 @@ class _Article:
                     not any(last_direct.content_end <= o.start < q.start for o in self.quotes):
                 previous = last_direct
             between = self.text[previous.content_end:q.start] if previous is not None else ""
-            if standalone and previous is not None and self._ends_quoted(previous) and (
+            closed = bool(re.search(r"[\"”»“]|''", self.text[q.end - 2:q.end]))
+            if standalone and previous is not None and self._ends_quoted(previous) and closed and (
                     "\n" not in between or len(re.findall(r"\s*\n\s*", between)) == 1 and
                     previous.kind == "direct" and self._whole_paragraph(q) and len(between) < 200):
                 # '"A," X said. "B."' (also 'The plan is "a failure," X said. "B."') and a quoted
