@@ -64,7 +64,7 @@ def test_content_runs_through_the_closing_quote_mark():
 
 def test_transcript_line():
     text = "The debate went on for an hour.\nPENCE: And that is why we will win the state.\nThe crowd cheered."
-    one(text, kind="direct", speaker="PENCE", cue=":", content="And that is why we will win the state")
+    one(text, kind="direct", speaker="PENCE", cue=":", content="And that is why we will win the state.")
 
 
 def test_quote_signed_with_a_dash():
@@ -410,3 +410,8 @@ def test_unclosed_quote_paragraph_does_not_continue_the_quote_before():
             '"The crowd cheered for a long time.\n\nThe rally ended at ten.')
     c = one(text, speaker="Ana Ruiz", cue="said")
     assert "crowd" not in c["content"]
+
+
+def test_transcript_turn_keeps_its_final_period():
+    text = "The interview went on.\n\nBAINES: We balanced the budget. We will do it again.\n\nHOST: Thank you."
+    one(text, speaker="BAINES", content="We balanced the budget. We will do it again.")

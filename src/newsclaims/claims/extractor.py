@@ -1208,7 +1208,9 @@ class _Article:
             s, e = _trim(self.text, m.end(), end)
             while e > s and self.text[e - 1] in "\"“ ":
                 e -= 1
-            if e > s and self.text[e - 1] == "." and not self.text[s:e].endswith(("”", "''")):
+            # a transcript turn (an upper-case label, "PENCE:") is quoted whole, its final period included
+            if e > s and self.text[e - 1] == "." and not self.text[s:e].endswith(("”", "''")) and \
+                    not (name.isupper() and len(name) > 1):
                 e -= 1
             if e - s < 3 or any(c.content_start <= s < c.content_end for c in self.claims):
                 continue
