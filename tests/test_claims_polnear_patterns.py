@@ -415,3 +415,14 @@ def test_unclosed_quote_paragraph_does_not_continue_the_quote_before():
 def test_transcript_turn_keeps_its_final_period():
     text = "The interview went on.\n\nBAINES: We balanced the budget. We will do it again.\n\nHOST: Thank you."
     one(text, speaker="BAINES", content="We balanced the budget. We will do it again.")
+
+
+def test_a_bare_function_word_is_no_content():
+    assert not claims_of("It was exactly the kind of help that the voters never asked for.")
+    assert not claims_of("The budget is something I know of.")
+
+
+def test_a_source_that_is_the_content_is_dropped():
+    c = one("Senator Ann Pike went on to endorse Ayotte, calling her a rising star.", cue="to endorse",
+            content="Ayotte")
+    assert c["speaker"] is None

@@ -418,10 +418,23 @@ class _Article:
         for s, e in claim.content_spans:
             if e <= s:
                 return
+        if claim.speaker is not None and len(claim.content_spans) == 1 and \
+                _trim(self.text, *claim.content_spans[0]) == _trim(self.text, *claim.speaker):
+            claim.speaker, claim.speaker_cluster = None, None  # the object read as the subject too
+        if len(claim.content_spans) == 1 and not self._says_something(*claim.content_spans[0]):
+            return  # a bare preposition or a letter ("they never asked for", "told s")
         for other in self.claims:
             if other.content_spans == claim.content_spans:
                 return
         self.claims.append(claim)
+
+    def _says_something(self, s: int, e: int) -> bool:
+        span = self.doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            return True
+        words = [t for t in span if not t.is_punct]
+        return not (len(words) == 1 and (words[0].pos_ in ("ADP", "PART", "CCONJ", "SCONJ") or
+                                         len(words[0].text) < 2 and not words[0].text.isdigit()))
 
     def _stray_mark(self, s: int, e: int) -> tuple[int, int]:
         """A quotation mark followed by a space or line break opens nothing (the close of the paragraph
