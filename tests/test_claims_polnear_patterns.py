@@ -426,3 +426,8 @@ def test_a_source_that_is_the_content_is_dropped():
     c = one("Senator Ann Pike went on to endorse Ayotte, calling her a rising star.", cue="to endorse",
             content="Ayotte")
     assert c["speaker"] is None
+
+
+def test_reported_clause_whose_subject_was_parsed_as_the_object():
+    one("Anderson seemed to think the outreach to black voters was somewhat phony.",
+        cue="seemed to think", content="the outreach to black voters was somewhat phony")

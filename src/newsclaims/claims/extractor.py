@@ -676,6 +676,17 @@ class _Article:
             objs = [o for o in verb.children if o.dep_ == "dobj" and verb.i < o.i < c.i]
             if objs:
                 toks = sorted(list(objs[0].subtree) + toks, key=lambda t: t.i)
+        elif c.dep_ == "ccomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and \
+                not any(x.dep_ in SUBJECT_DEPS or x.dep_ == "expl" for x in c.children):
+            # "think the plan was a mistake" read as "think [the plan] [was a mistake]": the object is
+            # the clause's subject
+            objs = [o for o in verb.children if o.dep_ == "dobj" and verb.i < o.i < c.i]
+            if objs:
+                # with a modifier the parser hung on the verb in between ("the outreach [to voters]")
+                mods = [t for x in verb.children if x.dep_ == "prep" and objs[0].i < x.i < c.i for t in x.subtree]
+                between = {t.i for t in list(objs[0].subtree) + mods}
+                if all(i in between for i in range(objs[0].left_edge.i, c.left_edge.i)):
+                    toks = sorted(list(objs[0].subtree) + mods + toks, key=lambda t: t.i)
         cut = self._clause_cut(c)
         if cut is not None:
             toks = [t for t in toks if t.i < cut] or toks
