@@ -431,3 +431,14 @@ def test_a_source_that_is_the_content_is_dropped():
 def test_reported_clause_whose_subject_was_parsed_as_the_object():
     one("Anderson seemed to think the outreach to black voters was somewhat phony.",
         cue="seemed to think", content="the outreach to black voters was somewhat phony")
+
+
+def test_parenthetical_frame_in_a_relative_clause():
+    c = one("The park is near the stadium, which, Ana Ruiz said, is usually full on game days.", cue="said")
+    assert c["content"] == "which is usually full on game days" and c["fragments"] == 2
+
+
+def test_parenthetical_frame_without_the_writers_contrast():
+    c = one("The latest test, the agency said, was its biggest yet, although it may take days to know.",
+            cue="said")
+    assert c["content"] == "The latest test was its biggest yet"

@@ -567,7 +567,17 @@ class _Article:
             return []
         sent = verb.sent
         out = []
-        for a, b in ((sent.start, lo), (hi + 1, sent.end)):
+        start, end = sent.start, sent.end
+        k = lo - 1 if self.doc[lo - 1].text == "," else lo
+        if k > sent.start and self.doc[k - 1].lower_ in ("which", "who") and self.doc[k - 1].tag_ in ("WDT", "WP"):
+            start = k - 1  # "the stadium, which, she said, is usually full": the clause from its pronoun
+        for t in self.doc[hi + 1:sent.end]:
+            if t.text == "," and t.i + 1 < sent.end and \
+                    self.doc[t.i + 1].lower_ in ("although", "though", "while", "whereas") and \
+                    self.doc[t.i + 1].dep_ == "mark":
+                end = t.i  # ", although …": the writer's contrast
+                break
+        for a, b in ((start, lo), (hi + 1, end)):
             if b <= a:
                 continue
             fs, fe = _trim(self.text, self.doc[a].idx, self.doc[b - 1].idx + len(self.doc[b - 1]))
