@@ -442,3 +442,10 @@ def test_parenthetical_frame_without_the_writers_contrast():
     c = one("The latest test, the agency said, was its biggest yet, although it may take days to know.",
             cue="said")
     assert c["content"] == "The latest test was its biggest yet"
+
+
+def test_reported_clause_continues_into_a_subjectless_clause_hung_on_the_cue():
+    one("But Flynn said Trump has enormous respect for the military and his rubble comment was instead an "
+        "expression of frustration with the strategy.", cue="said",
+        content="Trump has enormous respect for the military and his rubble comment was instead an expression "
+                "of frustration with the strategy")

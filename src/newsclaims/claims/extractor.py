@@ -697,6 +697,17 @@ class _Article:
                 between = {t.i for t in list(objs[0].subtree) + mods}
                 if all(i in between for i in range(objs[0].left_edge.i, c.left_edge.i)):
                     toks = sorted(list(objs[0].subtree) + mods + toks, key=lambda t: t.i)
+        if c.dep_ == "ccomp" and c.i > verb.i:
+            # "said Trump has respect for the military and his comment was a joke": the parser took
+            # the second subject into the first clause and hung its verb on the cue, subjectless
+            for x in verb.children:
+                if x.dep_ == "ccomp" and x.i > c.i and x.left_edge.i == c.right_edge.i + 1 and \
+                        not x.left_edge.is_punct and not c.right_edge.is_punct and \
+                        x.pos_ in ("VERB", "AUX") and not self.in_quote(x) and \
+                        not any(y.dep_ in SUBJECT_DEPS or y.dep_ == "expl" for y in x.children):
+                    toks = sorted(toks + list(x.subtree), key=lambda t: t.i)
+                    c = x
+                    break
         cut = self._clause_cut(c)
         if cut is not None:
             toks = [t for t in toks if t.i < cut] or toks
