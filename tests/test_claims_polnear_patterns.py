@@ -449,3 +449,9 @@ def test_reported_clause_continues_into_a_subjectless_clause_hung_on_the_cue():
         "expression of frustration with the strategy.", cue="said",
         content="Trump has enormous respect for the military and his rubble comment was instead an expression "
                 "of frustration with the strategy")
+
+
+def test_passive_charge_without_agent_takes_its_preposition():
+    c = one("Peacekeepers have sometimes been accused of hurting the civilians they were sent to protect.",
+            cue="have sometimes been accused of", speaker=None)
+    assert c["content"] == "Peacekeepers hurting the civilians they were sent to protect" and c["fragments"] == 2

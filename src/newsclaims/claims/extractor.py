@@ -508,6 +508,16 @@ class _Article:
             if as_:
                 toks = list(as_[0].subtree)
                 comp = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+        if comp is None and src is None:
+            # "they have been accused of hurting civilians", "blamed for the outbreak": the charge, its
+            # preposition in the cue
+            p = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for") and
+                      c.i == verb.i + 1), None)
+            obj = next((o for o in p.children if o.dep_ in ("pobj", "pcomp")), None) if p is not None else None
+            if obj is not None:
+                toks = list(obj.subtree)
+                comp = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                cue = (cue[0], p.idx + len(p))
         if lemma in ADDRESSEE_VERBS:
             if comp is not None:
                 self.add(ClaimSpan("indirect", [self.tidy(*comp)], speaker, cue, cluster, 0.6))
