@@ -1,7 +1,8 @@
 import datetime as dt
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from newsclaims.normalize import body_to_raw, infer_year, normalise
+from newsclaims.normalize import body_to_raw, date_line, infer_year, normalise
 from newsclaims.profiles import load_profiles, parse_profiles, recognise
 
 
@@ -105,6 +106,33 @@ def test_header_date_lines_give_the_date_and_are_neither_title_nor_body():
     assert n.body.startswith("The Indian Navy said on Friday") and "IST" not in n.body
     start = n.body.index("warship")
     assert raw[body_to_raw(start, n.body_map):].startswith("warship")
+
+
+@pytest.mark.parametrize("line, day", [
+    ("PUBLISHED: 22:07 GMT, 7 July 2012 | UPDATED: 06:55 GMT, 8 July 2012", dt.date(2012, 7, 7)),
+    ("21 July 2013 Last updated at 11:11 GMT", dt.date(2013, 7, 21)),
+    ("14:25 Sun Sep 15 2013", dt.date(2013, 9, 15)),
+    ("on Jul 7 2012, 5:55p", dt.date(2012, 7, 7)),
+    ("12:52 p.m. EDT May 2, 2013", dt.date(2013, 5, 2)),
+    ("26 September 2013, 10:00 (GMT+05:00)", dt.date(2013, 9, 26)),
+    ("Story Created: Aug 7, 2012 at 9:56 AM AKDT", dt.date(2012, 8, 7)),
+    ("on September 10th, 2010", dt.date(2010, 9, 10)),
+    ("Published: Tuesday, Dec. 20 2005 12:00 a.m. MST", dt.date(2005, 12, 20)),
+])
+def test_header_date_line_forms(line, day):
+    n = normalise(f"{line}\n\nA storm hits the coast\n\nRain fell all day, the weather service said.")
+    assert (n.published_date, n.date_source) == (day, "date line")
+    assert n.title == "A storm hits the coast" and n.body.startswith("Rain fell")
+
+
+@pytest.mark.parametrize("line", [
+    "Reid checked herself in on Tuesday, December 9, 2008.",
+    "Posted 1 year, 160 days ago [downloaded on 2 October 2013]",
+    "Seacom operations fully restored: 4 November 2011",
+    "POSTED: 1052 GMT (1852 HKT), April 10, 2007",
+])
+def test_a_short_line_with_other_words_than_a_date_is_not_a_date_line(line):
+    assert date_line(line) is None
 
 
 def test_a_date_inside_prose_is_not_a_date_line():

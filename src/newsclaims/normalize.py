@@ -46,17 +46,22 @@ _FULL_DATE = re.compile(
     r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.? (?P<y2>(?:19|20)\d\d))\b")
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 #: a header line that is only a publication date, as scraped pages carry it: "Published August 2,
-#: 2013", "Updated: November 11, 2011 18:50 IST", "Friday, May 24, 2005", "Fri Aug 2, 2013 6:50pm
-#: EDT", "Published on: Fri, 11 Nov 2011 at 09:56 IST" (optional label, weekday, date, time, zone)
-_WEEKDAY_WORD = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?"
-DATE_LINE = re.compile(
-    r"^(?:(?:(?:First |Last )?(?:Published|Updated|Posted|Modified|Date)(?: on)?)\s*:?\s*)?"
-    r"(?:" + _WEEKDAY_WORD + r"\s*,?\s+)?"
-    r"(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y1>(?:19|20)\d\d)"
-    r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.?,? (?P<y2>(?:19|20)\d\d))"
-    r"(?:\s*(?:[,|@\-–—]|at)?\s*\d{1,2}\s*[:.]\s*\d\d(?:\s*:\s*\d\d)?\s*(?:[AaPp]\.?[Mm]\.?)?"
-    r"(?:\s*[A-Z]{2,5}(?:[+\-]\d{1,2}(?:\s*:\s*\d\d?)?)?)?)?\s*\.?$",
-    re.IGNORECASE)
+#: 2013", "Updated: November 11, 2011 18:50 IST", "Friday, May 24, 2005", "14:25 Sun Sep 15 2013",
+#: "PUBLISHED: 22:07 GMT, 7 July 2012 | UPDATED: 06:55 GMT, 8 July 2012", "21 July 2013 Last updated
+#: at 11:11 GMT", "on Jul 7 2012, 5:55p": one or more dates (month-day-year or day-month-year, comma
+#: optional) with nothing around them but times, time zones, weekdays and the labels of
+#: ``DATE_LINE_WORDS``
+_LINE_DATE = re.compile(
+    r"\b(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y1>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.?,? (?P<y2>(?:19|20)\d\d))\b", re.IGNORECASE)
+_LINE_TIME = re.compile(
+    r"\b\d{1,2}\s*[:.]\s*\d\d(?:\s*:\s*\d\d)?(?:\s*[ap]\.?\s*m\b\.?|\s*[ap]\b)?"
+    r"|\(?\b(?:GMT|UTC)\s*[+\-]\s*\d{1,2}(?:\s*:\s*\d\d?)?\)?", re.IGNORECASE)
+DATE_LINE_WORDS = frozenset(
+    "published updated posted modified created edited first last date time on at story for immediate hrs "
+    "release am pm a p m gmt utc bst ist est edt cst cdt mst mdt pst pdt akst akdt hst et ct mt pt cet "
+    "cest eet eest aest aedt uk mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri "
+    "friday sat saturday sun sunday".split())
 #: header paragraphs searched for a date line
 DATE_LINE_PARAGRAPHS = 6
 _WEEKDAY_RE = re.compile(r"\b(?:on |last |this )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -254,7 +259,7 @@ def _safe_date(y: int, m: int, d: int) -> Optional[dt.date]:
 
 
 def _matched_date(m: re.Match) -> Optional[dt.date]:
-    """The date of a ``_FULL_DATE`` or ``DATE_LINE`` match (month-day-year or day-month-year groups)."""
+    """The date of a ``_FULL_DATE`` or ``_LINE_DATE`` match (month-day-year or day-month-year groups)."""
     mon = _month(m.group("m1") or m.group("m2"))
     return _safe_date(int(m.group("y1") or m.group("y2")), mon, int(m.group("d1") or m.group("d2"))) if mon else None
 
@@ -286,11 +291,18 @@ def infer_year(month: int, day: int, text: str) -> Optional[int]:
 
 
 def date_line(text: str) -> Optional[dt.date]:
-    """The date of a paragraph that is nothing but a publication date line (see ``DATE_LINE``)."""
+    """The date of a paragraph that is nothing but a publication date line (see ``_LINE_DATE``): the
+    first date it gives ("Published …" precedes "Updated …")."""
+    text = text.strip()
     if len(text) > 90:
         return None
-    m = DATE_LINE.match(text.strip())
-    return _matched_date(m) if m else None
+    dates = list(_LINE_DATE.finditer(text))
+    if not dates:
+        return None
+    rest = _LINE_TIME.sub(" ", _LINE_DATE.sub(" ", text))
+    if re.search(r"\d", rest) or any(w.lower() not in DATE_LINE_WORDS for w in re.findall(r"[A-Za-z]+", rest)):
+        return None
+    return _matched_date(dates[0])
 
 
 def _date_from_meta(value: str) -> Optional[dt.date]:
