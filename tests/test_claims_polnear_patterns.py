@@ -455,3 +455,10 @@ def test_passive_charge_without_agent_takes_its_preposition():
     c = one("Peacekeepers have sometimes been accused of hurting the civilians they were sent to protect.",
             cue="have sometimes been accused of", speaker=None)
     assert c["content"] == "Peacekeepers hurting the civilians they were sent to protect" and c["fragments"] == 2
+
+
+def test_it_is_unclear_whether():
+    one("But it was unclear whether the judges would rule on the case this year.", cue="it was unclear whether",
+        speaker=None, content="the judges would rule on the case this year")
+    one("It is apparent that the mayor wanted to hide the report.", cue="It is apparent", speaker=None,
+        content="that the mayor wanted to hide the report")

@@ -72,6 +72,8 @@ INFINITIVE_NOUNS = {"call", "effort", "attempt", "plan", "bid", "push", "proposa
                     "resolve", "agreement", "deal", "law", "rule", "time", "appeal", "encouragement", "permission"}
 # what a finding can be "in" ("In a CBS News poll, she led by 10 points")
 POLL_NOUNS = {"poll", "survey"}
+# "it is unclear whether …": a judgement with no source
+CLARITY_ADJECTIVES = {"clear", "unclear", "obvious", "apparent", "evident"}
 HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 
@@ -1053,6 +1055,29 @@ class _Article:
                 q.used = True
             self.add(ClaimSpan("mixed" if inner else "indirect", [comp], speaker, cue, cluster, 0.8))
 
+    def it_is_clear(self) -> None:
+        """``it was unclear whether …`` / ``It is apparent that …``: a judgement nobody is named for; the
+        cue runs from "it" through the adjective, the clause after it is the content."""
+        for adj in self.doc:
+            if adj.lemma_.lower() not in CLARITY_ADJECTIVES or adj.dep_ != "acomp" or self.in_quote(adj):
+                continue
+            verb = adj.head
+            it = next((c for c in verb.children if c.dep_ in ("nsubj", "expl") and c.lower_ == "it"), None)
+            clause = next((c for c in list(verb.children) + list(adj.children) if c.dep_ in ("ccomp", "advcl")
+                           and c.i > adj.i and c.pos_ in ("VERB", "AUX") and
+                           c.left_edge.lower_ in ("that", "whether", "if")), None)
+            if it is None or clause is None or verb.lemma_.lower() not in ("be", "become", "seem") or \
+                    any(c.content_start <= adj.idx < c.content_end for c in self.claims):
+                continue
+            start = min(it.i, verb.i, *[c.i for c in verb.children if c.dep_ in ("aux", "neg") and c.i < adj.i])
+            # "it is unclear whether": the question word belongs to the cue, "that" to the content
+            end = clause.left_edge if clause.left_edge.lower_ in ("whether", "if") else adj
+            first = clause.left_edge.i + (1 if end is not adj else 0)
+            content = self.tidy(self.doc[first].idx, clause.right_edge.idx + len(clause.right_edge))
+            if content[1] > content[0]:
+                self.add(ClaimSpan("indirect", [content], None, (self.doc[start].idx, end.idx + len(end)), None,
+                                   0.5))
+
     def known_as(self) -> None:
         """``the bill known as the Dream Act`` / ``the bill, known as …``: a name the public gives,
         with no named source; the cue is "known as", the content the thing named (unless set off by a
@@ -1411,6 +1436,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     art.according_to()
     art.in_poll()
     art.made_clear()
+    art.it_is_clear()
     art.nominal_cues()
     art.known_as()
     art.punctuation_cues()
