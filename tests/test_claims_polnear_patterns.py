@@ -462,3 +462,12 @@ def test_it_is_unclear_whether():
         speaker=None, content="the judges would rule on the case this year")
     one("It is apparent that the mayor wanted to hide the report.", cue="It is apparent", speaker=None,
         content="that the mayor wanted to hide the report")
+
+
+def test_content_does_not_end_in_a_dangling_conjunction():
+    c = one("The mayor emphasized that the city budget was not balanced, and union leaders warned that the "
+            "council was losing control of its pension funds.", cue="emphasized")
+    assert c["content"] == "that the city budget was not balanced"
+    c = one('She then urges her brother to step out of the truck and repeatedly says, "Please stay calm," until '
+            'the police arrive.', cue="then urges")
+    assert c["content"] == "her brother to step out of the truck"

@@ -416,7 +416,8 @@ class _Article:
         return s, e
 
     def add(self, claim: ClaimSpan) -> None:
-        claim.content_spans = [self._close_quotes(*self._stray_mark(s, e)) for s, e in claim.content_spans]
+        claim.content_spans = [self._dangling_conjunction(*self._close_quotes(*self._stray_mark(s, e)))
+                               for s, e in claim.content_spans]
         for s, e in claim.content_spans:
             if e <= s:
                 return
@@ -437,6 +438,14 @@ class _Article:
         words = [t for t in span if not t.is_punct]
         return not (len(words) == 1 and (words[0].pos_ in ("ADP", "PART", "CCONJ", "SCONJ") or
                                          len(words[0].text) < 2 and not words[0].text.isdigit()))
+
+    def _dangling_conjunction(self, s: int, e: int) -> tuple[int, int]:
+        """A span that ends in a conjunction whose conjunct was cut off ("… were not complete, and")
+        ends before it."""
+        m = re.search(r"[\s,;—–-]+(?:and|but|or)$", self.text[s:e])
+        if m and m.start() > 0 and self.quote_at(s + m.start()) is None:
+            return _trim(self.text, s, s + m.start())
+        return s, e
 
     def _stray_mark(self, s: int, e: int) -> tuple[int, int]:
         """A quotation mark followed by a space or line break opens nothing (the close of the paragraph
