@@ -471,3 +471,10 @@ def test_content_does_not_end_in_a_dangling_conjunction():
     c = one('She then urges her brother to step out of the truck and repeatedly says, "Please stay calm," until '
             'the police arrive.', cue="then urges")
     assert c["content"] == "her brother to step out of the truck"
+
+
+def test_parenthetical_frame_after_an_opening_clause():
+    c = one("If this argument fails to persuade, Mr. Diaz argues, there are other tools in the toolbox.",
+            cue="argues", speaker="Mr. Diaz")
+    assert c["content"] == "If this argument fails to persuade there are other tools in the toolbox"
+    assert c["fragments"] == 2

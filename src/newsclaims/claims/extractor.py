@@ -582,7 +582,13 @@ class _Article:
         if verb.dep_ not in ("parataxis", "advcl") or verb.head.pos_ not in ("VERB", "AUX") or \
                 verb.head.i < verb.i and verb.dep_ == "advcl":
             return []
-        frame = sorted(verb.subtree, key=lambda t: t.i)
+        # an opening clause the parser hung on the cue ("If this fails, Mr. Diaz argues, …") is part
+        # of what is reported, not of the frame
+        subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < verb.i), None)
+        opening = {t.i for c in verb.children if subj is not None and c.dep_ in ("advcl", "prep") and
+                   c.right_edge.i < subj.left_edge.i and self.doc[c.right_edge.i + 1].text == ","
+                   for t in c.subtree}
+        frame = sorted((t for t in verb.subtree if t.i not in opening), key=lambda t: t.i)
         lo, hi = frame[0].i, frame[-1].i
         if lo == 0 or self.doc[lo - 1].text != "," and self.doc[lo].text != ",":
             return []
