@@ -478,3 +478,9 @@ def test_parenthetical_frame_after_an_opening_clause():
             cue="argues", speaker="Mr. Diaz")
     assert c["content"] == "If this argument fails to persuade there are other tools in the toolbox"
     assert c["fragments"] == 2
+
+
+def test_quoted_paragraph_continues_a_partly_quoted_claim():
+    c = one("Mayor Ana Ruiz said the plan was “a failure from the start.”\n\n“Nobody in this city will fund it.”",
+            cue="said", kind="mixed")
+    assert c["fragments"] == 2 and c["content"].endswith("“Nobody in this city will fund it.”")

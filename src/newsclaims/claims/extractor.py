@@ -1356,7 +1356,7 @@ class _Article:
             closed = bool(re.search(r"[\"”»“]|''", self.text[q.end - 2:q.end]))
             if standalone and previous is not None and self._ends_quoted(previous) and closed and (
                     "\n" not in between or len(re.findall(r"\s*\n\s*", between)) == 1 and
-                    previous.kind == "direct" and self._whole_paragraph(q) and len(between) < 200):
+                    previous.kind in ("direct", "mixed") and self._whole_paragraph(q) and len(between) < 200):
                 # '"A," X said. "B."' (also 'The plan is "a failure," X said. "B."') and a quoted
                 # paragraph right after the paragraph of a quote: B continues the same utterance,
                 # one claim with two fragments
