@@ -235,6 +235,8 @@ def eval_stories(
     keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this folder and keep it."),
     reuse: Optional[Path] = typer.Option(None, help="Score a warehouse an earlier --keep built from the same file."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
+    fit_weights: bool = typer.Option(False, "--fit-weights", help="Instead of scoring, fit the story view weights "
+                                     "and threshold on the split (logistic regression over article pairs) and print them."),
 ) -> None:
     """Score the pipeline's story clustering (B-cubed P/R/F1, ARI) against labelled documents."""
     from newsclaims.evaluation import stories_eval
@@ -243,6 +245,8 @@ def eval_stories(
     for flag, value in (("--keep", keep), ("--reuse", reuse), ("--json", json_out)):
         if value is not None:
             argv += [flag, str(value)]
+    if fit_weights:
+        argv.append("--fit-weights")
     raise typer.Exit(stories_eval.main(argv))
 
 

@@ -93,7 +93,7 @@ class StoryParams:
     0.3 / 0.3, threshold 0.22), scaled by 0.9 to make room for the proper-name view at 0.1, the
     largest share that did not cost ECB+ train what it gains on dev. The headline, people and places
     views are off by default: a logistic regression on ECB+ train article pairs
-    (``python -m newsclaims.evaluation.stories_eval FILE --split train --reuse DIR --fit-weights``)
+    (``newsclaims eval stories FILE --split train --reuse DIR --fit-weights``)
     spreads weight over all eight views, and those weights cluster ECB+ dev better but train worse."""
 
     window_days: int = WINDOW_DAYS
