@@ -261,10 +261,16 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
     index: dict[str, set[str]] = {}
     stories: dict[str, _Story] = {}
 
+    key_cache: dict[str, list[str]] = {}
+
     def keys(a: StoryArticle) -> list[str]:
-        top = sorted(vecs(a)["body"].items(), key=lambda kv: (-kv[1], kv[0]))[:p.candidate_terms]
-        rare = sorted(a.entities, key=lambda e: (-idf_entities.get(e, 0.0), e))[:p.candidate_entities]
-        return [t for t, _ in top] + [f"@{e}" for e in rare]
+        """The index keys of an article (computed once: used to find its candidates, then to file it)."""
+        got = key_cache.get(a.article_id)
+        if got is None:
+            top = sorted(vecs(a)["body"].items(), key=lambda kv: (-kv[1], kv[0]))[:p.candidate_terms]
+            rare = sorted(a.entities, key=lambda e: (-idf_entities.get(e, 0.0), e))[:p.candidate_entities]
+            got = key_cache[a.article_id] = [t for t, _ in top] + [f"@{e}" for e in rare]
+        return got
 
     def join(a: StoryArticle) -> None:
         story = stories.get(a.story_id)
