@@ -424,9 +424,7 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
         try:
             placeholders = ", ".join("?" * len(stories_touched))
             # a warehouse loaded before migration 003 has no signatures yet (the load adds the column)
-            signatures = "c.group_segments" if con.execute(
-                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'claims' "
-                "AND column_name = 'group_segments'").fetchall()[0][0] else "NULL"
+            signatures = "c.group_segments" if wh_mod.has_column(con, "claims", "group_segments") else "NULL"
             rows = con.execute(f"""
                 SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, g.claim_group_id,
                        c.content_start, c.content_end, {signatures}

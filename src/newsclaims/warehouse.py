@@ -273,10 +273,20 @@ def has_table(wh: Warehouse, table: str) -> bool:
         return False
     con = connect(wh, read_only=True)
     try:
-        return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                [table]).fetchall()[0][0])
+        return has_column(con, table)
     finally:
         con.close()
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: Optional[str] = None) -> bool:
+    """On an open connection: whether ``table`` exists (and has ``column``, when one is given) -- a
+    warehouse loaded before a migration may lack what the migration adds."""
+    if column is None:
+        sql, params = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    else:
+        sql, params = ("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                       [table, column])
+    return bool(con.execute(sql, params).fetchall()[0][0])
 
 
 def query(wh: Warehouse, sql: str, params: Iterable | None = None) -> tuple[list[str], list[tuple]]:
