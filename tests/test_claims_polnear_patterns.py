@@ -484,3 +484,10 @@ def test_quoted_paragraph_continues_a_partly_quoted_claim():
     c = one("Mayor Ana Ruiz said the plan was “a failure from the start.”\n\n“Nobody in this city will fund it.”",
             cue="said", kind="mixed")
     assert c["fragments"] == 2 and c["content"].endswith("“Nobody in this city will fund it.”")
+
+
+def test_frame_opened_by_as():
+    one("But as Senator Ann Pike noted, those voters will give the mayor a second look.", cue="noted",
+        speaker="Senator Ann Pike", content="those voters will give the mayor a second look")
+    one("That is basically the textbook definition of racism, as House Speaker Paul Ryan has pointed out.",
+        cue="has pointed out", content="That is basically the textbook definition of racism")

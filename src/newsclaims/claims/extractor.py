@@ -579,8 +579,10 @@ class _Article:
         """A cue frame set off by commas inside or after the clause it reports ("The plan, she said,
         would cost too much" / "In the long run, economists say, prices will fall"): the clause
         without the frame, in one or two fragments, without the sentence's final period."""
+        # "As the Times reported, …" / "…, as Ryan has pointed out.": a frame opened by "as"
+        as_frame = any(c.dep_ == "mark" and c.lower_ == "as" and c.i == verb.left_edge.i for c in verb.children)
         if verb.dep_ not in ("parataxis", "advcl") or verb.head.pos_ not in ("VERB", "AUX") or \
-                verb.head.i < verb.i and verb.dep_ == "advcl":
+                verb.head.i < verb.i and verb.dep_ == "advcl" and not as_frame:
             return []
         # an opening clause the parser hung on the cue ("If this fails, Mr. Diaz argues, …") is part
         # of what is reported, not of the frame
@@ -590,11 +592,15 @@ class _Article:
                    for t in c.subtree}
         frame = sorted((t for t in verb.subtree if t.i not in opening), key=lambda t: t.i)
         lo, hi = frame[0].i, frame[-1].i
-        if lo == 0 or self.doc[lo - 1].text != "," and self.doc[lo].text != ",":
-            return []
         sent = verb.sent
+        opens = as_frame and all(t.dep_ == "cc" or t.is_punct for t in self.doc[sent.start:lo]) and \
+            hi + 1 < sent.end and "," in (self.doc[hi].text, self.doc[hi + 1].text)
+        if not opens and (lo == 0 or self.doc[lo - 1].text != "," and self.doc[lo].text != ","):
+            return []
         out = []
         start, end = sent.start, sent.end
+        if opens:
+            start = lo  # nothing of the sentence before the frame is reported ("But as …")
         k = lo - 1 if self.doc[lo - 1].text == "," else lo
         if k > sent.start and self.doc[k - 1].lower_ in ("which", "who") and self.doc[k - 1].tag_ in ("WDT", "WP"):
             start = k - 1  # "the stadium, which, she said, is usually full": the clause from its pronoun
