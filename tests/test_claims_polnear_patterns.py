@@ -491,3 +491,9 @@ def test_frame_opened_by_as():
         speaker="Senator Ann Pike", content="those voters will give the mayor a second look")
     one("That is basically the textbook definition of racism, as House Speaker Paul Ryan has pointed out.",
         cue="has pointed out", content="That is basically the textbook definition of racism")
+
+
+def test_modal_verb_after_but_continues_the_reported_clause():
+    c = one("The Tax Policy Center says it would depress revenue in the early years as investors delayed sales, "
+            "but would eventually add $84 billion over 10 years.", cue="says")
+    assert c["content"].endswith("but would eventually add $84 billion over 10 years")

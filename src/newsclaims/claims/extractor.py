@@ -757,9 +757,13 @@ class _Article:
                 cue_lemma = self.lex.cue_lemma(x.lemma_, x.text)
                 that_clause = x.left_edge.lower_ == "that" or any(y.dep_ == "mark" and y.lower_ == "that"
                                                                    for y in x.children)
+                # (a modal marks the reported clause, not the frame: "says it would depress revenue
+                # but would eventually add $84 billion")
+                modal = any(y.dep_ == "aux" and y.tag_ == "MD" for y in x.children) and \
+                    not any(y.tag_ == "MD" for y in verb.children)
                 if x.dep_ == "conj" and x.i > c.right_edge.i and x.pos_ in ("VERB", "AUX") and (that_clause or (
                         (cue_lemma is None or cue_lemma in self.lex.belief_verbs or
-                         cue_lemma not in self.lex.speech_verbs) and
+                         cue_lemma not in self.lex.speech_verbs or modal) and
                         not any(y.dep_ in SUBJECT_DEPS for y in x.children))) and \
                         not self.in_quote(x) and "\n" not in self.text[c.right_edge.idx:x.idx]:
                     end = x.right_edge.i
