@@ -497,3 +497,8 @@ def test_modal_verb_after_but_continues_the_reported_clause():
     c = one("The Tax Policy Center says it would depress revenue in the early years as investors delayed sales, "
             "but would eventually add $84 billion over 10 years.", cue="says")
     assert c["content"].endswith("but would eventually add $84 billion over 10 years")
+
+
+def test_reported_clause_ends_at_a_semicolon():
+    one("Republicans said the timing of the news was not intentional; they only learned of the deal on Friday.",
+        cue="said", content="the timing of the news was not intentional")

@@ -630,6 +630,12 @@ class _Article:
         nl = self.text.find("\n", s, e)
         if nl > 0 and self.quote_at(s) is None:
             e = nl
+        # nor across a semicolon, which closes the reported clause ("said it was no plan; they
+        # learned of it on Friday")
+        semi = next((m.start() for m in re.finditer(";", self.text[s:e]) if self.quote_at(s + m.start()) is None),
+                    None)
+        if semi is not None and semi > 0 and self.quote_at(s) is None:
+            e = s + semi
         span = self.doc.char_span(s, e, alignment_mode="expand")
         if span is None:
             return _trim(self.text, s, e)
