@@ -502,3 +502,8 @@ def test_modal_verb_after_but_continues_the_reported_clause():
 def test_reported_clause_ends_at_a_semicolon():
     one("Republicans said the timing of the news was not intentional; they only learned of the deal on Friday.",
         cue="said", content="the timing of the news was not intentional")
+
+
+def test_passive_cue_takes_its_as():
+    c = one("The senator was widely viewed as the stronger candidate.", cue="was widely viewed as", speaker=None)
+    assert c["content"] == "The senator the stronger candidate" and c["fragments"] == 2

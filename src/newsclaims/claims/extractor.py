@@ -518,6 +518,11 @@ class _Article:
                    and (c.lower_ == "as" or c.dep_ != "prep")]
             if as_:
                 toks = list(as_[0].subtree)
+                if as_[0].lower_ == "as" and len(toks) > 1 and \
+                        not re.search(r"\w", self.text[cue[1]:as_[0].idx]):
+                    # "is widely seen as a liberal": "as" right after the verb belongs to the cue
+                    cue = (cue[0], as_[0].idx + len(as_[0]))
+                    toks = [t for t in toks if t.i != as_[0].i]
                 comp = _trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
         if comp is None and src is None:
             # "they have been accused of hurting civilians", "blamed for the outbreak": the charge, its
