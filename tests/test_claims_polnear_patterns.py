@@ -423,7 +423,7 @@ def test_a_bare_function_word_is_no_content():
 
 
 def test_a_source_that_is_the_content_is_dropped():
-    c = one("Senator Ann Pike went on to endorse Ayotte, calling her a rising star.", cue="to endorse",
+    c = one("Senator Ann Pike went on to endorse Ayotte, calling her a rising star.", cue="went on to endorse",
             content="Ayotte")
     assert c["speaker"] is None
 
@@ -507,3 +507,7 @@ def test_reported_clause_ends_at_a_semicolon():
 def test_passive_cue_takes_its_as():
     c = one("The senator was widely viewed as the stronger candidate.", cue="was widely viewed as", speaker=None)
     assert c["content"] == "The senator the stronger candidate" and c["fragments"] == 2
+
+
+def test_went_on_to_say_is_one_cue():
+    one("He went on to say: “We will win.”", cue="went on to say:", content="“We will win.”")

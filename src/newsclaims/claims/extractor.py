@@ -246,6 +246,11 @@ class _Article:
         if frame is not None and frame.dep_ != "acl":
             s0 = self.cue_span(frame)[0]
             return s0, verb.idx + len(verb)
+        head = verb.head
+        if raised and verb.dep_ in ("xcomp", "advcl") and head.lemma_.lower() == "go" and head.i < verb.i and \
+                any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children) and \
+                any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return self.cue_span(head, raised=False)[0], self.cue_span(verb, raised=False)[1]  # "went on to say"
         if raised and verb.dep_ == "xcomp" and self.lemma(verb.head) in self.lex.raising_verbs and \
                 getattr(self._raised_cue(verb.head), "i", None) == verb.i:
             return self.cue_span(verb.head)[0], self.cue_span(verb, raised=False)[1]
