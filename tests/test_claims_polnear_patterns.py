@@ -384,7 +384,7 @@ def test_date_on_the_object_is_when_not_what():
 
 def test_in_a_poll_at_the_start_of_the_sentence():
     one("In a Gallup poll released on Monday, the senator led her rival by nine points.", cue="In",
-        speaker="a Gallup poll", content="the senator led her rival by nine points")
+        speaker="a Gallup poll released on Monday", content="the senator led her rival by nine points")
 
 
 def test_in_a_poll_at_the_end_of_the_sentence():
@@ -511,3 +511,9 @@ def test_passive_cue_takes_its_as():
 
 def test_went_on_to_say_is_one_cue():
     one("He went on to say: “We will win.”", cue="went on to say:", content="“We will win.”")
+
+
+def test_participle_on_a_document_source_is_part_of_it():
+    one("A Government Accountability Office report released last year found that the program was poorly managed.",
+        cue="found", speaker="A Government Accountability Office report released last year")
+    one("Maria Keller, wearing a red cap, said the plan would fail.", cue="said", speaker="Maria Keller")

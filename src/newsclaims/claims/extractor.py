@@ -321,7 +321,11 @@ class _Article:
         # a clause on the name (", who lives in Ohio,", ", wearing a cap,") or an age (", 58,") is
         # no part of the source; the name with its title, apposition and party label is
         for c in subj.rights:
-            if c.dep_ in SOURCE_CUT_DEPS or c.dep_ == "relcl" and self._holds_cue(c) or \
+            # (but a participle right on a document is part of its name: "a poll released Friday",
+            # "a report conducted by the agency")
+            document = c.dep_ == "acl" and c.tag_ == "VBN" and self.doc[c.left_edge.i - 1].text != "," and \
+                subj.ent_type_ not in ("PERSON", "NORP") and subj.pos_ == "NOUN" and c.i > subj.i
+            if c.dep_ in SOURCE_CUT_DEPS and not document or c.dep_ == "relcl" and self._holds_cue(c) or \
                     (c.dep_ == "appos" and c.like_num) or \
                     (c.dep_ == "npadvmod" and c.like_num):
                 ids -= {t.i for t in c.subtree}
