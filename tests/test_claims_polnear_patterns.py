@@ -517,3 +517,7 @@ def test_participle_on_a_document_source_is_part_of_it():
     one("A Government Accountability Office report released last year found that the program was poorly managed.",
         cue="found", speaker="A Government Accountability Office report released last year")
     one("Maria Keller, wearing a red cap, said the plan would fail.", cue="said", speaker="Maria Keller")
+
+
+def test_age_after_the_name_is_part_of_the_source():
+    one("Quina Jones, 25, said the march would go on.", cue="said", speaker="Quina Jones, 25,")

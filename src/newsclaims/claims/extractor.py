@@ -318,16 +318,14 @@ class _Article:
         ids = {t.i for t in subj.subtree}
         if verb is not None:
             ids -= {t.i for t in verb.subtree} if verb.i in ids else {verb.i}
-        # a clause on the name (", who lives in Ohio,", ", wearing a cap,") or an age (", 58,") is
-        # no part of the source; the name with its title, apposition and party label is
+        # a clause on the name (", who lives in Ohio,", ", wearing a cap,") is no part of the source;
+        # the name with its title, age (", 58,"), apposition and party label is
         for c in subj.rights:
             # (but a participle right on a document is part of its name: "a poll released Friday",
             # "a report conducted by the agency")
             document = c.dep_ == "acl" and c.tag_ == "VBN" and self.doc[c.left_edge.i - 1].text != "," and \
                 subj.ent_type_ not in ("PERSON", "NORP") and subj.pos_ == "NOUN" and c.i > subj.i
-            if c.dep_ in SOURCE_CUT_DEPS and not document or c.dep_ == "relcl" and self._holds_cue(c) or \
-                    (c.dep_ == "appos" and c.like_num) or \
-                    (c.dep_ == "npadvmod" and c.like_num):
+            if c.dep_ in SOURCE_CUT_DEPS and not document or c.dep_ == "relcl" and self._holds_cue(c):
                 ids -= {t.i for t in c.subtree}
         while lo - 1 in ids and "\n" not in self.doc[lo - 1].text_with_ws and not self.in_quote(self.doc[lo - 1]) \
                 and not self.doc[lo - 1].is_space:
