@@ -521,3 +521,8 @@ def test_participle_on_a_document_source_is_part_of_it():
 
 def test_age_after_the_name_is_part_of_the_source():
     one("Quina Jones, 25, said the march would go on.", cue="said", speaker="Quina Jones, 25,")
+
+
+def test_asked_someone_if_reports_the_question_only():
+    one("The reporter asked the students if they were always so serious.", cue="asked",
+        content="if they were always so serious")

@@ -713,6 +713,11 @@ class _Article:
 
     def complement(self, verb: Token) -> Optional[tuple[int, int]]:
         comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+        if not comps and self.lemma(verb) in ("ask", "wonder", "question"):
+            # "asked the students if they were serious": the question, not whom it was put to
+            comps = [c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i and
+                     any(m.dep_ == "mark" and m.lower_ in ("if", "whether") and m.i == c.left_edge.i
+                         for m in c.children)]
         # "said that ..." where the parser hangs the clause off a conjunction
         if not comps:
             comps = [c for c in verb.children if c.dep_ in ("dobj",) and c.pos_ in ("VERB", "AUX")]
