@@ -526,3 +526,10 @@ def test_age_after_the_name_is_part_of_the_source():
 def test_asked_someone_if_reports_the_question_only():
     one("The reporter asked the students if they were always so serious.", cue="asked",
         content="if they were always so serious")
+
+
+def test_quote_after_that_is_part_of_the_reported_clause():
+    c = one("Spokeswoman Ana Ruiz said via email that, “Of course the mayor is going to defend himself” against "
+            "what the campaign sees as a coordinated attack.", cue="said")
+    assert c["kind"] == "mixed" and c["content"].startswith("that, “Of course") and \
+        c["content"].endswith("a coordinated attack")

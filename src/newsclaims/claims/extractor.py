@@ -502,7 +502,8 @@ class _Article:
             if q.start >= frame_end and q.start >= sent.start_char - 1:
                 gap = self.text[frame_end:q.start]
                 if len(gap) <= 40 and re.fullmatch(r"[\s,:]*(?:(?:to |on )?[\w’' .]{0,30}?[,:])?\s*", gap) \
-                        and "\n" not in gap and not self._verb_between(frame_end, q.start):
+                        and "\n" not in gap and not self._verb_between(frame_end, q.start) and \
+                        not re.search(r"\bthat\b", gap):  # ('said via email that, “…”': a clause)
                     out.append(q)
         return out
 
