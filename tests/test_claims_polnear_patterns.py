@@ -533,3 +533,8 @@ def test_quote_after_that_is_part_of_the_reported_clause():
             "what the campaign sees as a coordinated attack.", cue="said")
     assert c["kind"] == "mixed" and c["content"].startswith("that, “Of course") and \
         c["content"].endswith("a coordinated attack")
+
+
+def test_according_to_content_without_an_opening_connective():
+    one("Still, almost two in three voters now view the mayor favorably, according to a Gallup poll.",
+        cue="according to", content="almost two in three voters now view the mayor favorably")

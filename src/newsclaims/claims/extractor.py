@@ -187,6 +187,9 @@ def _same_style(text: str, a: int, b: int) -> bool:
     return style(a) == style(b)
 
 
+_CONNECTIVE = re.compile(r"(?:But|And|However|Yet|So|Still|Also|Instead|Meanwhile|Moreover|In fact|Even so|Indeed|"
+                         r"In addition|Now)\b,?\s+(?=\S)")
+
 _TITLE_SMALL = {"of", "the", "a", "an", "and", "for", "with", "in", "on", "to", "at", "&", "or", "from", "by"}
 
 
@@ -1292,6 +1295,10 @@ class _Article:
             frags = [left]
         else:
             frags = [right]
+        # a connective opening the sentence is the writer's ("Still, according to the poll, …")
+        m = _CONNECTIVE.match(self.text, frags[0][0], frags[0][1])
+        if m and m.end() < frags[0][1]:
+            frags[0] = (m.end(), frags[0][1])
         content = (frags[0][0], frags[-1][1])
         inner = [q for q in self.quotes if content[0] <= q.start and q.end <= content[1] + 1]
         for q in inner:
