@@ -538,3 +538,9 @@ def test_quote_after_that_is_part_of_the_reported_clause():
 def test_according_to_content_without_an_opening_connective():
     one("Still, almost two in three voters now view the mayor favorably, according to a Gallup poll.",
         cue="according to", content="almost two in three voters now view the mayor favorably")
+
+
+def test_a_text_reads_a_quote():
+    one("“We cannot wait any longer,” the letter reads.", cue="reads", speaker="the letter",
+        content="“We cannot wait any longer,”")
+    assert not claims_of("He read the book twice.")
