@@ -544,3 +544,8 @@ def test_a_text_reads_a_quote():
     one("“We cannot wait any longer,” the letter reads.", cue="reads", speaker="the letter",
         content="“We cannot wait any longer,”")
     assert not claims_of("He read the book twice.")
+
+
+def test_understand_is_a_belief_cue():
+    one("The mayor, who understood that a new vote would be fruitless, left the meeting early.",
+        cue="understood", speaker="who", content="that a new vote would be fruitless")
