@@ -549,3 +549,10 @@ def test_a_text_reads_a_quote():
 def test_understand_is_a_belief_cue():
     one("The mayor, who understood that a new vote would be fruitless, left the meeting early.",
         cue="understood", speaker="who", content="that a new vote would be fruitless")
+
+
+def test_document_and_debate_take_their_object():
+    one("The research documented faster increases in temperatures.", cue="documented",
+        content="faster increases in temperatures")
+    one("Scholars have long debated the role of ethnic ties in voting.", cue="have long debated",
+        content="the role of ethnic ties in voting")
