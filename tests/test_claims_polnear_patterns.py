@@ -556,3 +556,11 @@ def test_document_and_debate_take_their_object():
         content="faster increases in temperatures")
     one("Scholars have long debated the role of ethnic ties in voting.", cue="have long debated",
         content="the role of ethnic ties in voting")
+
+
+def test_reportedly_is_a_cue_without_a_source():
+    c = one("The Club for Growth is reportedly spending $1.5 million on television advertisements ahead of the "
+            "primary.", cue="reportedly", speaker=None)
+    assert c["fragments"] == 2 and c["content"] == ("The Club for Growth is spending $1.5 million on television "
+                                                    "advertisements ahead of the primary")
+    one("Trump reportedly said he would win.", cue="reportedly said", content="he would win")

@@ -1130,6 +1130,31 @@ class _Article:
                 self.add(ClaimSpan("indirect", [content], None, (self.doc[start].idx, end.idx + len(end)), None,
                                    0.5))
 
+    def reportedly(self) -> None:
+        """``The group is reportedly spending $1.5 million`` / ``after he allegedly brandished a
+        pistol``: a report nobody is named for; the adverb is the cue, the clause around it the content
+        (two fragments, the adverb left out)."""
+        for adv in self.doc:
+            if adv.lower_ not in ("reportedly", "allegedly") or adv.dep_ != "advmod" or self.in_quote(adv):
+                continue
+            verb = adv.head
+            if verb.pos_ not in ("VERB", "AUX") or verb.i < adv.i and verb.i != adv.i - 1 or \
+                    self.lex.cue_lemma(verb.lemma_, verb.text) in self.lex.speech_verbs or \
+                    any(c.cue is not None and c.cue[0] <= adv.idx < c.cue[1] for c in self.claims):
+                continue
+            subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < adv.i), None)
+            if subj is None:
+                continue
+            toks = [t for t in verb.subtree if t.i >= subj.left_edge.i and not (
+                t.dep_ == "mark" or t.dep_ in ("advcl", "prep") and t.i < subj.i)]
+            first, last = min(t.i for t in toks), max(t.i for t in toks)
+            if not first < adv.i < last:
+                continue
+            left = _trim(self.text, self.doc[first].idx, adv.idx)
+            right = self.tidy(adv.idx + len(adv), self.doc[last].idx + len(self.doc[last]))
+            if left[1] > left[0] and right[1] > right[0]:
+                self.add(ClaimSpan("indirect", [left, right], None, (adv.idx, adv.idx + len(adv)), None, 0.5))
+
     def known_as(self) -> None:
         """``the bill known as the Dream Act`` / ``the bill, known as …``: a name the public gives,
         with no named source; the cue is "known as", the content the thing named (unless set off by a
@@ -1495,6 +1520,7 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     art.it_is_clear()
     art.nominal_cues()
     art.known_as()
+    art.reportedly()
     art.punctuation_cues()
     art.leftover_quotes()
     return sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
