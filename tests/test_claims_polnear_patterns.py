@@ -564,3 +564,9 @@ def test_reportedly_is_a_cue_without_a_source():
     assert c["fragments"] == 2 and c["content"] == ("The Club for Growth is spending $1.5 million on television "
                                                     "advertisements ahead of the primary")
     one("Trump reportedly said he would win.", cue="reportedly said", content="he would win")
+
+
+def test_manner_verbs_are_cues_next_to_a_quote():
+    one("“Nobody reads those reports,” Ana Ruiz scoffed.", cue="scoffed", speaker="Ana Ruiz",
+        content="“Nobody reads those reports,”")
+    assert not claims_of("She laughed at the joke.")
