@@ -358,7 +358,7 @@ class _Article:
 
     def _holds_cue(self, clause: Token) -> bool:
         """A clause with a speech cue of its own (", who said he …,"), an attribution apart."""
-        return any(t.pos_ in ("VERB", "AUX") and self.lex.cue_lemma(t.lemma_, t.text) in self.lex.speech_verbs
+        return any(t.pos_ in ("VERB", "AUX") and self.lemma(t) in self.lex.speech_verbs
                    for t in clause.subtree)
 
     def subject_of(self, verb: Token) -> Optional[Token]:
@@ -664,8 +664,8 @@ class _Article:
             if t.i == span.start or self.in_quote(t):
                 continue
             prev = self.doc[t.i - 1]
-            if prev.text == "," and t.tag_ == "VBG" and self.lex.cue_lemma(t.lemma_, t.text) in self.lex.speech_verbs \
-                    and self.lex.cue_lemma(t.lemma_, t.text) not in self.lex.belief_verbs:
+            if prev.text == "," and t.tag_ == "VBG" and self.lemma(t) in self.lex.speech_verbs \
+                    and self.lemma(t) not in self.lex.belief_verbs:
                 cut = t.i - 1
                 break
             if prev.text == "," and (t.lower_ == "who" or t.lower_ == "which" and (
@@ -1139,7 +1139,7 @@ class _Article:
                 continue
             verb = adv.head
             if verb.pos_ not in ("VERB", "AUX") or verb.i < adv.i and verb.i != adv.i - 1 or \
-                    self.lex.cue_lemma(verb.lemma_, verb.text) in self.lex.speech_verbs or \
+                    self.lemma(verb) in self.lex.speech_verbs or \
                     any(c.cue is not None and c.cue[0] <= adv.idx < c.cue[1] for c in self.claims):
                 continue
             subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < adv.i), None)
