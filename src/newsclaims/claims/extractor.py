@@ -884,12 +884,14 @@ class _Article:
     def _setting(self, c: Token, on_object: bool = False) -> bool:
         """An adjunct that says when, where or how something was said, not what: "on Thursday",
         "last June", "in a speech", "through his lawyer", "as the vote neared". ``on_object``: a
-        phrase the parser hung on the object (only a platform)."""
+        phrase the parser hung on the object (only a platform or a short date)."""
         sub = list(c.subtree)
+        # "on Twitter", "on its website": where, not what
+        on_platform = c.dep_ == "prep" and c.lower_ == "on" and \
+            any(o.dep_ == "pobj" and o.lower_ in PLATFORM_NOUNS for o in c.children)
         if on_object:
-            return c.dep_ == "prep" and (c.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in PLATFORM_NOUNS
-                                                                  for o in c.children) or
-                                         all(t.ent_type_ in ("DATE", "TIME") for t in sub[1:]) and len(sub) <= 4)
+            return on_platform or c.dep_ == "prep" and all(t.ent_type_ in ("DATE", "TIME") for t in sub[1:]) \
+                and len(sub) <= 4
         if any(t.ent_type_ in ("DATE", "TIME") for t in sub) and len(sub) <= 6:
             return True
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("as", "when", "while", "after", "before",
@@ -900,10 +902,7 @@ class _Article:
         if c.dep_ == "prep" and c.lower_ in ("through", "in", "at", "via") and \
                 any(t.lemma_.lower() in SETTING_NOUNS for t in sub):
             return True
-        if c.dep_ == "prep" and c.lower_ == "on" and \
-                any(o.dep_ == "pobj" and o.lower_ in PLATFORM_NOUNS for o in c.children):
-            return True  # "on Twitter", "on its website": where, not what
-        return False
+        return on_platform
 
     def prep_cue(self, verb: Token, lemma: str) -> Optional[tuple[int, tuple[int, int]]]:
         """``called for X`` / ``referred to X`` / ``weighed in on X``: the end of the cue (its
