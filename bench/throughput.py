@@ -135,7 +135,7 @@ def build_scaled_corpus(corpus: Path, factor: int, dest: Path, seed: int = 0) ->
     articles = load_bbc(corpus)
     headline_pool = [a.title for a in articles]
     blocks = [f'[[sources]]\nname = "orig"\nkind = "text_dir"\npath = {json.dumps(str(corpus))}\n'
-              f'glob = "*.txt"\nrecursive = true\n']
+              f'glob = "*.txt"\nrecursive = true\nallow_outside = true\n']
     n_docs = len(corpus_files(corpus, None))
     n_words = words_of(corpus_files(corpus, None))
     for k in range(1, factor):
@@ -153,7 +153,7 @@ def build_scaled_corpus(corpus: Path, factor: int, dest: Path, seed: int = 0) ->
             n_docs += 1
             n_words += len(text.split())
         blocks.append(f'[[sources]]\nname = "site{k:02d}"\nkind = "text_dir"\npath = {json.dumps(str(folder))}\n'
-                      f'glob = "*.txt"\n')
+                      f'glob = "*.txt"\nallow_outside = true\n')
     sources = dest / "sources.toml"
     sources.write_text("\n".join(blocks))
     return sources, n_docs, n_words
@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> dict:
         src_dir = corpus
     sources = tmp / "sources.toml"
     sources.write_text(f'[[sources]]\nname = "bench"\nkind = "text_dir"\npath = {json.dumps(str(src_dir))}\n'
-                       f'glob = "*.txt"\nrecursive = true\n')
+                       f'glob = "*.txt"\nrecursive = true\nallow_outside = true\n')
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(tmp / "prefect"))  # no shared Prefect database
     raw_args = {"files": [str(f) for f in files], "batch_size": a.batch_size, "n_process": a.n_process}

@@ -61,7 +61,8 @@ def test_token_from_environment_is_used_and_never_stored(server, tmp_path, monke
     monkeypatch.setenv("NC_TEST_FEED_TOKEN", TOKEN)
     (tmp_path / "sources.toml").write_text(
         f'[[sources]]\nname = "port"\nkind = "rss"\nurl = "{base}/feed.xml"\nfull_text = "page"\n'
-        f'fetch = {{ headers_from_env = {{ Authorization = "NC_TEST_FEED_TOKEN" }}, retries = 0 }}\n')
+        f'fetch = {{ headers_from_env = {{ Authorization = "NC_TEST_FEED_TOKEN" }}, retries = 0, '
+        f'allow_hosts = ["127.0.0.1"] }}\n')
     wh = Warehouse.resolve(tmp_path / "wh")
     with caplog.at_level(logging.DEBUG):
         summary = run_local(tmp_path / "sources.toml", wh)

@@ -67,7 +67,8 @@ def test_new_rss_feed_added_then_incremental_runs(tmp_path, wired):
         sources = tmp_path / "sources.toml"
         res = CliRunner().invoke(sources_app, [
             "add", "--sources", str(sources), "--name", "harbour", "--kind", "rss",
-            "--url", server.url("/world.xml"), "--schedule", "*/30 * * * *", "--set", "fetch.backoff=0.01"])
+            "--url", server.url("/world.xml"), "--schedule", "*/30 * * * *", "--set", "fetch.backoff=0.01",
+            "--set", 'fetch.allow_hosts=["127.0.0.1"]'])  # item pages on 127.0.0.1: allowed by name
         assert res.exit_code == 0, res.output
         wh = Warehouse.resolve(tmp_path / "wh")
 

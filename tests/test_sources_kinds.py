@@ -15,7 +15,7 @@ from newsclaims.sources.registry import SourcesFileError, load_sources  # noqa: 
 from newsclaims.sources.web import FetchConfig, Fetcher  # noqa: E402
 from newsclaims.state import SourceState  # noqa: E402
 
-FAST = 'fetch = { timeout = 5, retries = 2, backoff = 0.01 }\n'
+FAST = 'fetch = { timeout = 5, retries = 2, backoff = 0.01, allow_hosts = ["127.0.0.1"] }\n'
 
 
 @pytest.fixture

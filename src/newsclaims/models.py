@@ -158,8 +158,19 @@ class Run(Record):
     stage_seconds: str = "{}"  # JSON object: stage -> seconds
 
 
+class SourceFailure(Record):
+    """A source that could not be read in a run (missing folder, refused path, feed that could not be
+    fetched or parsed, any exception of its reader): the run went on with the other sources."""
+
+    __table__ = "source_failures"
+    run_id: str
+    source: str
+    reason: str
+    failed_at: dt.datetime
+
+
 LAKE_MODELS: tuple[type[Record], ...] = (Article, Duplicate, Reject, Mention, EntityAlias, Claim,
-                                         ArticleStory, ClaimGroup)
+                                         ArticleStory, ClaimGroup, SourceFailure)
 
 
 # --- Arrow schemas derived from the models -------------------------------------------------------

@@ -28,11 +28,11 @@ from newsclaims import feednoise
 from newsclaims.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
 from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
-                               Reject, Run, to_table)
+                               Reject, Run, SourceFailure, to_table)
 from newsclaims.normalize import normalise
 from newsclaims.profiles import load_profiles, recognise
 from newsclaims.settings import Warehouse
-from newsclaims.sources.base import RawDocument
+from newsclaims.sources.base import SOURCE_FAILURE, RawDocument, Source
 from newsclaims.sources.registry import load_sources
 from newsclaims.state import bind_state, commit_pending, stage_pending
 from newsclaims import warehouse as wh_mod
@@ -51,6 +51,8 @@ class IngestResult(BaseModel):
     n_rejects: int = 0
     n_skipped: int = 0           # seen in an earlier run: nothing to do
     seconds: float = 0.0
+    #: source name -> why it could not be read in this run (the run went on with the others)
+    source_failures: dict[str, str] = {}
 
 
 class ExtractResult(BaseModel):
@@ -74,6 +76,8 @@ class RunSummary(BaseModel):
     n_claims: int
     n_entities: int
     stage_seconds: dict[str, float]
+    #: source name -> why it could not be read in this run (the others were loaded)
+    source_failures: dict[str, str] = {}
 
 
 def new_run_id() -> str:
@@ -241,6 +245,23 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
     )
 
 
+def guarded_documents(source: Source, failures: dict[str, str]) -> Iterator[RawDocument]:
+    """The source's documents; any exception of its reader (a missing folder, a refused path, a
+    parser bug) ends this source only: it is recorded in ``failures`` and the run goes on with the
+    other sources. A document standing for the whole feed's failure is recorded there too."""
+    try:
+        for doc in source.documents():
+            if doc.error and doc.metadata.get(SOURCE_FAILURE):
+                failures.setdefault(source.name, doc.error)
+            yield doc
+    except Exception as exc:  # one broken source never stops the others
+        reason = str(exc) or exc.__class__.__name__
+        if not isinstance(exc, OSError) or not str(exc).startswith("source "):
+            reason = f"{exc.__class__.__name__}: {reason}"
+        log.warning("source %s failed: %s", source.name, reason)
+        failures[source.name] = reason
+
+
 def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
            only: Optional[list[str]] = None) -> IngestResult:
     """Read every enabled source, keep what is new, and stage it in batches for extraction."""
@@ -271,10 +292,11 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
             pending.clear()
             checkpoint("ingest")
 
+    failures: dict[str, str] = {}
     for source in sf.sources:
         if not source.config.enabled or (only and source.name not in only):
             continue
-        for chunk in _chunks(source.documents(), feednoise.CHUNK_DOCS):
+        for chunk in _chunks(guarded_documents(source, failures), feednoise.CHUNK_DOCS):
             fresh: list[tuple[RawDocument, Decoded | Reject]] = []
             for doc in chunk:
                 result.n_documents += 1
@@ -320,6 +342,11 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
                [f"{r.raw_path}:{r.raw_sha256}" for r in rejects]
         lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: duplicates, Reject: rejects},
                          {"run_id": run_id})
+    if failures:  # per run: the same failure next run is recorded again
+        lake.write_batch(wh, f"f_{_digest([run_id, *sorted(failures)])}", {SourceFailure: [
+            SourceFailure(run_id=run_id, source=name, reason=why, failed_at=now)
+            for name, why in sorted(failures.items())]}, {"run_id": run_id})
+    result.source_failures = dict(sorted(failures.items()))
     noise.stage()
     stage_pending(sf.sources)  # feed state (ETags, seen items) becomes state only after the load
     if neardup is not None and kept:
@@ -506,6 +533,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
         n_duplicates=run.n_duplicates, n_rejects=run.n_rejects, n_skipped=run.n_skipped,
         n_mentions=run.n_mentions, n_claims=run.n_claims, n_entities=n_entities,
         stage_seconds={k: round(v, 3) for k, v in stages.items()},
+        source_failures=ingest_result.source_failures,
     )
 
 

@@ -35,6 +35,7 @@ TABLE_KEYS = {
     "claims": ("claim_id",),
     "article_stories": ("article_id",),
     "claim_groups": ("claim_id",),
+    "source_failures": ("run_id", "source"),
 }
 
 

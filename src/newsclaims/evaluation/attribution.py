@@ -665,7 +665,8 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
             shutil.copyfile(paths[doc.name], source_dir / f"{doc.name}.txt")
     sources_file = work / "sources.toml"
     sources_file.write_text(tomli_w.dumps({"sources": [
-        {"name": "polnear", "kind": "text_dir", "path": str(source_dir), "glob": "*.txt"}]}), encoding="utf-8")
+        {"name": "polnear", "kind": "text_dir", "path": str(source_dir), "glob": "*.txt",
+         "allow_outside": True}]}), encoding="utf-8")
     wh = Warehouse.resolve(warehouse_dir or work / "wh")
     t0 = time.perf_counter()
     summary = run_local(sources_file, wh)

@@ -283,7 +283,7 @@ def raw_model():
 def _write_sources(tmp: Path, docs_dir: Path) -> Path:
     src = tmp / "sources.toml"
     src.write_text(f'[[sources]]\nname = "conll"\nkind = "text_dir"\npath = "{docs_dir.as_posix()}"\n'
-                   f'glob = "*.txt"\n', encoding="utf-8")
+                   f'glob = "*.txt"\nallow_outside = true\n', encoding="utf-8")
     return src
 
 

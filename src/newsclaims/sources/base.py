@@ -23,6 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from newsclaims.state import NullState, SourceState
 
 ENTRY_POINT_GROUP = "newsclaims.sources"
+#: metadata key of a document that stands for the whole source's failure (a feed that could not be
+#: fetched or parsed): the pipeline records it as a reject and as a failure of the source
+SOURCE_FAILURE = "source_failure"
 
 
 @dataclass

@@ -22,11 +22,13 @@ import hashlib
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from newsclaims.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.sources.web import (FetchConfig, Fetcher, HttpUrlStr, display_path, extract_page,
-                                    ordered_map, read_file_capped, word_count)
+from newsclaims.sources.text_dir import SourceUnreadable
+from newsclaims.sources.web import (FetchConfig, Fetcher, HttpUrlStr, check_glob, check_source_path,
+                                    display_path, extract_page, not_regular, ordered_map,
+                                    read_file_capped, word_count)
 
 
 class HtmlConfig(SourceConfig):
@@ -37,7 +39,14 @@ class HtmlConfig(SourceConfig):
     #: pages whose main text has fewer words are rejects ("no main text found")
     min_words: int = Field(20, ge=1)
     require_date: bool = False
+    #: a ``path`` outside the sources file's folder is refused unless this is set
+    allow_outside: bool = False
     fetch: FetchConfig = FetchConfig()
+
+    @field_validator("glob")
+    @classmethod
+    def _relative_glob(cls, v: str) -> str:
+        return check_glob(v)
 
     @model_validator(mode="after")
     def _one_location(self) -> "HtmlConfig":
@@ -64,13 +73,20 @@ class HtmlPages(Source):
     # --- saved pages ------------------------------------------------------------------------------
     def _files(self) -> Iterator[RawDocument]:
         root, st, cfg = self.root, self.state, self.config
+        why = check_source_path(self.base_dir, cfg.path, cfg.allow_outside)
+        if why:
+            raise SourceUnreadable(f"source {self.name!r}: {why}")
         if not root.is_dir():
-            raise FileNotFoundError(f"source {self.name!r}: folder {root} does not exist")
+            raise SourceUnreadable(f"source {self.name!r}: folder {root} does not exist")
         pattern = f"**/{cfg.glob}" if cfg.recursive else cfg.glob
         for path in sorted(root.glob(pattern)):
             if path.is_dir():
                 continue
             rel = display_path(path, self.base_dir)
+            special = not_regular(path)
+            if special:  # a FIFO would block the run, a device would never end
+                yield RawDocument(self.name, rel, b"", cfg.outlet, error=special)
+                continue
             try:
                 stt = path.stat()
                 sig = {"size": stt.st_size, "mtime_ns": stt.st_mtime_ns}

@@ -22,11 +22,13 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from newsclaims import constants as C
 from newsclaims.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.sources.web import display_path, is_http_url, parse_date
+from newsclaims.sources.text_dir import SourceUnreadable
+from newsclaims.sources.web import (check_glob, check_source_path, display_path, is_http_url, not_regular,
+                                    parse_date)
 
 HEAD_BYTES = 65536
 
@@ -51,6 +53,33 @@ class JsonlConfig(SourceConfig):
     require_date: bool = False
     #: a line longer than this is a reject
     max_bytes: int = Field(C.DEFAULT_MAX_DOCUMENT_BYTES, gt=0)
+    #: a ``path`` outside the sources file's folder is refused unless this is set
+    allow_outside: bool = False
+
+    @field_validator("glob")
+    @classmethod
+    def _relative_glob(cls, v: str) -> str:
+        return check_glob(v)
+
+
+def _skip_line(f) -> int:
+    """Read past the rest of a line in bounded pieces; the bytes skipped (with the newline)."""
+    n = 0
+    while piece := f.readline(1 << 20):
+        n += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    return n
+
+
+def _ended_with_newline(f) -> bool:
+    pos = f.tell()
+    if pos == 0:
+        return False
+    f.seek(pos - 1)
+    ok = f.read(1) == b"\n"
+    f.seek(pos)
+    return ok
 
 
 def _lookup(record: dict, dotted: Optional[str]) -> Any:
@@ -74,13 +103,16 @@ class JsonLines(Source):
         return self.base_dir / self.config.path
 
     def _files(self) -> tuple[Path, list[Path]]:
+        why = check_source_path(self.base_dir, self.config.path, self.config.allow_outside)
+        if why:
+            raise SourceUnreadable(f"source {self.name!r}: {why}")
         target = self.target
         if target.is_dir():
             root = target.resolve()
             pattern = f"**/{self.config.glob}" if self.config.recursive else self.config.glob
             return root, [p for p in sorted(target.glob(pattern)) if not p.is_dir()]
         if not target.exists() and not target.is_symlink():
-            raise FileNotFoundError(f"source {self.name!r}: {target} does not exist")
+            raise SourceUnreadable(f"source {self.name!r}: {target} does not exist")
         return target.parent.resolve(), [target]
 
     def documents(self) -> Iterator[RawDocument]:
@@ -89,7 +121,7 @@ class JsonLines(Source):
         root, files = self._files()
         for path in files:
             rel = display_path(path, self.base_dir)
-            why = confine(root, path)
+            why = confine(root, path) or not_regular(path)
             if why:
                 yield RawDocument(self.name, rel, b"", self.config.outlet, error=why)
                 continue
@@ -114,7 +146,16 @@ class JsonLines(Source):
                     start = prev["offset"]  # the file only grew: read the new lines
             f.seek(start)
             offset, lineno = start, (prev.get("lines", 0) if start else 0)
-            for raw in f:
+            while raw := f.readline(cfg.max_bytes + 1):  # never more than the limit in memory
+                if len(raw) > cfg.max_bytes and not raw.endswith(b"\n"):
+                    skipped = len(raw) + _skip_line(f)  # an overlong line: count it, keep none of it
+                    if skipped == len(raw) or not _ended_with_newline(f):
+                        break  # a line still being written: next run
+                    lineno += 1
+                    offset += skipped
+                    yield RawDocument(self.name, f"{rel}#L{lineno}", b"", cfg.outlet,
+                                      error=f"line {lineno} is {skipped} bytes, over the limit of {cfg.max_bytes}")
+                    continue
                 if not raw.endswith(b"\n"):
                     break  # a line still being written: next run
                 lineno += 1

@@ -30,10 +30,10 @@ from typing import Any, Iterator, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from newsclaims.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.sources.web import (FetchConfig, Fetcher, HttpUrlStr, display_path, extract_page,
-                                    html_fragment_to_text, is_http_url, ordered_map, parse_date,
-                                    read_file_capped, word_count)
+from newsclaims.sources.base import SOURCE_FAILURE, RawDocument, Source, SourceConfig, register_source
+from newsclaims.sources.web import (FetchConfig, Fetcher, HttpUrlStr, check_source_path, display_path,
+                                    extract_page, html_fragment_to_text, is_http_url, ordered_map,
+                                    parse_date, read_file_capped, redact_url, word_count)
 
 log = logging.getLogger("newsclaims.sources")
 
@@ -50,6 +50,8 @@ class FeedConfig(SourceConfig):
     require_date: bool = False
     broken_xml: Literal["reject", "recover"] = "reject"
     max_items: Optional[int] = Field(None, ge=1)
+    #: a ``path`` outside the sources file's folder is refused unless this is set
+    allow_outside: bool = False
     fetch: FetchConfig = FetchConfig()
 
     @model_validator(mode="after")
@@ -79,17 +81,27 @@ def check_xml(data: bytes) -> Optional[str]:
         raise XmlRefused(f"XML with entity declarations or external references refused ({exc})") from None
     except ParseError as exc:
         return str(exc)
-    except ValueError as exc:  # e.g. an unknown encoding declaration
-        return str(exc)
+    except (ValueError, LookupError) as exc:  # e.g. encoding="utf8mb4": LookupError: unknown encoding
+        return f"{exc.__class__.__name__}: {exc}"
+    except Exception as exc:  # anything else the parser raises on hostile bytes is a broken feed too
+        return f"{exc.__class__.__name__}: {exc}"
     return None
 
 
+class FeedUnreadable(ValueError):
+    """feedparser itself failed on the bytes (any exception): the feed is a reject, never a failed run."""
+
+
 def parse_feed(data: bytes) -> tuple[Any, Optional[str]]:
-    """(feedparser result, XML error or None); XmlRefused for unsafe XML."""
+    """(feedparser result, XML error or None); XmlRefused for unsafe XML, FeedUnreadable when the
+    lenient parser raises too."""
     import feedparser
 
     xml_error = check_xml(data)
-    return feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True), xml_error
+    try:
+        return feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True), xml_error
+    except Exception as exc:
+        raise FeedUnreadable(f"feed could not be parsed: {exc.__class__.__name__}: {exc}") from None
 
 
 @register_source("rss")
@@ -106,7 +118,11 @@ class RssFeed(Source):
         return display_path(self.base_dir / self.config.path, self.base_dir)
 
     def _read_local(self) -> tuple[bytes, Optional[str]]:
-        """(bytes, None) or (b"", why): the file, confined to its configured folder."""
+        """(bytes, None) or (b"", why): the file, inside the sources folder (unless opted out),
+        confined to its configured folder, a regular file."""
+        why = check_source_path(self.base_dir, self.config.path, self.config.allow_outside)
+        if why:
+            return b"", why
         path = self.base_dir / self.config.path
         return read_file_capped(path.parent.resolve(), path, self.config.fetch.max_bytes)
 
@@ -135,7 +151,7 @@ class RssFeed(Source):
                 return
             try:
                 parsed, xml_error = parse_feed(data)
-            except XmlRefused as exc:
+            except (XmlRefused, FeedUnreadable) as exc:
                 yield self._reject(label, str(exc), data)
                 st.set_http(label, etag, last_modified, sha)
                 return
@@ -171,7 +187,7 @@ class RssFeed(Source):
     def _item(self, fetcher: Fetcher, e: Any, feed_title: Optional[str]) -> tuple[RawDocument, bool]:
         """(document, settled): unsettled documents (a transient fetch error) are tried again next run."""
         cfg = self.config
-        link = (e.get("link") or "").strip()
+        link = redact_url((e.get("link") or "").strip())  # a password in feed content is stored nowhere
         raw_path = link if is_http_url(link) else f"{self.label}#{_entry_id(e, 0)}"
         title = _clean(e.get("title"))
         date = parse_date(e.get("published_parsed") or e.get("updated_parsed")) \
@@ -183,7 +199,7 @@ class RssFeed(Source):
         use_page = cfg.full_text == "page" or (cfg.full_text == "auto" and word_count(feed_text) < cfg.min_words)
         text = feed_text
         if use_page and is_http_url(link):
-            res = fetcher.get(link)
+            res = fetcher.get(link, untrusted=True)  # a link from feed content: no internal addresses
             if res.error:
                 return self._doc(raw_path, outlet, meta, error=f"page {link}: {res.error}"), not res.transient
             page = extract_page(res.content, res.final_url or link)
@@ -217,8 +233,10 @@ class RssFeed(Source):
 
     def _reject(self, raw_path: str, reason: str, data: bytes = b"") -> RawDocument:
         # with ``error`` set the pipeline never reads ``data``; it only identifies the reject
-        # (raw_sha256 is the hash of the feed bytes that were refused)
-        return RawDocument(self.name, raw_path, data, self.config.outlet, {}, error=reason)
+        # (raw_sha256 is the hash of the feed bytes that were refused). The whole feed failed: the
+        # pipeline also records it as a failure of the source (``sources list``, run summary).
+        return RawDocument(self.name, raw_path, data, self.config.outlet, {SOURCE_FAILURE: True},
+                           error=reason)
 
 
 @register_source("atom")
