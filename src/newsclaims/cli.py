@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -115,6 +116,9 @@ def run(
         err.print(f"[yellow]{exc}[/]")
         raise typer.Exit(75)  # EX_TEMPFAIL: try again later
     _print_summary(summary, wh)
+    if getattr(summary, "status", "completed") == "load_deferred":  # readers held the database
+        err.print(Text(f"not loaded: {summary.message}", style="yellow"))
+        raise typer.Exit(75)
 
 
 def _print_summary(summary, wh) -> None:
@@ -129,6 +133,8 @@ def _print_summary(summary, wh) -> None:
                          ("claims", summary.n_claims), ("entities in warehouse", summary.n_entities)]:
         t.add_row(label, str(value))
     console.print(t)
+    for name, why in getattr(summary, "source_failures", {}).items():  # the others were read
+        console.print(Text(f"source {name} failed: {why}", style="yellow"))
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in summary.stage_seconds.items())
     console.print(f"stages: {stages}")
     console.print(f"warehouse: {wh.database}")
@@ -140,38 +146,72 @@ def _print_summary(summary, wh) -> None:
         console.print(_table(cols, rows, "who said what (this run, first 12)"))
 
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(value) -> str:
+    """A value as text a terminal shows as it is: escape sequences (colours, cursor moves, titles,
+    hyperlinks) removed, other control characters shown as \\xNN."""
+    text = "" if value is None else str(value)
+    text = _ANSI.sub("", text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+DEFAULT_MAX_ROWS = 40
+
+
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL to run (read-only connection)."),
+    sql: str = typer.Argument(..., help="One SELECT statement (read-only, no file or network access)."),
     warehouse: Optional[Path] = WarehouseOpt,
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+    max_rows: Optional[int] = typer.Option(
+        None, "--max-rows", min=0, help=f"Rows shown in a terminal table (default {DEFAULT_MAX_ROWS}; 0: all). "
+                                        "Pipes and --format csv|json get every row."),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", min=0, help="Stop the query after this many seconds (default "
+                                       "NEWSCLAIMS_QUERY_SECONDS or 30; 0: no limit)."),
 ) -> None:
-    """Run read-only SQL against the warehouse and print the result."""
+    """Run one read-only SELECT against the warehouse (its read copy) and print the result."""
     import duckdb
 
     from newsclaims import warehouse as W
     from newsclaims.settings import Warehouse
 
+    if fmt not in ("table", "csv", "json"):
+        err.print(f"[red]--format must be table, csv or json, not {fmt!r}[/]")
+        raise typer.Exit(2)
+    tty = console.is_terminal
+    limit = (DEFAULT_MAX_ROWS if max_rows is None else max_rows) if fmt == "table" and tty else 0
     wh = Warehouse.resolve(warehouse)
     try:
-        cols, rows = W.query(wh, sql)
-    except (W.WarehouseBusy, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/]")
+        cols, rows, left_out = W.safe_query(wh, sql, seconds=timeout, keep=limit or None)
+    except (W.WarehouseBusy, FileNotFoundError, W.QueryRefused) as exc:
+        err.print(Text(terminal_safe(exc), style="red"))
         raise typer.Exit(1)
     except duckdb.Error as exc:
-        err.print(f"[red]query failed:[/] {exc}")
+        err.print(Text("query failed: " + terminal_safe(exc), style="red"))
         raise typer.Exit(1)
     if fmt == "json":
-        console.print_json(json.dumps([dict(zip(cols, r)) for r in rows], default=str))
+        if tty:
+            rows = [tuple(terminal_safe(v) if isinstance(v, str) else v for v in r) for r in rows]
+        sys.stdout.write(json.dumps([dict(zip(cols, r)) for r in rows], default=str, indent=2) + "\n")
     elif fmt == "csv":
         import csv
 
         w = csv.writer(sys.stdout)
         w.writerow(cols)
-        w.writerows(rows)
+        w.writerows((tuple(terminal_safe(v) if isinstance(v, str) else v for v in r) for r in rows)
+                    if tty else rows)
     else:
-        console.print(_table(cols, rows))
-        console.print(f"{len(rows)} row(s)")
+        shown = [tuple(terminal_safe(v) if v is not None else None for v in r) for r in rows]
+        console.print(_table([terminal_safe(c) for c in cols], shown))
+        if left_out:
+            console.print(f"{len(rows)} of {len(rows) + left_out} rows shown ({left_out} left out; "
+                          "--max-rows N, --max-rows 0 for all, or --format csv|json)")
+        else:
+            console.print(f"{len(rows)} row(s)")
 
 
 @app.command()

@@ -68,6 +68,11 @@ def list_sources(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path]
             s.name, s.kind, "yes" if s.config.enabled else "no", s.describe(), s.config.outlet or "",
             s.config.schedule or "", len(st.get("seen", {})) or "", st.get("updated_at", ""))])
     console.print(t)
+    from newsclaims.warehouse import source_failures
+
+    for name, (run_id, why, latest) in source_failures(wh).items():  # recorded by ingest's guard
+        when = "in the latest run" if latest else f"in run {run_id}"
+        console.print(Text(f"{name}: could not be read {when}: {why}", style="red" if latest else "dim"))
     console.print(f"pipeline schedule: {sf.pipeline_schedule or 'none'}", highlight=False)
 
 

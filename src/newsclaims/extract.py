@@ -201,11 +201,14 @@ def _extract_chunk(articles: list[Article], batch_size: int = CHUNK_ARTICLES):
     nlp = load_pipeline_nlp()  # its own copy of the model, with the knowledge-base ruler
     lex = load_lexicon()
     t0 = time.perf_counter()
-    docs = list(nlp.pipe((a.body for a in articles), batch_size=batch_size))
+    docs = _parse(nlp, articles, batch_size)
     t1 = time.perf_counter()
     out = []
     limit = float(os.environ.get(ENV_DOC_SECONDS, DEFAULT_DOC_SECONDS))
     for article, doc in zip(articles, docs):
+        if isinstance(doc, str):  # the model refused or failed on this document
+            out.append(doc)
+            continue
         try:
             with _time_limit(limit):
                 out.append(article_records(article, doc, kb, lex))
@@ -213,8 +216,35 @@ def _extract_chunk(articles: list[Article], batch_size: int = CHUNK_ARTICLES):
             out.append(str(exc))
         except Exception as exc:  # one article's failure is quarantined, the batch goes on
             log.exception("extraction failed for %s", article.raw_path)
-            out.append(f"{exc.__class__.__name__}: {exc}")
+            out.append(f"rules: {exc.__class__.__name__}: {exc}"[:2000])
     return out, t1 - t0, time.perf_counter() - t1
+
+
+def _parse(nlp, articles: list[Article], batch_size: int) -> list:
+    """Per article its parsed Doc, or why the model could not parse it. A body over the model's
+    ``max_length`` (spaCy's E088, e.g. an article carrying a base64 attachment) is refused before the
+    batch runs; when the batch raises anyway, each article is parsed alone so that only the
+    failing one is lost."""
+    out: list = [None] * len(articles)
+    todo = []
+    for i, a in enumerate(articles):
+        if len(a.body) > nlp.max_length:
+            out[i] = (f"model: body has {len(a.body)} characters, over the model's limit of "
+                      f"{nlp.max_length} (spaCy max_length)")
+        else:
+            todo.append(i)
+    try:
+        for i, doc in zip(todo, nlp.pipe((articles[i].body for i in todo), batch_size=batch_size)):
+            out[i] = doc
+    except Exception:
+        log.warning("the model failed on a batch of %d articles: parsing them one by one", len(todo))
+        for i in todo:
+            try:
+                out[i] = nlp(articles[i].body)
+            except Exception as exc:  # this article only
+                log.exception("the model failed on %s", articles[i].raw_path)
+                out[i] = f"model: {exc.__class__.__name__}: {exc}"[:2000]
+    return out
 
 
 def _worker_chunk(articles: list[Article]):

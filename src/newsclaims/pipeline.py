@@ -78,6 +78,14 @@ class RunSummary(BaseModel):
     stage_seconds: dict[str, float]
     #: source name -> why it could not be read in this run (the others were loaded)
     source_failures: dict[str, str] = {}
+    #: "completed", or LOAD_DEFERRED: readers held the database past the wait, the batches wait in
+    #: the lake for the next run
+    status: str = "completed"
+    message: Optional[str] = None
+
+
+#: a run whose load gave up waiting for readers of the database (exit code 75, like a locked warehouse)
+LOAD_DEFERRED = "load_deferred"
 
 
 def new_run_id() -> str:
@@ -197,11 +205,14 @@ def _reject(doc: RawDocument, run_id: str, stage: str, reason: str) -> Reject:
 def decode_document(doc: RawDocument, run_id: str) -> Decoded | Reject:
     """The document's text, or a Reject when it could not be read or decoded."""
     if doc.error:
-        return _reject(doc, run_id, "read", doc.error)
+        return _reject(doc, run_id, doc.metadata.get("stage", "read"), doc.error)
     try:
         return decode_bytes(doc.data)
     except DecodeError as exc:
         return _reject(doc, run_id, "decode", str(exc))
+    except Exception as exc:  # a decoder bug costs this document, not the run
+        log.exception("decoding failed for %s", doc.raw_path)
+        return _reject(doc, run_id, "decode", f"{exc.__class__.__name__}: {exc}")
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -227,8 +238,8 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
         decoded = decode_document(doc, run_id)
     if isinstance(decoded, Reject):
         return decoded
-    profile = recognise(decoded.text, profiles)
     try:
+        profile = recognise(decoded.text, profiles)
         noisy = (lambda line: feednoise.is_noise(line, learned_noise)) if learned_noise else None
         norm = normalise(decoded.text, profile, metadata=doc.metadata, raw_path=doc.raw_path, learned_noise=noisy)
     except Exception as exc:  # a normaliser bug must cost one document, not the run
@@ -236,6 +247,14 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
         return _reject(doc, run_id, "normalise", f"{exc.__class__.__name__}: {exc}")
     if norm.word_count < C.MIN_BODY_WORDS:
         return _reject(doc, run_id, "normalise", f"no article text (body has {norm.word_count} words)")
+    try:
+        return _article(doc, norm, decoded, run_id, now)
+    except Exception as exc:  # e.g. a value the record refuses: this document only
+        log.exception("normalise failed for %s", doc.raw_path)
+        return _reject(doc, run_id, "normalise", f"{exc.__class__.__name__}: {exc}")
+
+
+def _article(doc: RawDocument, norm, decoded: Decoded, run_id: str, now: dt.datetime) -> Article:
     return Article(
         article_id=article_id_for(norm.body), feed=doc.feed, outlet=norm.outlet or doc.default_outlet,
         title=norm.title, subtitle=norm.subtitle, dateline_place=norm.dateline_place,
@@ -245,7 +264,7 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
     )
 
 
-def guarded_documents(source: Source, failures: dict[str, str]) -> Iterator[RawDocument]:
+def guarded_documents(source: Source, failures: dict[str, str], run_id: str = "") -> Iterator[RawDocument]:
     """The source's documents; any exception of its reader (a missing folder, a refused path, a
     parser bug) ends this source only: it is recorded in ``failures`` and the run goes on with the
     other sources. A document standing for the whole feed's failure is recorded there too."""
@@ -260,6 +279,10 @@ def guarded_documents(source: Source, failures: dict[str, str]) -> Iterator[RawD
             reason = f"{exc.__class__.__name__}: {reason}"
         log.warning("source %s failed: %s", source.name, reason)
         failures[source.name] = reason
+        # also a reject (stage "source"), so that the run's rejects and `report run` show it; the
+        # key names the run, so a source failing again next run is recorded again
+        yield RawDocument(source.name, f"source:{source.name}", run_id.encode(), source.config.outlet,
+                          {SOURCE_FAILURE: True, "stage": "source"}, error=reason)
 
 
 def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
@@ -296,7 +319,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     for source in sf.sources:
         if not source.config.enabled or (only and source.name not in only):
             continue
-        for chunk in _chunks(guarded_documents(source, failures), feednoise.CHUNK_DOCS):
+        for chunk in _chunks(guarded_documents(source, failures, run_id), feednoise.CHUNK_DOCS):
             fresh: list[tuple[RawDocument, Decoded | Reject]] = []
             for doc in chunk:
                 result.n_documents += 1
@@ -518,7 +541,18 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     stages["load"] = 0.0
     run.finished_at = dt.datetime.now(dt.timezone.utc)
     run.stage_seconds = wh_mod.stage_json(stages)
-    wh_mod.load(wh, run)
+    try:
+        wh_mod.load(wh, run)
+    except wh_mod.WarehouseBusy as exc:
+        # readers kept the file open past the wait: the run's batches stay committed in the lake for
+        # the next run (feed state is not committed, so nothing is lost or counted twice)
+        log.warning("%s", exc)
+        return RunSummary(
+            run_id=run_id, warehouse=str(wh.root), n_documents=run.n_documents, n_articles=run.n_articles,
+            n_duplicates=run.n_duplicates, n_rejects=run.n_rejects, n_skipped=run.n_skipped,
+            n_mentions=run.n_mentions, n_claims=run.n_claims, n_entities=0,
+            stage_seconds={k: round(v, 3) for k, v in stages.items()},
+            source_failures=ingest_result.source_failures, status=LOAD_DEFERRED, message=str(exc))
     commit_pending(wh, run_id)
     commit_neardup_index(wh, run_id)
     feednoise.commit(wh.root, run_id)

@@ -4,13 +4,25 @@ DuckDB has a single writer. Extraction writes Parquet batches to the lake; :func
 code that opens the database for writing: it applies pending migrations, inserts every committed lake
 batch it has not loaded yet (keys make this idempotent), rebuilds the aggregated ``entities`` table,
 records the run and recreates the views.
+
+Readers never fail a run (issue 19). DuckDB lets one process write a file only when no other process
+has it open, even read-only. So (1) the load waits a bounded time for readers of the database file
+(``NEWSCLAIMS_LOAD_WAIT`` seconds, default 60) and then gives up with :class:`WarehouseBusy`, leaving
+its committed lake batches for the next run; and (2) after every load the database is copied to a
+*read copy* (``newsclaims.read.duckdb``, written to a temporary name and renamed over the old one)
+that analysts' reads use -- ``newsclaims query``, ``status``, the reports and :func:`query` --
+so a notebook or a long query holds the copy, never the file the load writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import threading
+import time
 from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable, Optional
@@ -79,6 +91,176 @@ def connect(wh: Warehouse, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         if "lock" in str(exc).lower():
             raise WarehouseBusy(f"the warehouse {wh.database} is busy (another process is writing it)") from exc
         raise
+
+
+# --- waiting for readers, and the read copy -----------------------------------------------------------
+
+ENV_LOAD_WAIT = "NEWSCLAIMS_LOAD_WAIT"
+DEFAULT_LOAD_WAIT = 60.0
+READ_COPY = "newsclaims.read.duckdb"
+READ_STAMP = "newsclaims.read.json"
+
+
+def load_wait() -> float:
+    raw = os.environ.get(ENV_LOAD_WAIT)
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_LOAD_WAIT
+    except ValueError:
+        raise ValueError(f"{ENV_LOAD_WAIT} must be a number of seconds (got {raw!r})") from None
+
+
+def connect_writer(wh: Warehouse, wait: Optional[float] = None) -> duckdb.DuckDBPyConnection:
+    """The writing connection, waiting up to ``wait`` seconds (default :func:`load_wait`) while other
+    processes hold the file open; then :class:`WarehouseBusy` naming what to do."""
+    wait = load_wait() if wait is None else wait
+    give_up = time.monotonic() + wait
+    delay = 0.1
+    while True:
+        try:
+            return connect(wh)
+        except WarehouseBusy as exc:
+            if time.monotonic() >= give_up:
+                raise WarehouseBusy(
+                    f"the warehouse {wh.database} stayed open in another process (a notebook, a query, a "
+                    f"report) for {wait:g} s, so it could not be written; this run's batches are kept in "
+                    f"the lake and the next run loads them. Readers should use the read copy "
+                    f"({wh.root / READ_COPY}, what `newsclaims query` opens)") from exc
+            time.sleep(min(delay, max(0.0, give_up - time.monotonic())))
+            delay = min(delay * 2, 2.0)
+
+
+def _stamp(path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def refresh_read_copy(wh: Warehouse) -> None:
+    """Copy the (closed, checkpointed) database to the read copy, atomically: readers of the old
+    copy keep their file; new readers open the new one. Called by the load, under the run lock."""
+    src = wh.database
+    if not src.exists():
+        return
+    stamp = _stamp(src)
+    tmp = wh.root / f".{READ_COPY}.{os.getpid()}.tmp"
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, wh.root / READ_COPY)
+    finally:
+        tmp.unlink(missing_ok=True)
+    lake.atomic_write_bytes(wh.root / READ_STAMP, json.dumps(stamp).encode())
+
+
+def read_copy_is_current(wh: Warehouse) -> bool:
+    try:
+        stamp = json.loads((wh.root / READ_STAMP).read_text())
+        return (wh.root / READ_COPY).exists() and stamp == _stamp(wh.database)
+    except (OSError, ValueError):
+        return False
+
+
+def read_path(wh: Warehouse):
+    """The file analysts read: the read copy when it is the database as last loaded, else the database
+    itself (a warehouse written by other means, or a load in progress)."""
+    if not wh.database.exists():
+        raise FileNotFoundError(f"no warehouse at {wh.database}: run `newsclaims run` first")
+    return wh.root / READ_COPY if read_copy_is_current(wh) else wh.database
+
+
+def read_connect(wh: Warehouse, config: Optional[dict] = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for analysts (reports, status, query): on the read copy, so it never
+    keeps the load from writing; when the database is busy and no current copy exists, the
+    previous copy (one load behind) rather than a failure."""
+    path = read_path(wh)
+    try:
+        return duckdb.connect(str(path), read_only=True, config=config or {})
+    except duckdb.IOException as exc:
+        copy = wh.root / READ_COPY
+        if "lock" in str(exc).lower() and path != copy and copy.exists():
+            return duckdb.connect(str(copy), read_only=True, config=config or {})
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(f"the warehouse {wh.database} is busy (a run is loading it); "
+                                "try again in a moment") from exc
+        raise
+
+
+# --- hardened ad-hoc SQL ---------------------------------------------------------------------------------
+
+ENV_QUERY_SECONDS = "NEWSCLAIMS_QUERY_SECONDS"
+DEFAULT_QUERY_SECONDS = 30.0
+#: DuckDB's own switches: nothing outside the database file is read or written (COPY ... TO,
+#: EXPORT DATABASE, read_text, glob, ATTACH, INSTALL, extension auto-loading), and no statement may
+#: change the configuration back
+LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
+               "autoload_known_extensions": False, "allow_community_extensions": False,
+               "lock_configuration": True}
+READ_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+class QueryRefused(ValueError):
+    """The SQL is not one read statement, or took longer than its time limit."""
+
+
+def query_seconds() -> float:
+    raw = os.environ.get(ENV_QUERY_SECONDS)
+    try:
+        return float(raw) if raw else DEFAULT_QUERY_SECONDS
+    except ValueError:
+        raise ValueError(f"{ENV_QUERY_SECONDS} must be a number of seconds (got {raw!r})") from None
+
+
+def safe_query(wh: Warehouse, sql: str, *, seconds: Optional[float] = None, keep: Optional[int] = None
+               ) -> tuple[list[str], list[tuple], int]:
+    """Run one read statement of untrusted SQL: (column names, rows, rows left out).
+
+    The connection is read-only, on the read copy, with external access and configuration changes
+    off (:data:`LOCKED_DOWN`); exactly one SELECT / EXPLAIN statement is accepted; the query is
+    interrupted after ``seconds`` (default ``NEWSCLAIMS_QUERY_SECONDS`` or 30; 0 = no limit).
+    ``keep``: keep only the first rows and count the rest (None = keep all)."""
+    seconds = query_seconds() if seconds is None else seconds
+    con = read_connect(wh, config=LOCKED_DOWN)
+    timer = None
+    state = {"interrupted": False}
+    try:
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryRefused(f"not valid SQL: {exc}") from None
+        if len(statements) != 1:
+            raise QueryRefused(f"one statement at a time, please (got {len(statements)})")
+        kind = statements[0].type.name
+        if kind not in READ_STATEMENTS:
+            raise QueryRefused(f"only SELECT (and EXPLAIN) statements are run here, not {kind}")
+
+        def stop() -> None:
+            state["interrupted"] = True
+            con.interrupt()
+
+        if seconds and seconds > 0:
+            timer = threading.Timer(seconds, stop)
+            timer.daemon = True
+            timer.start()
+        try:
+            cur = con.execute(sql)
+            cols = [d[0] for d in cur.description] if cur.description else []
+            rows: list[tuple] = []
+            left_out = 0
+            while chunk := cur.fetchmany(2048):
+                if keep is None:
+                    rows.extend(chunk)
+                    continue
+                room = max(0, keep - len(rows))
+                rows.extend(chunk[:room])
+                left_out += len(chunk) - min(room, len(chunk))
+        except duckdb.Error:
+            if state["interrupted"]:
+                raise QueryRefused(f"the query took longer than {seconds:g} s and was stopped "
+                                   f"(--timeout, {ENV_QUERY_SECONDS})") from None
+            raise
+        return cols, rows, left_out
+    finally:
+        if timer is not None:
+            timer.cancel()
+        con.close()
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -205,9 +387,17 @@ class LoadResult:
     inserted: dict[str, int]
 
 
-def load(wh: Warehouse, run: Optional[Run] = None) -> LoadResult:
-    """The single writing step: migrate, load pending committed batches, rebuild, record the run."""
-    con = connect(wh)
+def load(wh: Warehouse, run: Optional[Run] = None, *, wait: Optional[float] = None) -> LoadResult:
+    """The single writing step: migrate, load pending committed batches, rebuild, record the run;
+    then refresh the read copy. ``wait``: seconds to wait for readers of the database file
+    (default ``NEWSCLAIMS_LOAD_WAIT``), then :class:`WarehouseBusy`."""
+    result = _load(wh, run, wait)
+    refresh_read_copy(wh)
+    return result
+
+
+def _load(wh: Warehouse, run: Optional[Run], wait: Optional[float]) -> LoadResult:
+    con = connect_writer(wh, wait)
     try:
         apply_migrations(con)
         loaded = {b for (b,) in con.execute("SELECT batch_id FROM lake_batches").fetchall()}
@@ -291,8 +481,8 @@ def has_column(con: duckdb.DuckDBPyConnection, table: str, column: Optional[str]
 
 
 def query(wh: Warehouse, sql: str, params: Iterable | None = None) -> tuple[list[str], list[tuple]]:
-    """Run SQL on a read-only connection; returns (column names, rows)."""
-    con = connect(wh, read_only=True)
+    """Run SQL on a read-only connection (the read copy when current); returns (column names, rows)."""
+    con = read_connect(wh)
     try:
         cur = con.execute(sql, list(params) if params else None)
         cols = [d[0] for d in cur.description] if cur.description else []
@@ -301,11 +491,31 @@ def query(wh: Warehouse, sql: str, params: Iterable | None = None) -> tuple[list
         con.close()
 
 
+def source_failures(wh: Warehouse) -> dict[str, tuple[str, str, bool]]:
+    """Per source, its latest recorded failure: (run id, reason, whether it was in the latest run)."""
+    if not wh.database.exists():
+        return {}
+    con = read_connect(wh)
+    try:
+        if not has_column(con, "source_failures"):
+            return {}
+        rows = con.execute("""
+            SELECT f.source, f.run_id, f.reason,
+                   f.run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
+                   OR f.failed_at >= (SELECT max(started_at) FROM runs)
+            FROM source_failures f
+            QUALIFY row_number() OVER (PARTITION BY f.source ORDER BY f.failed_at DESC) = 1
+            ORDER BY f.source""").fetchall()
+    finally:
+        con.close()
+    return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}
+
+
 def table_counts(wh: Warehouse) -> dict[str, int]:
     cols, rows = query(wh, """SELECT table_name FROM information_schema.tables
                               WHERE table_type = 'BASE TABLE' ORDER BY table_name""")
     out = {}
-    con = connect(wh, read_only=True)
+    con = read_connect(wh)
     try:
         for (t,) in rows:
             out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]

@@ -30,7 +30,7 @@ class ReportError(RuntimeError):
 @contextmanager
 def open_warehouse(wh: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection with the rpt_ views available (TEMP copies when the warehouse lacks them)."""
-    con = W.connect(wh, read_only=True)
+    con = W.read_connect(wh)  # the read copy: an open report never keeps a run from loading
     try:
         have = {v for (v,) in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import Any, Iterator, Literal, Optional
 
@@ -190,8 +191,7 @@ class RssFeed(Source):
         link = redact_url((e.get("link") or "").strip())  # a password in feed content is stored nowhere
         raw_path = link if is_http_url(link) else f"{self.label}#{_entry_id(e, 0)}"
         title = _clean(e.get("title"))
-        date = parse_date(e.get("published_parsed") or e.get("updated_parsed")) \
-            or parse_date(e.get("published") or e.get("updated"))
+        date = feed_date(e)
         meta: dict[str, Any] = {"title": title, "url": link or None, "feed": self.label,
                                 "item_id": _entry_id(e, 0)}
         outlet = cfg.outlet or feed_title
@@ -242,6 +242,29 @@ class RssFeed(Source):
 @register_source("atom")
 class AtomFeed(RssFeed):
     """The same reader: feedparser reads RSS 0.9x/1.0/2.0 and Atom alike."""
+
+
+def feed_date(e: Any) -> Optional[str]:
+    """The item's date: feedparser's parse (in UTC) when the item's own text agrees with it, else the
+    text parsed strictly (ISO 8601, RFC 2822), else none. feedparser rolls impossible dates over
+    (``2024-13-45`` becomes 2025-01-01): an impossible date is no date."""
+    import datetime as _dt
+
+    given = (e.get("published") or e.get("updated") or "").strip()
+    lenient = parse_date(e.get("published_parsed") or e.get("updated_parsed"))
+    strict = parse_date(given) if given else None
+    if lenient is None or not given:
+        return lenient or strict
+    d = _dt.date.fromisoformat(lenient)
+    if strict is not None:  # the same day up to the time zone: keep feedparser's UTC date
+        return lenient if abs((d - _dt.date.fromisoformat(strict)).days) <= 1 else strict
+    if re.match(r"\d{4}-\d{1,2}-\d{1,2}", given):
+        return None  # an ISO date the strict parse refused: impossible (2024-02-30, 2024-13-45)
+    numbers = {n.lstrip("0") for n in re.findall(r"\d+", given)}
+    days = {str((d + _dt.timedelta(days=k)).day) for k in (-1, 0, 1)}
+    if str(d.year) not in numbers or not days & numbers:
+        return None  # the parse does not say what the text says (a rolled-over impossible date)
+    return lenient
 
 
 def _entry_id(e: Any, index: int) -> str:
