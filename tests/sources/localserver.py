@@ -44,11 +44,13 @@ class LocalServer:
 
     def add(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", *,
             etag: bool = True, status: int = 200, headers: dict | None = None, fail_times: int = 0,
-            delay: float = 0.0) -> None:
+            delay: float = 0.0, trickle: float = 0.0) -> None:
+        """``trickle``: send the body one byte every ``trickle`` seconds (a server that never trips a
+        per-read timeout)."""
         if isinstance(body, str):
             body = body.replace("{BASE}", self.base).encode("utf-8")
         self.routes[path] = dict(body=body, ctype=content_type, etag=etag, status=status,
-                                 headers=headers or {}, fail_times=fail_times, delay=delay)
+                                 headers=headers or {}, fail_times=fail_times, delay=delay, trickle=trickle)
 
     def add_file(self, path: str, fixture: str, content_type: str = "application/rss+xml", **kw) -> None:
         self.add(path, (HERE / fixture).read_text(encoding="utf-8"), content_type, **kw)
@@ -79,21 +81,31 @@ class LocalServer:
                 extra["Last-Modified"] = LAST_MODIFIED
                 if hdrs.get("if-none-match") == tag:
                     return self._send(h, 304, b"", r["ctype"], extra)
-            self._send(h, r["status"], r["body"], r["ctype"], extra)
+            self._send(h, r["status"], r["body"], r["ctype"], extra, r.get("trickle", 0.0))
         finally:
             with self._lock:
                 self.active[path] -= 1
 
     @staticmethod
-    def _send(h, status, body, ctype, extra=None):
+    def _send(h, status, body, ctype, extra=None, trickle=0.0):
         h.send_response(status)
         h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(body)) if status != 304 else "0")
         for k, v in (extra or {}).items():
             h.send_header(k, v)
         h.end_headers()
-        if status != 304:
+        if status == 304:
+            return
+        if not trickle:
             h.wfile.write(body)
+            return
+        try:
+            for i in range(len(body)):
+                h.wfile.write(body[i:i + 1])
+                h.wfile.flush()
+                time.sleep(trickle)
+        except OSError:  # the client hung up
+            pass
 
     def __enter__(self):
         self.thread.start()
