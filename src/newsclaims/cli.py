@@ -209,9 +209,9 @@ def query(
         console.print(_table([terminal_safe(c) for c in cols], shown))
         if left_out:
             console.print(f"{len(rows)} of {len(rows) + left_out} rows shown ({left_out} left out; "
-                          "--max-rows N, --max-rows 0 for all, or --format csv|json)")
+                          "--max-rows N, --max-rows 0 for all, or --format csv|json)", highlight=False)
         else:
-            console.print(f"{len(rows)} row(s)")
+            console.print(f"{len(rows)} row(s)", highlight=False)
 
 
 @app.command()
