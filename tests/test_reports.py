@@ -258,13 +258,13 @@ def test_reports_open_the_warehouse_read_only(report_wh, monkeypatch):
 
     wh, info = report_wh
     modes = []
-    real = W.connect
+    real = W.duckdb.connect  # every connection the reports open (the read copy's included)
 
-    def spy(w, *, read_only=False):
+    def spy(path, *args, read_only=False, **kw):
         modes.append(read_only)
-        return real(w, read_only=read_only)
+        return real(path, *args, read_only=read_only, **kw)
 
-    monkeypatch.setattr(W, "connect", spy)
+    monkeypatch.setattr(W.duckdb, "connect", spy)
     story_report(wh, "latest"), entity_report(wh, "NATO"), run_report(wh)
     assert modes and all(modes)
 

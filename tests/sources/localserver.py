@@ -97,7 +97,10 @@ class LocalServer:
         if status == 304:
             return
         if not trickle:
-            h.wfile.write(body)
+            try:
+                h.wfile.write(body)
+            except OSError:  # the client hung up (a size limit, a deadline)
+                pass
             return
         try:
             for i in range(len(body)):
