@@ -133,3 +133,21 @@ def test_the_load_waits_for_a_reader_that_leaves_in_time(tmp_path, monkeypatch):
     summary = run_local(tmp_path / "s.toml", wh)
     assert summary.status == "completed" and summary.n_articles == 1
     assert LOAD_DEFERRED != summary.status
+
+
+def test_the_prefect_flow_ends_deferred_too_and_the_next_flow_run_loads(tmp_path, prefect_harness):
+    from newsclaims.flows.pipeline import pipeline
+
+    write(tmp_path / "feed", 0)
+    (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')
+    wh = Warehouse.resolve(tmp_path / "wh")
+    run_local(tmp_path / "s.toml", wh)
+    write(tmp_path / "feed", 3)
+    reader = Reader(wh.database)
+    try:
+        summary = pipeline(str(tmp_path / "s.toml"), str(wh.root))
+        assert summary.status == LOAD_DEFERRED and "the next run loads them" in summary.message
+    finally:
+        reader.close()
+    assert pipeline(str(tmp_path / "s.toml"), str(wh.root)).status == "completed"
+    assert sorted(rows(wh, "SELECT raw_path FROM articles")) == [("feed/s0.txt",), ("feed/s3.txt",)]
