@@ -44,6 +44,18 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    if not verbose:  # a failed run is reported in one line by the CLI, not by Prefect's tracebacks
+        for logger in ("FLOW_RUNS", "TASK_RUNS"):
+            os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL", "CRITICAL")
+
+
+def _fail(label: str, message: str, code: int, style: str = "red") -> None:
+    """One line on stderr (never wrapped, never read as markup), then exit with ``code``."""
+    from rich.markup import escape
+
+    err.print(f"[{style}]{escape(label)}[/]{' ' if label else ''}{escape(message)}", highlight=False,
+              soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_width: int = 80) -> Table:
@@ -79,6 +91,7 @@ def run(
                                    help="Articles per extraction task."),
 ) -> None:
     """Run the pipeline (ingest, extract, load) and print what it found."""
+    from newsclaims import runlog
     from newsclaims.locking import WarehouseLocked
     from newsclaims.runners import parse_runner
     from newsclaims.settings import Warehouse, resolve_sources_file
@@ -90,31 +103,37 @@ def run(
         spec = parse_runner(runner)
         wh = Warehouse.resolve(warehouse, lake)
     except (ValueError, LakeLocationError) as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2)
+        _fail("", str(exc), 2)
     if spec.distributed and not engine:
-        err.print("[red]--runner dask needs the Prefect engine (drop --no-prefect)[/]")
-        raise typer.Exit(2)
+        _fail("", "--runner dask needs the Prefect engine (drop --no-prefect)", 2)
     try:
-        if engine:
-            _quiet_prefect(verbose)
-            from newsclaims.flows.pipeline import run_pipeline
-
-            with console.status(f"running the newsclaims-pipeline flow ({spec.describe()})..."):
-                summary = run_pipeline(str(sources_file), str(wh.root), wait, lake=wh.lake_uri,
-                                       batch_size=batch_size, runner=spec)
-        else:
-            from newsclaims.pipeline import run_local
-
-            with console.status("running the pipeline..."):
-                summary = run_local(sources_file, wh, wait=wait, batch_size=batch_size)
+        with runlog.handlers():  # Ctrl-C / SIGTERM: one line, exit 130 / 143 (see runlog)
+            summary = _run(engine, verbose, spec, sources_file, wh, wait, batch_size)
     except SourcesFileError as exc:
-        err.print(f"[red]invalid sources file:[/] {exc}")
-        raise typer.Exit(2)
+        _fail("invalid sources file:", str(exc), 2)
     except WarehouseLocked as exc:
-        err.print(f"[yellow]{exc}[/]")
-        raise typer.Exit(75)  # EX_TEMPFAIL: try again later
+        _fail("", str(exc), 75, "yellow")  # EX_TEMPFAIL: try again later
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        _fail("run failed:", runlog.one_line(exc), 66)  # EX_NOINPUT: an input file or folder is missing
+    except Exception as exc:
+        if verbose:
+            raise
+        _fail("run failed:", f"{runlog.one_line(exc)} (--verbose shows the traceback)", 1)
     _print_summary(summary, wh)
+
+
+def _run(engine: bool, verbose: bool, spec, sources_file: Path, wh, wait: Optional[float], batch_size: int):
+    if engine:
+        _quiet_prefect(verbose)
+        from newsclaims.flows.pipeline import run_pipeline
+
+        with console.status(f"running the newsclaims-pipeline flow ({spec.describe()})..."):
+            return run_pipeline(str(sources_file), str(wh.root), wait, lake=wh.lake_uri,
+                                batch_size=batch_size, runner=spec)
+    from newsclaims.pipeline import run_local
+
+    with console.status("running the pipeline..."):
+        return run_local(sources_file, wh, wait=wait, batch_size=batch_size)
 
 
 def _print_summary(summary, wh) -> None:
@@ -134,10 +153,22 @@ def _print_summary(summary, wh) -> None:
     console.print(f"warehouse: {wh.database}")
     if summary.n_claims:
         cols, rows = W.query(wh, """
-            SELECT speaker, outlet, kind, cue, left(content, 90) AS content FROM who_said_what
+            SELECT speaker, outlet, kind, cue, content FROM who_said_what
             WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = ?)
             ORDER BY outlet, published_date, claim_id LIMIT 12""", [summary.run_id])
+        rows = [(*r[:-1], shorten_words(r[-1], 90)) for r in rows]
         console.print(_table(cols, rows, "who said what (this run, first 12)"))
+
+
+def shorten_words(text: Optional[str], width: int) -> str:
+    """At most ``width`` characters, cut at a word boundary and marked with an ellipsis when cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    if " " in cut and not text[width - 1].isspace():
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 @app.command()
@@ -183,17 +214,29 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
 
     wh = Warehouse.resolve(warehouse)
     try:
+        # runs.reason came with migration 004: a warehouse last loaded before it has none
+        reason = "reason" if "reason" in W.query(wh, "SELECT * FROM runs LIMIT 0")[0] else "NULL"
         cols, rows = W.query(wh, f"""
-            SELECT run_id, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
-                   round(epoch(finished_at - started_at), 1) AS seconds,
-                   n_documents AS docs, n_articles AS new, n_duplicates AS dups, n_rejects AS rejects,
-                   n_skipped AS seen, n_claims AS claims
+            SELECT run_id, status,  -- the run id says when it started (rYYYYMMDDTHHMMSS)
+                   round(epoch(finished_at - started_at), 1) AS secs,
+                   n_documents AS docs, n_articles AS new, n_duplicates AS dups, n_rejects AS rej,
+                   n_skipped AS seen, n_claims AS claims, {reason} AS reason
             FROM runs ORDER BY started_at DESC LIMIT {int(limit)}""")
         counts = W.table_counts(wh)
     except (W.WarehouseBusy, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(1)
-    console.print(_table(cols, rows, "recent runs"))
+        _fail("", str(exc), 1)
+    from rich import box
+
+    t = Table(title="recent runs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for c in cols[:-1]:
+        t.add_column(c, no_wrap=True, min_width=len(c),
+                     justify="left" if c in ("run_id", "status") else "right")
+    for r in rows:
+        t.add_row(*[Text("" if v is None else str(v)) for v in r[:-1]])
+    console.print(t)
+    for r in rows:  # why a run did not complete, one line each
+        if r[-1]:
+            console.print(Text(f"{r[0]} {r[1]}: {r[-1]}"), soft_wrap=True)
     console.print(_table(["table", "rows"], sorted(counts.items()), f"tables in {wh.database}"))
 
 
