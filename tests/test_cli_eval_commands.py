@@ -68,13 +68,16 @@ def _slice_jsonl(src: Path, dst: Path, n: int) -> None:
 
 
 def _slice_dir(src: Path, dst: Path, n: int) -> None:
-    """The first ``n`` documents (by stem) of every subfolder, same stems across subfolders."""
+    """The first ``n`` documents of every subfolder: the first ``n`` stems of the subfolder with the
+    shortest names (e.g. text/), and in the others the files named after them (``stem*``)."""
     subs = sorted(p for p in src.iterdir() if p.is_dir())
-    stems = sorted({p.stem for p in subs[0].iterdir()})[:n] if subs else []
+    names = {sub: sorted(p.stem for p in sub.iterdir()) for sub in subs}
+    base = min(subs, key=lambda sub: sum(map(len, names[sub])) / max(1, len(names[sub]))) if subs else None
+    stems = names[base][:n] if base else []
     for sub in subs:
         (dst / sub.name).mkdir(parents=True, exist_ok=True)
         for p in sub.iterdir():
-            if p.stem in stems:
+            if any(p.stem == s or p.stem.startswith(s + "_") for s in stems):
                 shutil.copy(p, dst / sub.name / p.name)
     for p in src.iterdir():
         if p.is_file():

@@ -58,7 +58,7 @@ def _fail(label: str, message: str, code: int, style: str = "red") -> None:
     raise typer.Exit(code)
 
 
-def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_width: int = 80) -> Table:
+def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_width: Optional[int] = 80) -> Table:
     t = Table(title=title, show_lines=False)
     for c in cols:
         t.add_column(c, overflow="fold", max_width=max_width)
@@ -238,6 +238,136 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
         if r[-1]:
             console.print(Text(f"{r[0]} {r[1]}: {r[-1]}"), soft_wrap=True)
     console.print(_table(["table", "rows"], sorted(counts.items()), f"tables in {wh.database}"))
+
+
+@app.command("schema")
+def schema(table: Optional[str] = typer.Argument(None, help="A table or view: its columns, types and meanings."),
+           warehouse: Optional[Path] = WarehouseOpt) -> None:
+    """What each table, view and column means (the descriptions stored in the database)."""
+    from newsclaims import schema_doc
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    wh = Warehouse.resolve(warehouse)
+    try:
+        if table is None:
+            cols, rows = W.query(wh, """
+                SELECT table_name AS name, 'table' AS kind, comment AS description FROM duckdb_tables()
+                WHERE NOT internal AND schema_name = 'main' AND database_name = current_database()
+                UNION ALL
+                SELECT view_name, 'view', comment FROM duckdb_views()
+                WHERE NOT internal AND schema_name = 'main' AND database_name = current_database()
+                ORDER BY kind, name""")
+        else:
+            cols, rows = W.query(wh, """
+                SELECT column_name AS "column", data_type AS type, comment AS description FROM duckdb_columns()
+                WHERE table_name = ? AND schema_name = 'main' AND database_name = current_database()
+                ORDER BY column_index""", [table])
+            found = schema_doc.describe(table)
+            head = W.query(wh, """
+                SELECT comment FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()
+                UNION ALL SELECT comment FROM duckdb_views() WHERE view_name = ? AND database_name = current_database()""",
+                [table, table])[1]
+            if not rows:
+                _fail("", f"no table or view {table!r} in {wh.database} (`newsclaims schema` lists them)", 2)
+            note = (head[0][0] if head and head[0][0] else None) or (found[1].get("description") if found else "")
+            if note:
+                console.print(Text(f"{table}: {note}"), soft_wrap=True)
+    except (W.WarehouseBusy, FileNotFoundError) as exc:
+        _fail("", str(exc), 1)
+    # a warehouse not loaded since a description was added: the schema document has it
+    if table is None:
+        rows = [(n, k, d or (schema_doc.describe(n) or ("", {}))[1].get("description")) for n, k, d in rows]
+    else:
+        doc_cols = ((schema_doc.describe(table) or ("", {}))[1].get("columns") or {})
+        rows = [(c, t, d or doc_cols.get(c)) for c, t, d in rows]
+    console.print(_table(cols, rows, max_width=100))
+
+
+@app.command("stories")
+def stories(
+    since: Optional[str] = typer.Option(None, "--since", help="Only stories with an article published on or after "
+                                                              "this date (YYYY-MM-DD)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Only stories this outlet carried (case-insensitive)."),
+    search: Optional[str] = typer.Option(None, "--search", help="Only stories whose headlines contain all these words."),
+    limit: int = typer.Option(40, "--limit", "-n", help="How many (most recently ingested first); 0 for all."),
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
+    """Stories with their ids, article and outlet counts and dates, most recently ingested first."""
+    import datetime as dt
+
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    where, params = [], []
+    if since:
+        try:
+            day = dt.date.fromisoformat(since)
+        except ValueError:
+            _fail("", f"--since {since!r}: expected a date, YYYY-MM-DD", 2)
+        where.append("s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
+                     "WHERE published_date >= ?)")
+        params.append(day)
+    if outlet:
+        where.append("s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
+                     "WHERE lower(outlet) = lower(?) UNION SELECT st.story_id FROM duplicates d "
+                     "JOIN article_stories st ON st.article_id = d.duplicate_of WHERE lower(d.outlet) = lower(?))")
+        params += [outlet, outlet]
+    for word in (search or "").split():
+        where.append("s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
+                     "WHERE title ILIKE ?)")
+        params.append(f"%{word}%")
+    sql = f"""
+        SELECT s.story_id, s.title, s.n_articles AS articles, s.n_outlets AS outlets,
+               s.first_seen, s.last_seen, strftime(max(a.ingested_at), '%Y-%m-%d %H:%M') AS ingested
+        FROM stories s JOIN article_stories st USING (story_id) JOIN articles a USING (article_id)
+        {"WHERE " + " AND ".join(where) if where else ""}
+        GROUP BY ALL ORDER BY max(a.ingested_at) DESC, s.story_id"""
+    _list_rows(wh_sql=(sql, params), warehouse=warehouse, limit=limit, what="stories",
+               hint="`newsclaims report story ID` opens one")
+
+
+@app.command("entities")
+def entities(
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="Only this type: PERSON, ORG, GPE, ..."),
+    search: Optional[str] = typer.Option(None, "--search", help="Only entities whose name or an alias contains this."),
+    limit: int = typer.Option(40, "--limit", "-n", help="How many (most mentioned first); 0 for all."),
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
+    """Entities with their ids, types, mention and claim counts and dates, most mentioned first."""
+    where, params = [], []
+    if type_:
+        where.append("upper(e.type) = upper(?)")
+        params.append(type_)
+    if search:
+        where.append("(e.name ILIKE ? OR list_bool_or([a ILIKE ? FOR a IN e.aliases]))")
+        params += [f"%{search}%", f"%{search}%"]
+    sql = f"""
+        SELECT e.entity_id, e.name, e.type, e.mention_count AS mentions,
+               (SELECT count(*) FROM claims c WHERE c.speaker_entity_id = e.entity_id) AS claims,
+               e.first_seen, e.last_seen
+        FROM entities e {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY e.mention_count DESC, e.entity_id"""
+    _list_rows(wh_sql=(sql, params), warehouse=warehouse, limit=limit, what="entities",
+               hint="`newsclaims report entity ID` opens one")
+
+
+def _list_rows(wh_sql: tuple[str, list], warehouse: Optional[Path], limit: int, what: str, hint: str) -> None:
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    wh = Warehouse.resolve(warehouse)
+    sql, params = wh_sql
+    try:
+        cols, rows = W.query(wh, sql, params)
+    except (W.WarehouseBusy, FileNotFoundError) as exc:
+        _fail("", str(exc), 1)
+    shown = rows if limit <= 0 else rows[:limit]
+    t = _table(cols, shown, max_width=60)
+    t.columns[0].no_wrap = True
+    console.print(t)
+    more = f" (the first {len(shown)}; --limit 0 for all)" if len(shown) < len(rows) else ""
+    console.print(f"{len(rows)} {what}{more}; {hint}", highlight=False)
 
 
 @eval_app.command("attribution")

@@ -166,10 +166,12 @@ def record(run: ActiveRun, status: str, reason: str, *, database: bool = True) -
 
 def _write_rows(wh: Warehouse, rows: list) -> None:
     from newsclaims import warehouse as W
+    from newsclaims.schema_doc import apply_comments
 
     con = W.connect(wh)
     try:
         W.apply_migrations(con)
+        apply_comments(con)
         for r in rows:
             W.record_run(con, r)
         con.execute("CHECKPOINT")
