@@ -318,13 +318,13 @@ def stories(
                      "WHERE title ILIKE ?)")
         params.append(f"%{word}%")
     sql = f"""
-        SELECT s.story_id, s.title, s.n_articles AS articles, s.n_outlets AS outlets,
-               s.first_seen, s.last_seen, strftime(max(a.ingested_at), '%Y-%m-%d %H:%M') AS ingested
+        SELECT s.story_id, s.n_articles AS arts, s.n_outlets AS outlets, s.first_seen AS first,
+               s.last_seen AS last, s.title
         FROM stories s JOIN article_stories st USING (story_id) JOIN articles a USING (article_id)
         {"WHERE " + " AND ".join(where) if where else ""}
         GROUP BY ALL ORDER BY max(a.ingested_at) DESC, s.story_id"""
     _list_rows(wh_sql=(sql, params), warehouse=warehouse, limit=limit, what="stories",
-               hint="`newsclaims report story ID` opens one")
+               hint="most recently ingested first; `newsclaims report story ID` opens one")
 
 
 @app.command("entities")
@@ -343,13 +343,13 @@ def entities(
         where.append("(e.name ILIKE ? OR list_bool_or([a ILIKE ? FOR a IN e.aliases]))")
         params += [f"%{search}%", f"%{search}%"]
     sql = f"""
-        SELECT e.entity_id, e.name, e.type, e.mention_count AS mentions,
+        SELECT e.entity_id, e.type, e.mention_count AS mentions,
                (SELECT count(*) FROM claims c WHERE c.speaker_entity_id = e.entity_id) AS claims,
-               e.first_seen, e.last_seen
+               e.first_seen AS first, e.last_seen AS last, e.name
         FROM entities e {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY e.mention_count DESC, e.entity_id"""
     _list_rows(wh_sql=(sql, params), warehouse=warehouse, limit=limit, what="entities",
-               hint="`newsclaims report entity ID` opens one")
+               hint="most mentioned first; `newsclaims report entity ID` opens one")
 
 
 def _list_rows(wh_sql: tuple[str, list], warehouse: Optional[Path], limit: int, what: str, hint: str) -> None:
@@ -363,8 +363,15 @@ def _list_rows(wh_sql: tuple[str, list], warehouse: Optional[Path], limit: int, 
     except (W.WarehouseBusy, FileNotFoundError) as exc:
         _fail("", str(exc), 1)
     shown = rows if limit <= 0 else rows[:limit]
-    t = _table(cols, shown, max_width=60)
-    t.columns[0].no_wrap = True
+    from rich import box
+
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for i, c in enumerate(cols):  # only the last column (a title or name) wraps
+        last = i == len(cols) - 1
+        t.add_column(c, no_wrap=not last, overflow="fold", min_width=len(c),
+                     justify="right" if rows and isinstance(rows[0][i], int) else "left")
+    for r in shown:
+        t.add_row(*[Text("" if v is None else str(v)) for v in r])
     console.print(t)
     more = f" (the first {len(shown)}; --limit 0 for all)" if len(shown) < len(rows) else ""
     console.print(f"{len(rows)} {what}{more}; {hint}", highlight=False)
