@@ -88,3 +88,23 @@ def test_load_stage_time_is_recorded(seed_run):
     stages = dict(W.query(wh, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ?", [summary.run_id])[1])
     assert set(stages) == {"ingest", "extract", "link", "load"}
     assert stages["load"] > 0 and stages["load"] == pytest.approx(summary.stage_seconds["load"], abs=0.01)
+
+
+def test_a_run_that_could_not_be_recorded_at_once_is_recorded_by_the_next_load(tmp_path):
+    """An interrupt during the load (the database is this process's) or a reader holding the
+    database leaves the record in state/runs/; the next completed run copies it into runs."""
+    import datetime as dt
+
+    from newsclaims import runlog
+    from newsclaims.pipeline import run_local
+
+    wh = Warehouse.resolve(tmp_path / "wh")
+    run = runlog.ActiveRun("r-cut", wh, "sources.toml", dt.datetime.now(dt.timezone.utc), stage="load",
+                           counts={"n_documents": 7})
+    where = runlog.record(run, "interrupted", "stopped by SIGTERM", database=False)
+    assert where.endswith("state/runs/r-cut.json")
+    summary = run_local(REPO / "seeds" / "sources.toml", wh)
+    rows = W.query(wh, "SELECT run_id, status, reason, n_documents FROM runs ORDER BY started_at")[1]
+    assert rows[0] == ("r-cut", "interrupted", "stopped by SIGTERM (during load)", 7)
+    assert rows[1][:3] == (summary.run_id, "completed", None)
+    assert not list((wh.root / "state" / "runs").glob("*.json"))

@@ -44,6 +44,8 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # Prefect's temporary API server gives up after 20 s by default, which a busy machine can exceed
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:  # a failed run is reported in one line by the CLI, not by Prefect's tracebacks
         for logger in ("FLOW_RUNS", "TASK_RUNS"):
             os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL", "CRITICAL")
@@ -125,7 +127,10 @@ def run(
 def _run(engine: bool, verbose: bool, spec, sources_file: Path, wh, wait: Optional[float], batch_size: int):
     if engine:
         _quiet_prefect(verbose)
+        from newsclaims import runlog
         from newsclaims.flows.pipeline import run_pipeline
+
+        runlog.isolate_prefect_server(quiet=not verbose)  # Ctrl-C reaches this process, which stops it
 
         with console.status(f"running the newsclaims-pipeline flow ({spec.describe()})..."):
             return run_pipeline(str(sources_file), str(wh.root), wait, lake=wh.lake_uri,

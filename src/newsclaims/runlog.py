@@ -247,6 +247,48 @@ def _stop(signum: int, frame) -> None:  # noqa: ARG001
     os._exit(EXIT_CODES.get(signum, 1))
 
 
+def isolate_prefect_server(quiet: bool = True) -> None:
+    """Start Prefect's temporary API server (ephemeral mode) in a session of its own.
+
+    A terminal's Ctrl-C goes to the whole foreground process group; the server, a child process,
+    would get it too and die (a Prefect run then retries its API calls for a minute) or, when it is
+    still starting, print uvicorn's "Aborted!" on our stderr. In its own session it only stops when
+    this process stops it: at exit, or by :func:`_stop` (which kills every descendant). ``quiet``:
+    its output (uvicorn's tracebacks when it is stopped while starting) goes nowhere.
+    Prefect 3.8 starts the server with ``subprocess.Popen`` in
+    ``SubprocessASGIServer._run_uvicorn_command``; if that changes, nothing is patched.
+    """
+    import subprocess
+
+    try:
+        from prefect.server.api.server import SubprocessASGIServer
+    except ImportError:  # pragma: no cover
+        return
+    orig = getattr(SubprocessASGIServer, "_run_uvicorn_command", None)
+    orig = getattr(orig, "_original", orig)
+    if orig is None:
+        return
+
+    def run_uvicorn_command(self):
+        real = subprocess.Popen
+
+        def popen(*args, **kwargs):
+            kwargs.setdefault("start_new_session", True)
+            if quiet:
+                kwargs.setdefault("stdout", subprocess.DEVNULL)
+                kwargs.setdefault("stderr", subprocess.DEVNULL)
+            return real(*args, **kwargs)
+
+        subprocess.Popen = popen
+        try:
+            return orig(self)
+        finally:
+            subprocess.Popen = real
+
+    run_uvicorn_command._original = orig
+    SubprocessASGIServer._run_uvicorn_command = run_uvicorn_command
+
+
 def rearm() -> None:
     """Re-install the handlers inside a Prefect flow run, whose engine replaces the SIGTERM handler
     (with one that reports a crash to its API first) while the flow runs."""
