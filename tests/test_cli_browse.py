@@ -99,6 +99,8 @@ def test_entities_lists_ids_types_counts_with_filters(browse):
     res = _cli("entities", "--search", "lavrov", "-w", wh)
     rows = [ln for ln in res.stdout.splitlines() if "lavrov" in ln.lower()]
     assert rows and all("Lavrov" in r for r in rows)
+    res = _cli("entities", "--search", "russian federation", "-w", wh)  # an alias, not the name
+    assert "kb:RUS" in res.stdout and res.stdout.strip().splitlines()[-1].startswith("1 entities")
     res = _cli("entities", "--search", "no-such-name-anywhere", "-w", wh)
     assert res.exit_code == 0 and res.stdout.strip().splitlines()[-1].startswith("0 entities")
 

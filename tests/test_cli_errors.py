@@ -50,6 +50,8 @@ def test_broken_sources_file_is_one_line_and_a_failed_run(tmp_path, env):
     assert "not valid TOML" in res.stderr and "Traceback" not in res.stderr + res.stdout
     rows = W.query(Warehouse.resolve(wh), "SELECT status, reason FROM runs")[1]
     assert len(rows) == 1 and rows[0][0] == "failed" and "not valid TOML" in rows[0][1]
+    counts = W.table_counts(Warehouse.resolve(wh))  # nothing else was written
+    assert {t: n for t, n in counts.items() if n and t not in ("runs", "schema_migrations")} == {}
     status = runner.invoke(app, ["status", "--warehouse", str(wh)])
     assert status.exit_code == 0 and "failed" in status.stdout and "not valid TOML" in status.stdout
     report = runner.invoke(app, ["report", "run", "--format", "md", "--warehouse", str(wh)])
@@ -83,8 +85,11 @@ def test_locked_warehouse_is_one_line_and_a_waiting_run_says_for_whom(tmp_path, 
     assert len(lines) == 2 and "in use by run r-first" in lines[1]
 
 
-def test_load_stage_time_is_recorded(seed_run):
-    summary, wh = seed_run
+def test_load_stage_time_is_recorded(tmp_path):
+    from newsclaims.pipeline import run_local
+
+    wh = Warehouse.resolve(tmp_path / "wh")
+    summary = run_local(REPO / "seeds" / "sources.toml", wh)
     stages = dict(W.query(wh, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ?", [summary.run_id])[1])
     assert set(stages) == {"ingest", "extract", "link", "load"}
     assert stages["load"] > 0 and stages["load"] == pytest.approx(summary.stage_seconds["load"], abs=0.01)
