@@ -52,20 +52,29 @@ def _objects(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[str]]]
 
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
-    """COMMENT ON every table, view and column the document describes and the database has.
-    Returns the number of comments written."""
+    """COMMENT ON every table, view and column the document describes and the database has, where
+    the stored description differs. Returns the number of comments written."""
     doc = load_doc()
     present = _objects(con)
+    # what is there already (a table keeps its comments; a recreated view has none): only changes are written
+    have = {(n, None): c for n, c in con.execute("""
+        SELECT table_name, comment FROM duckdb_tables() WHERE database_name = current_database()
+        UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database()
+        """).fetchall()}
+    have.update({(n, col): c for n, col, c in con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE database_name = current_database()"
+    ).fetchall()})
     stmts = []
     for kind in ("tables", "views"):
         for name, entry in doc[kind].items():
             if name not in present:
                 continue
             real_kind, cols = present[name]
-            if entry.get("description"):
-                stmts.append(f'COMMENT ON {real_kind.upper()} "{name}" IS {_lit(entry["description"])}')
+            text = entry.get("description")
+            if text and have.get((name, None)) != " ".join(text.split()):
+                stmts.append(f'COMMENT ON {real_kind.upper()} "{name}" IS {_lit(text)}')
             for col, text in (entry.get("columns") or {}).items():
-                if col in cols and text:
+                if col in cols and text and have.get((name, col)) != " ".join(text.split()):
                     stmts.append(f'COMMENT ON COLUMN "{name}"."{col}" IS {_lit(text)}')
     for s in stmts:
         con.execute(s)
