@@ -253,11 +253,11 @@ def _reachable(source) -> Optional[str]:
     for u in urls:
         import httpx
 
-        try:
-            r = httpx.get(str(u), timeout=5.0, follow_redirects=True, headers={"User-Agent": "newsclaims/0.1"})
+        try:  # HEAD: nothing is downloaded, and a feed's conditional-request state is not touched
+            r = httpx.head(str(u), timeout=5.0, follow_redirects=True, headers={"User-Agent": "newsclaims/0.1"})
         except httpx.HTTPError as exc:
             return f"{u} does not answer ({exc.__class__.__name__}: {exc})"
-        if r.status_code >= 400:
+        if r.status_code >= 400 and r.status_code not in (405, 501):  # those two refuse HEAD, not the URL
             return f"{u} answers HTTP {r.status_code}"
     path = getattr(c, "path", None)
     if path:
