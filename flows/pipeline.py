@@ -20,13 +20,14 @@ from prefect.runtime import flow_run
 
 from newsclaims import constants as C
 from newsclaims import pipeline as P
+from newsclaims import runlog
 from newsclaims.locking import run_lock
 from newsclaims.runners import (DASK_EXTRACT_PROCESSES, RunnerSpec, is_distributed, parse_runner, task_runner,
                                 where, worker_api)
 from newsclaims.settings import Warehouse, resolve_sources_file
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=2)
+@task(name="ingest", retries=2, retry_delay_seconds=2, retry_condition_fn=runlog.retry_unless_expected)
 def ingest_task(sources_file: str, warehouse: str, run_id: str,
                 only: Optional[list[str]] = None, lake: Optional[str] = None,
                 batch_size: int = C.DEFAULT_BATCH_SIZE) -> P.IngestResult:
@@ -38,7 +39,7 @@ def ingest_task(sources_file: str, warehouse: str, run_id: str,
     return res
 
 
-@task(name="extract", retries=1, retry_delay_seconds=2)
+@task(name="extract", retries=1, retry_delay_seconds=2, retry_condition_fn=runlog.retry_unless_expected)
 def extract_task(batch_path: str, warehouse: str, run_id: str, lake: Optional[str] = None,
                  n_process: Optional[int] = None) -> P.ExtractResult:
     res = P.extract_batch(batch_path, Warehouse.resolve(warehouse, lake), run_id, n_process=n_process)
@@ -55,7 +56,7 @@ def link_task(warehouse: str, run_id: str, batch_ids: list[str], lake: Optional[
     return res
 
 
-@task(name="load", retries=2, retry_delay_seconds=2)
+@task(name="load", retries=2, retry_delay_seconds=2, retry_condition_fn=runlog.retry_unless_expected)
 def load_task(warehouse: str, sources_file: str, run_id: str, started_at: dt.datetime,
               ingest: P.IngestResult, extracts: list[P.ExtractResult],
               stage_seconds: dict[str, float], flow_run_id: Optional[str],
@@ -85,8 +86,13 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
     run_id = P.new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
     distributed = is_distributed(FlowRunContext.get().task_runner)
-    with run_lock(warehouse_, run_id, wait):
+    runlog.rearm()  # the engine put its own SIGTERM handler in place of the CLI's
+    with run_lock(warehouse_, run_id, wait), \
+            runlog.tracking(runlog.ActiveRun(run_id, warehouse_, sources, started, flow_run.get_id())):
+        runlog.stage("ingest")
         ing = ingest_task(sources, wh, run_id, only, lake_url, batch_size or C.DEFAULT_BATCH_SIZE)
+        runlog.stage("extract", n_documents=ing.n_documents, n_duplicates=ing.n_duplicates,
+                     n_skipped=ing.n_skipped)
         t0 = time.perf_counter()
         if distributed:  # one task per batch on the cluster, NLP in the worker process itself
             futures = [extract_task.submit(b, wh, run_id, lake_url, DASK_EXTRACT_PROCESSES)
@@ -95,7 +101,9 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
         else:
             extracts = [extract_task(b, wh, run_id, lake_url) for b in ing.batches]
         t_extract = time.perf_counter() - t0
+        runlog.stage("link")
         link = link_task(wh, run_id, [e.batch_id for e in extracts], lake_url)
+        runlog.stage("load")
         stages = {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds}
         return load_task(wh, sources, run_id, started, ing, extracts, stages, flow_run.get_id(), lake_url)
 

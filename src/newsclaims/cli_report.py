@@ -94,3 +94,27 @@ def run(run_id: Optional[str] = typer.Argument(None, metavar="[RUN_ID]", help="R
     from newsclaims.reports import run_report
 
     _emit(lambda wh: run_report(wh, run_id), fmt, out, warehouse, lambda d: f"run-{d['run_id']}")
+
+
+@report_app.command("index")
+def index(out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the page here [default: "
+                                                                       "WAREHOUSE/reports/index.html]."),
+          warehouse: Optional[Path] = WarehouseOpt) -> None:
+    """One self-contained page linking every story, entity and run report already written to the
+    warehouse's reports/ folder, with what the warehouse counts for each."""
+    from rich.console import Console
+
+    from newsclaims import warehouse as W
+    from newsclaims.reports import ReportError
+    from newsclaims.reports.index import write_index
+    from newsclaims.settings import Warehouse
+
+    wh = Warehouse.resolve(warehouse)
+    try:
+        path, data = write_index(wh, out)
+    except (ReportError, W.WarehouseBusy, FileNotFoundError) as exc:
+        Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    n = {k: len(v) for k, v in data["reports"].items()}
+    typer.echo(str(path))
+    typer.echo(f"{n['story']} story, {n['entity']} entity and {n['run']} run report(s) linked", err=True)

@@ -1,4 +1,4 @@
-"""``newsclaims sources …`` (list, check, add, reset) and ``newsclaims serve``.
+"""``newsclaims sources …`` (list, check, add, remove, disable, enable, reset) and ``newsclaims serve``.
 
 Mounted by :mod:`newsclaims.cli`: ``app.add_typer(sources_app, name="sources")`` and
 ``app.command("serve")(serve)``.
@@ -19,7 +19,7 @@ from rich.text import Text
 
 from newsclaims import constants as C
 
-sources_app = typer.Typer(help="List, check, add and reset the sources of a sources file.",
+sources_app = typer.Typer(help="List, check, add, remove, disable, enable and reset the sources of a sources file.",
                           no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
@@ -59,14 +59,21 @@ def list_sources(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path]
 
     sf = _load(sources)
     wh = Warehouse.resolve(warehouse)
+    seen_in_wh = _seen_in_warehouse(wh)
     t = Table(title=f"sources in {sf.path}")
-    for col in ("name", "kind", "enabled", "reads", "outlet", "schedule", "seen", "state updated"):
+    for col in ("name", "kind", "enabled", "reads", "outlet", "schedule", "seen", "last new"):
         t.add_column(col, overflow="fold", max_width=60)
     for s in sf.sources:
         st = read_state(wh, s.name)
+        n_wh, last_wh = seen_in_wh.get(s.name, (0, None))
+        seen: Any = len(st.get("seen", {})) or n_wh or ""
+        files_now = _files_now(s)
+        if files_now is not None:  # a folder source: documents seen of the files there now
+            seen = f"{n_wh} of {files_now} files"
+        last = max(filter(None, [st.get("updated_at", "")[:16].replace("T", " "), last_wh]), default="")
         t.add_row(*[Text(str(v)) for v in (
             s.name, s.kind, "yes" if s.config.enabled else "no", s.describe(), s.config.outlet or "",
-            s.config.schedule or "", len(st.get("seen", {})) or "", st.get("updated_at", ""))])
+            s.config.schedule or "", seen, last)])
     console.print(t)
     from newsclaims.warehouse import source_failures
 
@@ -74,6 +81,31 @@ def list_sources(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path]
         when = "in the latest run" if latest else f"in run {run_id}"
         console.print(Text(f"{name}: could not be read {when}: {why}", style="red" if latest else "dim"))
     console.print(f"pipeline schedule: {sf.pipeline_schedule or 'none'}", highlight=False)
+
+
+def _seen_in_warehouse(wh) -> dict[str, tuple[int, Optional[str]]]:
+    """Per source: documents the warehouse holds from it (kept, duplicate or rejected) and when the
+    last run that brought a new one started. Empty when there is no warehouse (or it is busy)."""
+    from newsclaims import warehouse as W
+
+    try:
+        rows = W.query(wh, """
+            SELECT x.feed, count(DISTINCT x.raw_path), strftime(max(r.started_at), '%Y-%m-%d %H:%M')
+            FROM (SELECT feed, raw_path, run_id FROM articles UNION ALL SELECT feed, raw_path, run_id FROM duplicates
+                  UNION ALL SELECT feed, raw_path, run_id FROM rejects) x
+            LEFT JOIN runs r USING (run_id) GROUP BY x.feed""")[1]
+    except Exception:  # no warehouse yet, busy, or not loaded: the state files still tell
+        return {}
+    return {feed: (n, last) for feed, n, last in rows}
+
+
+def _files_now(source) -> Optional[int]:
+    """Files a folder source would read now (None for other sources or a missing folder)."""
+    root, pattern = getattr(source, "root", None), getattr(source.config, "glob", None)
+    if not isinstance(root, Path) or not pattern or not root.is_dir():
+        return None
+    pattern = f"**/{pattern}" if getattr(source.config, "recursive", False) else pattern
+    return sum(1 for p in root.glob(pattern) if p.is_file())
 
 
 @sources_app.command("check")
@@ -213,6 +245,142 @@ def add(
         raise typer.Exit(2)
     os.replace(tmp, path_)
     console.print(f"added source {name!r} ({kind}) to {path_}", highlight=False)
+    problem = _reachable(load_sources(path_).get(name))
+    if problem:
+        err.print(f"[yellow]warning:[/] {problem} (added anyway: a run cannot read it until it answers)",
+                  highlight=False, soft_wrap=True)
+
+
+def _reachable(source) -> Optional[str]:
+    """None when the source's path exists or its URL answers now, else what is wrong (one line)."""
+    c = source.config
+    urls = [u for u in [getattr(c, "url", None), *(getattr(c, "urls", None) or [])] if u]
+    for u in urls:
+        import httpx
+
+        try:  # HEAD: nothing is downloaded, and a feed's conditional-request state is not touched
+            r = httpx.head(str(u), timeout=5.0, follow_redirects=True, headers={"User-Agent": "newsclaims/0.1"})
+        except httpx.HTTPError as exc:
+            return f"{u} does not answer ({exc.__class__.__name__}: {exc})"
+        if r.status_code >= 400 and r.status_code not in (405, 501):  # those two refuse HEAD, not the URL
+            return f"{u} answers HTTP {r.status_code}"
+    path = getattr(c, "path", None)
+    if path:
+        full = (source.base_dir / path).resolve()
+        if not full.exists():
+            return f"{full} does not exist"
+    return None
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Line ranges [start, end) of each [[sources]] block: its header (with the comment lines right
+    above it) up to the next top-level header; [sources.x] sub-tables belong to the block."""
+    import re
+
+    lines = text.splitlines(keepends=True)
+    heads = [i for i, ln in enumerate(lines) if re.match(r"\s*\[", ln)
+             and not re.match(r"\s*\[\[?\s*sources\s*\.", ln)]
+    out = []
+    for k, i in enumerate(heads):
+        if not re.match(r"\s*\[\[\s*sources\s*\]\]", lines[i]):
+            continue
+        start = i
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        end = heads[k + 1] if k + 1 < len(heads) else len(lines)
+        while end > i + 1 and lines[end - 1].lstrip().startswith("#"):  # the next block's comments
+            end -= 1
+        out.append((start, end))
+    return out
+
+
+def _find_block(text: str, name: str) -> tuple[int, int]:
+    lines = text.splitlines(keepends=True)
+    for start, end in _blocks(text):
+        body = "".join(ln for ln in lines[start:end])
+        try:
+            got = tomllib.loads(body).get("sources", [{}])[0].get("name")
+        except (tomllib.TOMLDecodeError, IndexError, AttributeError):
+            continue
+        if got == name:
+            return start, end
+    raise KeyError(name)
+
+
+def _rewrite(path_: Path, new: str, check) -> None:
+    """Validate the file as it would be (``check(SourcesFile)``), then replace it atomically."""
+    from newsclaims.sources.registry import SourcesFileError, load_sources
+
+    tmp = path_.with_name(f".{path_.name}.{os.getpid()}.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    try:
+        check(load_sources(tmp))
+    except (SourcesFileError, AssertionError, KeyError) as exc:
+        tmp.unlink(missing_ok=True)
+        err.print(f"[red]not changed:[/] {str(exc).replace(str(tmp), str(path_))}", highlight=False)
+        raise typer.Exit(2)
+    os.replace(tmp, path_)
+
+
+@sources_app.command("remove")
+def remove(name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt) -> None:
+    """Delete a source's [[sources]] block from the sources file (comments elsewhere kept). What the
+    warehouse already holds from it stays; its state is kept until `sources reset`."""
+    sf = _load(sources)
+    _get(sf, name)
+    text = sf.path.read_text(encoding="utf-8")
+    start, end = _find_block(text, name)
+    lines = text.splitlines(keepends=True)
+    new = "".join(lines[:start] + lines[end:])
+
+    def check(after):
+        assert name not in {s.name for s in after.sources}, f"source {name!r} still in the file"
+        assert len(after.sources) == len(sf.sources) - 1, "other sources would change"
+
+    _rewrite(sf.path, new, check)
+    console.print(f"removed source {name!r} from {sf.path}", highlight=False)
+
+
+def _set_enabled(name: str, sources: Optional[Path], enabled: bool) -> None:
+    import re
+
+    sf = _load(sources)
+    source = _get(sf, name)
+    word = "enabled" if enabled else "disabled"
+    if source.config.enabled == enabled:
+        console.print(f"source {name!r} is already {word}", highlight=False)
+        return
+    text = sf.path.read_text(encoding="utf-8")
+    start, end = _find_block(text, name)
+    lines = text.splitlines(keepends=True)
+    value = "true" if enabled else "false"
+    for i in range(start, end):
+        if re.match(r"\s*enabled\s*=", lines[i]):
+            lines[i] = re.sub(r"(=\s*)(true|false)", rf"\g<1>{value}", lines[i], count=1)
+            break
+    else:
+        head = next(i for i in range(start, end) if lines[i].lstrip().startswith("[["))
+        after = next((i for i in range(head + 1, end) if re.match(r"\s*name\s*=", lines[i])), head)
+        lines.insert(after + 1, f"enabled = {value}\n")
+
+    def check(after_sf):
+        assert after_sf.get(name).config.enabled == enabled, f"source {name!r} would not be {word}"
+        assert [s.name for s in after_sf.sources] == [s.name for s in sf.sources], "other sources would change"
+
+    _rewrite(sf.path, "".join(lines), check)
+    console.print(f"source {name!r} {word} in {sf.path}", highlight=False)
+
+
+@sources_app.command("disable")
+def disable(name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt) -> None:
+    """Switch a source off (``enabled = false``): runs skip it, its state and rows are kept."""
+    _set_enabled(name, sources, False)
+
+
+@sources_app.command("enable")
+def enable(name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt) -> None:
+    """Switch a source back on (``enabled = true``)."""
+    _set_enabled(name, sources, True)
 
 
 @sources_app.command("reset")

@@ -156,6 +156,7 @@ class Run(Record):
     n_mentions: int = 0
     n_claims: int = 0
     stage_seconds: str = "{}"  # JSON object: stage -> seconds
+    reason: Optional[str] = None  # why a failed or interrupted run stopped (migration 004)
 
 
 class SourceFailure(Record):

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from newsclaims import constants as C
 from newsclaims import lake
+from newsclaims import runlog
 from newsclaims import feednoise
 from newsclaims.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
@@ -538,9 +539,8 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
         n_rejects=n_rejects, n_skipped=ingest_result.n_skipped,
         n_mentions=sum(e.n_mentions for e in extracts), n_claims=sum(e.n_claims for e in extracts),
     )
-    stages["load"] = 0.0
     run.finished_at = dt.datetime.now(dt.timezone.utc)
-    run.stage_seconds = wh_mod.stage_json(stages)
+    run.stage_seconds = wh_mod.stage_json(stages)  # the load's own time is added once it is known
     try:
         wh_mod.load(wh, run)
     except wh_mod.WarehouseBusy as exc:
@@ -556,11 +556,12 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     commit_pending(wh, run_id)
     commit_neardup_index(wh, run_id)
     feednoise.commit(wh.root, run_id)
-    stages["load"] = time.perf_counter() - t0
     staging = wh.root / "staging" / run_id
     if staging.is_dir():
         shutil.rmtree(staging, ignore_errors=True)
     lake.remove_remote_staging(wh, only=run_id)
+    stages["load"] = time.perf_counter() - t0
+    runlog.finish_load(wh, run_id, stages)
     n_entities = wh_mod.query(wh, "SELECT count(*) FROM entities")[1][0][0]
     return RunSummary(
         run_id=run_id, warehouse=str(wh.root), n_documents=run.n_documents, n_articles=run.n_articles,
@@ -589,11 +590,17 @@ def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_
 
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
-    with run_lock(wh, run_id, wait):
+    with run_lock(wh, run_id, wait), \
+            runlog.tracking(runlog.ActiveRun(run_id, wh, str(sources_file), started)):
+        runlog.stage("ingest")
         ing = ingest(sources_file, wh, run_id, batch_size=batch_size, only=only)
+        runlog.stage("extract", n_documents=ing.n_documents, n_duplicates=ing.n_duplicates,
+                     n_skipped=ing.n_skipped)
         t0 = time.perf_counter()
         extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
         t_extract = time.perf_counter() - t0
+        runlog.stage("link")
         link = link_batches(wh, run_id, [e.batch_id for e in extracts])
+        runlog.stage("load")
         return load_run(wh, sources_file, run_id, started, ing, extracts,
                         {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds})

@@ -285,8 +285,13 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate the views, then write every description of warehouse/schema.toml (COMMENT ON; a
+    recreated view has lost its comments)."""
+    from newsclaims.schema_doc import apply_comments
+
     for v in view_files():
         con.execute(v.sql)
+    apply_comments(con)
 
 
 def _quote(path: str) -> str:

@@ -15,5 +15,6 @@ SELECT
     n_skipped,
     n_mentions,
     n_claims,
+    reason,                                                                   -- why it did not complete
     row_number() OVER (ORDER BY started_at DESC, run_id DESC) AS recency   -- 1 = latest run
 FROM runs;

@@ -65,12 +65,14 @@ def resolve_story(con, ref: str) -> str:
     """A story id from 'latest', a story id (or unique prefix) or an article id."""
     ref = (ref or "latest").strip()
     if ref == "latest":
+        # the most recently ingested story (the one whose newest article came in last), not the one
+        # with the latest publication date: a user who just ran the pipeline wants what it just read
         row = _one(con, """
             SELECT story_id FROM (
-                SELECT s.story_id, max(a.published_date) AS last_day, min(a.ingested_at) AS first_in,
+                SELECT s.story_id, max(a.ingested_at) AS last_in, max(a.published_date) AS last_day,
                        count(*) AS n
                 FROM article_stories s JOIN articles a USING (article_id) GROUP BY s.story_id)
-            ORDER BY last_day DESC NULLS LAST, n DESC, first_in DESC, story_id LIMIT 1""")
+            ORDER BY last_in DESC, last_day DESC NULLS LAST, n DESC, story_id LIMIT 1""")
         if row is None:
             raise ReportError("no stories in the warehouse yet (article_stories is empty)")
         return row["story_id"]

@@ -162,6 +162,8 @@ def _term_run(d: dict, con) -> None:
 
     r = d["run"]
     con.print(Text(f"Run {d['run_id']} ({r['status']})", style="bold"))
+    if r.get("reason"):
+        con.print(Text(f"did not complete: {r['reason']}"))
     con.print(_table("Documents", ["what", "count"], [[k, v] for k, v in d["headline"]], {1}))
     if d["rejects"]:
         con.print(_table("Rejects by reason", ["stage", "reason", "count"],
