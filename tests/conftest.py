@@ -20,7 +20,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    # a loaded machine can take longer than the default 30 s to start the temporary server
+    with prefect_test_harness(server_startup_timeout=180):
         yield
 
 
