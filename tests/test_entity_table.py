@@ -232,6 +232,8 @@ def test_who_said_what_carries_story_and_claim_group_and_speakers_counts_unresol
     rows = con.execute("SELECT claim_id, story_id, claim_group_id FROM who_said_what ORDER BY claim_id").fetchall()
     assert ("c_a1_0", "s1", "g_c_a1_0") in rows and ("c_a2_0", "s1", "g_c_a1_0") in rows
     assert ("c_u0", "s1", None) in rows
+    assert con.execute("SELECT speaker, speaker_resolved FROM who_said_what WHERE claim_id IN ('c_u0', 'c_a1_0') "
+                       "ORDER BY claim_id").fetchall() == [("Ada Berg", True), ("I", False)]
     spk = con.execute("SELECT speaker, speaker_entity_id, resolved, n_claims, n_claim_groups, n_articles "
                       "FROM speakers ORDER BY n_claims DESC").fetchall()
     assert spk == [("(unresolved)", None, False, 3, 3, 1), ("Ada Berg", "person:ada-berg", True, 2, 1, 2)]
