@@ -89,6 +89,8 @@ def test_a_title_and_a_first_name_do_not_join_another_person():
     ("Mr Brown said he had faith in Brown and his plan.", ["Brown"], "Brown", "PERSON"),
     ("Voters put their trust in Osmond. Osmond said he was grateful.", ["Osmond"], "Osmond", "PERSON"),
     ("Archbishop Desmond Tutu said it was a triumph.", ["Desmond Tutu"], "Desmond Tutu", "PERSON"),
+    ("Critics of the Kessler government were loud. Kessler said they were wrong.", ["Kessler"], "Kessler", "PERSON"),
+    ("The Bill was passed. Mostly, the Bill helps farmers.", ["Bill"], "Bill", None),
 ])
 def test_parties_ministries_councils_and_places_are_not_typed_person(text, tagged, surface, want):
     """The rules correct the tagger's PERSON on the spans it gets wrong in news (BBC politics has

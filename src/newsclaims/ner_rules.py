@@ -365,8 +365,10 @@ def _single_token_evidence(doc: Doc, span, spans: list[PSpan]) -> tuple[Optional
             return "GPE", False
     prev = doc[tok.i - 1] if tok.i > 0 else None
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    if prev is not None and prev.lower_ == "the" and not (nxt is not None and nxt.text[:1].isupper()):
-        return "", False  # "the Bill", "the Queen": a person's name takes no article
+    if prev is not None and prev.lower_ == "the" and tok.dep_ != "compound" and \
+            not (nxt is not None and nxt.text[:1].isupper()):
+        return "", False  # "the Bill", "the Queen": a person's name takes no article ("the Blair
+        # government" is a compound: the name stays)
     if prev is not None and prev.lower_ in _PLACE_PREPS and tok.dep_ == "pobj" and \
             not (tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "POS"):
         return "GPE", False
@@ -437,7 +439,7 @@ def rule_not_people(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
             if lab is not None:
                 votes[lab] += 1
         if speaks:  # places do not speak; organisations do
-            votes = Counter({k: v for k, v in votes.items() if k in ("ORG", "")})
+            votes = Counter({k: v for k, v in votes.items() if k == "ORG"})
         if person or not votes:
             continue
         label = votes.most_common(1)[0][0]
