@@ -63,11 +63,10 @@ def link_new_articles(con: duckdb.DuckDBPyConnection, run_id: Optional[str] = No
 
 def _spelling_links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, Optional[str]]]:
     """(article_id, entity_id, linked_id, rule, linked_name) for spelling variants of one person."""
-    existing = con.execute(f"""
-        SELECT entity_id, any_value(name), sum(n_mentions) FROM entity_aliases
-        WHERE type = 'PERSON' AND entity_id LIKE 'person:%'
-          AND article_id NOT IN (SELECT article_id FROM {_NEW})
-        GROUP BY entity_id""").fetchall()
+    # the entities table still holds what the previous loads made (it is rebuilt after this step)
+    existing = con.execute("""
+        SELECT entity_id, name, mention_count FROM entities
+        WHERE type = 'PERSON' AND entity_id LIKE 'person:%'""").fetchall()
     new = con.execute(f"""
         SELECT article_id, entity_id, any_value(name), sum(n_mentions) FROM entity_aliases
         WHERE type = 'PERSON' AND entity_id LIKE 'person:%'
@@ -104,50 +103,64 @@ def _surname_links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, 
           AND article_id IN (SELECT article_id FROM {_NEW})""").fetchall()
     if not single:
         return []
-    con.execute("CREATE OR REPLACE TEMP TABLE _nc_single (article_id VARCHAR, entity_id VARCHAR)")
-    con.executemany("INSERT INTO _nc_single VALUES (?, ?)", [(a, e) for a, e, _ in single])
+    # the articles that can hold a full name for them: the new ones, and earlier ones of their
+    # stories or of their feeds' windows (each article's own window is checked below)
+    ctx_rows = con.execute(f"""
+        WITH new AS (
+            SELECT a.article_id, a.feed, a.published_date, s.story_id
+            FROM articles a LEFT JOIN article_stories s USING (article_id)
+            WHERE a.article_id IN (SELECT article_id FROM {_NEW})
+        )
+        SELECT a.article_id, a.feed, a.published_date, s.story_id,
+               a.article_id IN (SELECT article_id FROM {_NEW}) AS is_new
+        FROM articles a LEFT JOIN article_stories s USING (article_id)
+        WHERE a.article_id IN (SELECT article_id FROM {_NEW})
+           OR s.story_id IN (SELECT story_id FROM new)
+           OR EXISTS (SELECT 1 FROM new n WHERE n.feed = a.feed AND n.published_date IS NOT NULL
+                      AND a.published_date IS NOT NULL
+                      AND abs(date_diff('day', n.published_date, a.published_date)) <= {WINDOW_DAYS})
+        """).fetchall()
+    ctx = {r[0]: r[1:] for r in ctx_rows}
+    con.execute("CREATE OR REPLACE TEMP TABLE _nc_ctx (article_id VARCHAR)")
+    con.executemany("INSERT INTO _nc_ctx VALUES (?)", [(a,) for a in ctx])
     try:
-        rows = con.execute(f"""
-            WITH ctx AS (
-                SELECT a.article_id, a.feed, a.published_date, s.story_id,
-                       a.article_id IN (SELECT article_id FROM {_NEW}) AS is_new
-                FROM articles a LEFT JOIN article_stories s USING (article_id)
-            ),
-            scoped AS (
-                SELECT si.article_id, si.entity_id, 'story' AS scope, o.article_id AS other
-                FROM _nc_single si
-                JOIN ctx c ON c.article_id = si.article_id
-                JOIN ctx o ON o.story_id = c.story_id AND o.article_id <> c.article_id
-                UNION ALL
-                SELECT si.article_id, si.entity_id, 'feed' AS scope, o.article_id AS other
-                FROM _nc_single si
-                JOIN ctx c ON c.article_id = si.article_id
-                JOIN ctx o ON o.feed = c.feed AND o.article_id <> c.article_id
-                WHERE (c.published_date IS NOT NULL AND o.published_date IS NOT NULL
-                       AND abs(date_diff('day', c.published_date, o.published_date)) <= {WINDOW_DAYS})
-                   OR (c.published_date IS NULL AND o.published_date IS NULL AND o.is_new)
-            )
-            SELECT DISTINCT s.article_id, s.entity_id, s.scope, ea.entity_id, ea.name
-            FROM scoped s
-            JOIN entity_aliases ea ON ea.article_id = s.other
-            WHERE ea.type = 'PERSON' AND contains(trim(ea.name), ' ')""").fetchall()
+        full = con.execute("""
+            SELECT DISTINCT ea.article_id, ea.entity_id, ea.name FROM entity_aliases ea
+            WHERE ea.type = 'PERSON' AND contains(trim(ea.name), ' ')
+              AND ea.article_id IN (SELECT article_id FROM _nc_ctx)""").fetchall()
     finally:
-        con.execute("DROP TABLE IF EXISTS _nc_single")
-    surname_of = {(a, e): translit_fold(name.strip()) for a, e, name in single}
-    found: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    for aid, eid, scope, cand, cand_name in rows:
-        words = cand_name.split()
-        if translit_fold(words[-1]) == surname_of.get((aid, eid)):
-            found[(aid, eid)][scope].setdefault(cand, cand_name)
+        con.execute("DROP TABLE IF EXISTS _nc_ctx")
+    by_surname: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for aid, eid, name in full:
+        by_surname[translit_fold(name.split()[-1])].append((aid, eid, name))
+
+    def in_window(a: tuple, o: tuple) -> bool:
+        (feed, day, _, _), (ofeed, oday, _, onew) = a, o
+        if feed != ofeed:
+            return False
+        if day is not None and oday is not None:
+            return abs((day - oday).days) <= WINDOW_DAYS
+        return day is None and oday is None and onew
+
     out = []
-    for (aid, eid), scopes in found.items():
-        story, feed = scopes.get("story", {}), scopes.get("feed", {})
+    for aid, eid, name in single:
+        me = ctx[aid]
+        story: dict[str, str] = {}
+        feed: dict[str, str] = {}
+        for oid, cand, cand_name in by_surname.get(translit_fold(name.strip()), ()):
+            if oid == aid:
+                continue
+            other = ctx[oid]
+            if me[2] is not None and other[2] == me[2]:
+                story.setdefault(cand, cand_name)
+            if in_window(me, other):
+                feed.setdefault(cand, cand_name)
         if len(story) == 1:
-            (target, name), = story.items()
-            out.append((aid, eid, target, "surname-story", name))
+            (target, tname), = story.items()
+            out.append((aid, eid, target, "surname-story", tname))
         elif not story and len(feed) == 1:
-            (target, name), = feed.items()
-            out.append((aid, eid, target, "surname-feed", name))
+            (target, tname), = feed.items()
+            out.append((aid, eid, target, "surname-feed", tname))
     return out
 
 
