@@ -51,6 +51,7 @@ def test_person_ids_are_the_name_as_written_not_the_matching_key():
     ("Archbishop Desmond Tutu said the vote was a triumph.", "Desmond Tutu", "Archbishop"),
     ("Foreign Secretary Jack Straw told MPs the plan was sound.", "Jack Straw", "Foreign Secretary"),
     ("Professor Ada Mwangi said the results were clear.", "Ada Mwangi", "Professor"),
+    ("Shadow Home Secretary David Davis said the bill was flawed.", "David Davis", "Shadow Home Secretary"),
     ("Mr Peter Hall said he would resign.", "Peter Hall", None),
 ])
 def test_titles_are_roles_not_names(text, name, role):

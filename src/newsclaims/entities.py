@@ -71,6 +71,9 @@ TITLE_WORDS_EXTRA = {
     "baron", "earl", "duke", "duchess", "viscount", "professor", "detective", "inspector",
     "superintendent", "constable", "sergeant", "lieutenant", "colonel", "brigadier", "councillor",
     "alderman", "magistrate", "coroner", "chef", "ceo", "lords",
+    # the portfolio in a minister's title ("Shadow Home Secretary", "Health Minister")
+    "shadow", "home", "health", "education", "culture", "transport", "environment", "trade", "industry",
+    "pensions", "energy", "agriculture", "development", "international", "treasury", "justice",
 }
 #: honorifics: stripped from names like titles, but not a role of the person
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "lords"}
