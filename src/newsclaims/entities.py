@@ -65,6 +65,20 @@ ROLE_TITLES = {
 COLLECTIVE_NOUNS = {"side", "government", "administration", "delegation", "authorities", "leadership",
                     "ministry", "embassy", "officials", "military", "army"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+#: more words that are titles, not names, when they open a person's name ("Archbishop Desmond Tutu")
+TITLE_WORDS_EXTRA = {
+    "archbishop", "bishop", "cardinal", "rabbi", "imam", "reverend", "sheikh", "ayatollah", "baroness",
+    "baron", "earl", "duke", "duchess", "viscount", "professor", "detective", "inspector",
+    "superintendent", "constable", "sergeant", "lieutenant", "colonel", "brigadier", "councillor",
+    "alderman", "magistrate", "coroner", "chef", "ceo", "lords",
+    # the portfolio in a minister's title ("Shadow Home Secretary", "Health Minister")
+    "shadow", "home", "health", "education", "culture", "transport", "environment", "trade", "industry",
+    "pensions", "energy", "agriculture", "development", "international", "treasury", "justice",
+}
+#: honorifics: stripped from names like titles, but not a role of the person
+HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "lords"}
+#: titles written before a first name rather than a surname ("Sir Menzies")
+FIRST_NAME_TITLES = {"sir", "dame"}
 
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 
@@ -94,6 +108,39 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
 
 
+def person_slug(tokens: list[str]) -> str:
+    """The readable id part of a person's name: first and last token as written ("tony-blair")."""
+    toks = [t for t in tokens if slug(t) != "x"]
+    if not toks:
+        return "x"
+    return slug(toks[0]) if len(toks) == 1 else f"{slug(toks[0])}-{slug(toks[-1])}"
+
+
+def match_key(entity_id: Optional[str]) -> Optional[str]:
+    """An entity id with the spelling of a person's name folded ("person:sergey-lavrov" and
+    "person:sergei-lavrov" give one key): what stages comparing entities across articles before the
+    load (stories, claim groups) compare. Other ids are their own key."""
+    if not entity_id or not entity_id.startswith("person:"):
+        return entity_id
+    return "person:" + "-".join(translit_fold(p) or p for p in entity_id[7:].split("-"))
+
+
+def _is_title(word: str) -> bool:
+    low = word.lower().rstrip(".")
+    return low in TITLE_WORDS or low in TITLE_WORDS_EXTRA
+
+
+def _role_text(words: list[str]) -> Optional[str]:
+    """A role as written from the title words before a name: ["Foreign", "Secretary"] -> "Foreign
+    Secretary"; honorifics ("Mr") and connectors at the edges ("of") are not a role."""
+    words = [w for w in words if w.lower().rstrip(".") not in HONORIFICS]
+    while words and words[0].lower() in ("of", "the"):
+        words = words[1:]
+    while words and words[-1].lower() in ("of", "the"):
+        words = words[:-1]
+    return " ".join(words) or None
+
+
 @dataclass
 class MentionSpan:
     start: int
@@ -114,11 +161,18 @@ class Cluster:
     titles: set[str] = field(default_factory=set)
     mentions: list[MentionSpan] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)  # tokens of the fullest name
+    #: roles as written before the name ("Archbishop", "Foreign Secretary"): titles are not names
+    roles: set[str] = field(default_factory=set)
 
     @property
     def entity_id(self) -> str:
+        """The id people type: ``kb:<kb_id>``, ``person:first-last`` as written (the transliteration
+        key in ``key`` is only for matching; the warehouse folds spelling variants to one id at load),
+        ``<type>:<slug>`` otherwise."""
         if self.kb is not None:
             return self.kb.entity_id
+        if self.type == "PERSON":
+            return f"person:{person_slug(self.tokens or self.name.split())}"
         return f"{self.type.lower()}:{self.key}"
 
     @property
@@ -138,10 +192,13 @@ class Cluster:
 
 
 def _clean_person(span: Span) -> tuple[int, int, list[str], set[str]]:
-    """Strip titles at the front and possessives at the end of a PERSON span."""
+    """Strip titles at the front and possessives at the end of a PERSON span.
+
+    The stripped title words are returned lower-cased with the titles; as written, they are
+    :func:`_person_role` of the span."""
     tokens = list(span)
     titles: set[str] = set()
-    while len(tokens) > 1 and tokens[0].text.lower().rstrip(".") in TITLE_WORDS:
+    while len(tokens) > 1 and _is_title(tokens[0].text):
         titles.add(tokens[0].text.lower().rstrip("."))
         tokens.pop(0)
     while tokens and tokens[-1].text in ("’s", "'s", "’", "'"):
@@ -154,6 +211,22 @@ def _clean_person(span: Span) -> tuple[int, int, list[str], set[str]]:
     return start, end, text.split(), titles
 
 
+def _person_role(span: Span, doc: Doc) -> Optional[str]:
+    """The role a name carries as written: the title words that open the span or stand right before
+    it ("Archbishop Desmond Tutu", "Foreign Secretary Jack Straw"; "Russian Foreign Minister Sergey
+    Lavrov" -> "Foreign Minister"), honorifics left out."""
+    words: list[str] = []
+    i = span.start - 1
+    while i >= 0 and span.start - i <= 6 and _is_title(doc[i].text) and doc[i].text[:1].isupper():
+        words.insert(0, doc[i].text)
+        i -= 1
+    for tok in list(span)[:-1]:
+        if not _is_title(tok.text):
+            break
+        words.append(tok.text)
+    return _role_text(words)
+
+
 def _titles_before(doc: Doc, start_token: int, kb: KnowledgeBase) -> set[str]:
     """Title words right before a name: "Russian Foreign Minister Sergey Lavrov" -> russian, foreign, minister."""
     out: set[str] = set()
@@ -161,7 +234,7 @@ def _titles_before(doc: Doc, start_token: int, kb: KnowledgeBase) -> set[str]:
     while i >= 0 and start_token - i <= 6:
         tok = doc[i]
         low = tok.text.lower().rstrip(".")
-        if low in TITLE_WORDS or (tok.ent_type_ in ("NORP", "GPE", "ORG") and tok.text[:1].isupper()) \
+        if _is_title(tok.text) or (tok.ent_type_ in ("NORP", "GPE", "ORG") and tok.text[:1].isupper()) \
                 or kb.demonym(tok.text) is not None:
             out.add(low)
             i -= 1
@@ -207,7 +280,7 @@ class ArticleEntities:
 
     def _build(self) -> None:
         doc, kb = self.doc, self.kb
-        pending_single: list[tuple[MentionSpan, set[str]]] = []
+        pending_single: list[tuple[MentionSpan, set[str], Optional[str]]] = []
         ents = list(doc.ents)
         person_surnames: set[str] = {translit_fold(e[-1].text) for e in ents
                                      if e.label_ == "PERSON" and len(e) > 1 and e[0].text[:1].isupper()}
@@ -228,11 +301,12 @@ class ArticleEntities:
                 if not toks:
                     continue
                 titles |= _titles_before(doc, ent.start, kb)
+                role = _person_role(ent, doc)
                 m = MentionSpan(start, end, doc_text(doc)[start:end], "PERSON", "ner")
                 if len(toks) == 1:
-                    pending_single.append((m, titles))
+                    pending_single.append((m, titles, role))
                     continue
-                self._add_person(m, toks, titles)
+                self._add_person(m, toks, titles, role)
                 continue
             text = _POSSESSIVE.sub("", ent.text).strip()
             if text.lower().startswith("the "):
@@ -255,8 +329,8 @@ class ArticleEntities:
             if c is None:
                 c = self._acronym_match(text, label) or self._new_cluster(label, key, text)
             self._attach(c, m)
-        for m, titles in pending_single:
-            self._add_person(m, m.text.split(), titles)
+        for m, titles, role in pending_single:
+            self._add_person(m, m.text.split(), titles, role)
 
     def _acronym_match(self, text: str, label: str) -> Optional[Cluster]:
         """'NATO' joins 'North Atlantic Treaty Organization' found in the same article, and back."""
@@ -272,18 +346,23 @@ class ArticleEntities:
                     return c
         return None
 
-    def _add_person(self, m: MentionSpan, toks: list[str], titles: set[str]) -> None:
+    def _add_person(self, m: MentionSpan, toks: list[str], titles: set[str], role: Optional[str] = None) -> None:
+        roles = {role} if role else set()
         folded = [translit_fold(t) for t in toks]
         if len(toks) == 1:
-            # a surname (or first name) joins the person of that name seen in this article
+            # a surname (or first name) joins the person of that name seen in this article; after a
+            # title only a surname does ("Prince Charles" is not Charles Kennedy; "Sir Menzies" may
+            # be Menzies Campbell)
+            first_ok = not any(_is_title(t) for t in titles - FIRST_NAME_TITLES)
             matches = [c for c in self.clusters if c.type == "PERSON" and
-                       (c.surname == folded[0] or c.first_name == folded[0])]
+                       (c.surname == folded[0] or (first_ok and c.first_name == folded[0]))]
             if matches:
                 # several people share the name: the nearest one mentioned before
                 before = [c for c in matches if any(x.start < m.start for x in c.mentions)]
                 c = max(before, key=lambda c: max(x.start for x in c.mentions if x.start < m.start)) \
                     if before else matches[0]
                 c.titles |= titles
+                c.roles |= roles
                 self._attach(c, MentionSpan(m.start, m.end, m.text, m.label, "alias" if c.tokens != toks else "ner"))
                 return
         else:
@@ -294,10 +373,12 @@ class ArticleEntities:
                     if len(toks) > len(c.tokens):
                         c.tokens, c.name, c.key = toks, " ".join(toks), person_key(toks)
                     c.titles |= titles
+                    c.roles |= roles
                     self._attach(c, m)
                     return
         c = self._new_cluster("PERSON", person_key(toks), " ".join(toks), tokens=list(toks))
         c.titles |= titles
+        c.roles |= roles
         self._attach(c, m)
 
     # --- descriptions -----------------------------------------------------------------------------

@@ -65,7 +65,8 @@ def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list
         for alias in sorted(names or {c.canonical_name}):
             aliases.append(EntityAlias(entity_id=eid, article_id=article.article_id,
                                        name=c.canonical_name, type=c.type, alias=alias,
-                                       wikidata_id=c.kb.wikidata_id if c.kb else None, n_mentions=n))
+                                       wikidata_id=c.kb.wikidata_id if c.kb else None, n_mentions=n,
+                                       roles=sorted(c.roles)))
     for m in ents.other_mentions:
         mentions.append(Mention(article_id=article.article_id, entity_id=None, text=m.text, label=m.label,
                                 start_char=m.start, end_char=m.end, method=m.method))

@@ -96,6 +96,8 @@ class EntityAlias(Record):
     alias: str
     wikidata_id: Optional[str] = None
     n_mentions: int = 1
+    #: roles written before the name in this article ("Archbishop", "Foreign Secretary")
+    roles: list[str] = Field(default_factory=list)
 
 
 class Claim(Record):

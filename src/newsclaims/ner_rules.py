@@ -15,6 +15,11 @@ taken out of the body by the normaliser.) In the order :data:`RULES` applies the
 ``drop_nonnames`` a name has a capital letter
 ``kb_countries`` a span that is a country's name or alias in the knowledge base is GPE whatever
                  the tagger said; untagged country names and demonyms standing alone are added
+``not_people``   parties, ministries, councils and places tagged PERSON get their type back: digits
+                 or an acronym, a demonym, a knowledge-base organisation or place, a last word that
+                 heads organisations' names or names a party ("Board", "Labour", "Lib Dems"); a
+                 one-word name never given a title or first name takes the type the article gives it
+                 elsewhere (tagged as a place, beside "ministry" or "town", after "in" or "at")
 ``sports``       in a line of names and scores, a one-word place or person-tagged name directly
                  followed by a score is a team (ORG); countries (national teams) stay GPE
 ``discourse``    one sense per document: the surname of a person named in full is a person, and
@@ -194,11 +199,36 @@ def rule_boundaries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
                             toks[-1].text[:1].islower()):
                 toks = toks[:-1]
             while toks and (_is_numberish(toks[0].text) or toks[0].is_punct or
-                            (label != "PERSON" and toks[0].is_alpha and toks[0].is_lower)):
+                            (label != "PERSON" and toks[0].is_alpha and toks[0].is_lower) or
+                            (label == "PERSON" and len(toks) > 1 and _not_name_start(toks[0]))):
                 toks = toks[1:]
             if toks:
                 out.append((toks[0].idx, toks[-1].idx + len(toks[-1].text), label, method))
     return _dedupe(out)
+
+
+#: lower-case particles that may open a person's name ("de la Hoya", "van Gaal", "al-Assad")
+_NAME_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "dos", "das", "du", "la", "le", "el",
+                   "van", "von", "ter", "ten", "al", "bin", "ibn", "st", "mac"}
+#: words that open a sentence and get tagged into the name after them ("Across Wales", "The Lib Dems")
+_NOT_NAME_START = {"across", "in", "at", "on", "from", "for", "with", "by", "to", "under", "over", "into",
+                   "after", "before", "during", "throughout", "outside", "inside", "around", "near",
+                   "the", "a", "an", "this", "that", "these", "those", "and", "but", "or", "if", "as",
+                   "when", "while", "since", "unlike", "like", "dear", "meanwhile", "yesterday", "today"}
+
+
+def _not_name_start(tok) -> bool:
+    """A first token of a PERSON span that is not part of the name: a lower-case word other than a
+    name particle ("rang Lucy"), a capitalised function word ("Across Wales"), or a capitalised
+    verb form opening the sentence ("Entering Westminster")."""
+    low = tok.lower_
+    if low in _NAME_PARTICLES:
+        return False
+    if tok.is_alpha and tok.is_lower:
+        return True
+    if low in _NOT_NAME_START:
+        return True
+    return tok.is_sent_start and tok.tag_ in ("VBG", "VBD", "VBZ", "VBP", "VBN") and tok.pos_ == "VERB"
 
 
 def rule_drop_nonnames(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
@@ -280,6 +310,145 @@ def rule_kb_countries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
     return _dedupe(out + added)
 
 
+# --- parties, ministries, councils, places tagged PERSON ---------------------------------------------
+
+#: words that head an organisation's name ("Powys Health Board"), or name a party by its members
+#: ("Lib Dems"): a span ending in one is not a person
+ORG_HEADS = {
+    "party", "council", "ministry", "department", "office", "committee", "commission", "agency",
+    "authority", "association", "union", "federation", "institute", "trust", "board", "assembly",
+    "parliament", "government", "police", "service", "services", "group", "foundation", "society",
+    "league", "corporation", "company", "inc", "ltd", "plc", "airport", "university", "college",
+    "school", "hospital", "club", "army", "navy", "command", "treasury", "cabinet", "senate",
+    "congress", "executive", "labour", "tories", "conservatives", "democrats", "dems", "dem",
+    "republicans", "liberals", "socialists", "unionists", "nationalists", "communists", "greens",
+}
+#: common nouns that say the name beside them is an organisation ("the ministry, Defra";
+#: "agriculture department Defra"; "the Defra spokesman" is not one: spokesmen have people too)
+ORG_NOUNS = {"ministry", "department", "agency", "council", "party", "company", "firm", "group",
+             "organisation", "organization", "body", "union", "board", "watchdog", "regulator",
+             "charity", "bank", "newspaper", "broadcaster", "authority", "commission", "committee",
+             "institute", "association", "airline", "carrier", "insurer", "retailer", "supermarket",
+             "bank", "club", "team", "quango", "think-tank", "thinktank", "campaign", "pollster"}
+#: common nouns that say the name beside them is a place ("the town of Woolwich", "Powys county")
+PLACE_NOUNS = {"town", "city", "village", "county", "borough", "district", "region", "province",
+               "state", "constituency", "suburb", "area", "island", "capital", "port", "airport"}
+#: prepositions after which a one-word name the article never gives a person's title or first name
+#: is a place ("in Woolwich", "at Westminster")
+_SPEECH_LEMMAS = {"say", "tell", "add", "claim", "argue", "insist", "warn", "state", "announce", "deny",
+                  "admit", "accuse", "urge", "believe", "think", "write"}
+_PLACE_PREPS = {"in", "at", "near", "across", "throughout", "outside", "around"}
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|minister|"
+                        r"secretary|chancellor|senator|governor|mayor|judge|king|queen|prince|princess|"
+                        r"general|archbishop|bishop|rev|reverend|captain|capt|gen|sen|rep|gov)\.?$", re.I)
+
+
+def _single_token_evidence(doc: Doc, span, spans: list[PSpan]) -> tuple[Optional[str], bool]:
+    """(label the syntax gives a one-word PERSON occurrence, whether it reads as a person here)."""
+    tok = span[0]
+    if tok.i > 0 and _HONORIFIC.match(doc[tok.i - 1].text):
+        return None, True
+    near = [tok.head] if tok.dep_ in ("appos", "compound", "conj") else []
+    near += [c for c in tok.children if c.dep_ in ("appos", "compound", "conj")]
+    for other in near:
+        low = other.lower_
+        if other.dep_ == "conj" or tok.dep_ == "conj":
+            lab = other.ent_type_
+            if lab in ("GPE", "LOC", "FAC"):
+                return lab, False
+            continue
+        if tok.dep_ == "compound" and other is tok.head and low in ("spokesman", "spokeswoman"):
+            continue
+        if low in ORG_NOUNS:
+            return "ORG", False
+        if low in PLACE_NOUNS:
+            return "GPE", False
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if prev is not None and prev.lower_ == "the" and tok.dep_ != "compound" and \
+            not (nxt is not None and nxt.text[:1].isupper()):
+        return "", False  # "the Bill", "the Queen": a person's name takes no article ("the Blair
+        # government" is a compound: the name stays)
+    if prev is not None and prev.lower_ in _PLACE_PREPS and tok.dep_ == "pobj" and \
+            not (tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "POS"):
+        return "GPE", False
+    return None, False
+
+
+def rule_not_people(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
+    """Parties, ministries, councils and places the tagger calls PERSON get their type back:
+    a PERSON span with a digit ("MI6", "G8") or written as an acronym ("BAA") is an organisation;
+    one that is a demonym ("Welsh") is NORP; one that is a knowledge-base name of an organisation
+    or place takes its type ("Lib Dems", "Defra" once in the knowledge base); one that ends in a word
+    heading organisations' names or naming a party by its members ("Powys Health Board",
+    "Labour", "Lib Dem") is an organisation. A one-word PERSON name the article never gives a title
+    or a first name takes, in every occurrence (one sense per document), the type the text gives it
+    elsewhere: tagged as a place by the model, set beside an organisation or place noun ("the
+    ministry, Defra"; "the town of Woolwich"; "Guildford and Woolwich"), or after "in", "at", ...
+    ("in Woolwich")."""
+    text = doc_text(doc)
+    upper_lines = [(s, e) for s, e in _lines(text) if mostly_upper(text[s:e])]
+    # one-word names that are part of a multi-word person's name in this article
+    name_words: set[str] = set()
+    for s, e, label, _ in spans:
+        words = text[s:e].split()
+        if label == "PERSON" and len(words) > 1:
+            name_words.update(w.strip(".,'’") for w in (words[0], words[-1]))
+    out: list[PSpan] = []
+    singles: dict[str, list[int]] = defaultdict(list)
+    for s, e, label, method in spans:
+        if label == "PERSON":
+            t = text[s:e]
+            bare = re.sub(r"^(?:[Tt]he )", "", re.sub(r"(?:’s|'s)$", "", t))
+            words = bare.split()
+            letters = [ch for ch in bare if ch.isalpha()]
+            entry = kb.lookup(bare)
+            if any(ch.isdigit() for ch in t):
+                label = "ORG"
+            elif len(letters) >= 2 and all(ch.isupper() for ch in letters) and \
+                    not any(ls <= s < le for ls, le in upper_lines) and "." not in bare:
+                label = "ORG"
+            elif kb.demonym(bare) is not None and entry is None:
+                label = "NORP"
+            elif entry is not None and entry.type != "PERSON":
+                label = entry.type
+            elif words and re.split(r"[\-–]", words[-1])[-1].lower() in ORG_HEADS and words[-1][:1].isupper():
+                label = "ORG"
+            elif re.fullmatch(r"[A-Z]{2,}s", bare):  # "MPs", "MEPs": a group of people, not a name
+                label = ""
+            elif len(words) == 1 and bare not in name_words:
+                singles[bare].append(len(out))
+        out.append((s, e, label, method))
+    if not singles:
+        return [sp for sp in out if sp[2]]
+    # the model's own labels for the same words elsewhere in the article
+    elsewhere: dict[str, Counter] = defaultdict(Counter)
+    for s, e, label, _ in out:
+        if label in ("GPE", "LOC", "FAC", "ORG"):
+            elsewhere[text[s:e]][label] += 1
+    for word, idxs in singles.items():
+        votes: Counter = Counter(elsewhere.get(word, Counter()))
+        person = False
+        speaks = False
+        for tok in doc:  # every occurrence of the word, tagged or not
+            if tok.text != word:
+                continue
+            lab, is_person = _single_token_evidence(doc, doc[tok.i:tok.i + 1], out)
+            person |= is_person
+            speaks |= tok.dep_ == "nsubj" and tok.head.lemma_ in _SPEECH_LEMMAS
+            if lab is not None:
+                votes[lab] += 1
+        if speaks:  # places do not speak; organisations do
+            votes = Counter({k: v for k, v in votes.items() if k == "ORG"})
+        if person or not votes:
+            continue
+        label = votes.most_common(1)[0][0]
+        for i in idxs:
+            s, e, _, method = out[i]
+            out[i] = (s, e, label, method)
+    return [sp for sp in out if sp[2]]
+
+
 # --- results lines -----------------------------------------------------------------------------
 
 _SCORE = re.compile(r"^\d{1,3}(?:-\d{1,3})?$")
@@ -354,6 +523,7 @@ RULES: dict[str, Callable] = {
     "boundaries": rule_boundaries,
     "drop_nonnames": rule_drop_nonnames,
     "kb_countries": rule_kb_countries,
+    "not_people": rule_not_people,
     "sports": rule_sports,
     "discourse": rule_discourse,
 }

@@ -432,6 +432,7 @@ def _lake_rows(wh: Warehouse, table: str, batch_ids: list[str]) -> list[dict]:
 
 def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult:
     """Assign the run's new articles to stories and their claims to claim groups (see linking.py)."""
+    from newsclaims.entities import match_key  # person ids compared with their spelling folded
     from newsclaims.linking import WINDOW_DAYS, GroupClaim, StoryArticle, assign_stories, group_claims
 
     t0 = time.perf_counter()
@@ -444,9 +445,9 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
     spans_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     for m in mentions:
         if m["entity_id"]:
-            ents_by_article.setdefault(m["article_id"], set()).add(m["entity_id"])
+            ents_by_article.setdefault(m["article_id"], set()).add(match_key(m["entity_id"]))
             spans_by_article.setdefault(m["article_id"], []).append(
-                (m["start_char"], m["end_char"], m["text"], m["entity_id"]))
+                (m["start_char"], m["end_char"], m["text"], match_key(m["entity_id"])))
     new = [StoryArticle(a["article_id"], a["published_date"], a["title"], a["body"],
                         ents_by_article.get(a["article_id"], set()), a["outlet"]) for a in articles]
     dates = [a.published_date for a in new if a.published_date]
@@ -464,7 +465,8 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
                 LEFT JOIN mentions m USING (article_id)
                 WHERE (a.published_date IS NULL OR ? IS NULL OR a.published_date BETWEEN ? AND ?)
                 GROUP BY ALL ORDER BY any_value(a.ingested_at) DESC LIMIT 20000""", [lo, lo, hi]).fetchall()
-            existing = [StoryArticle(r[0], r[1], r[2], r[3], set(r[6] or []), r[4], r[5]) for r in rows]
+            existing = [StoryArticle(r[0], r[1], r[2], r[3], {match_key(e) for e in r[6] or []}, r[4], r[5])
+                        for r in rows]
         finally:
             con.close()
     assigned = assign_stories(new, existing)
@@ -492,9 +494,9 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
             con.close()
         old_spans: dict[str, list] = {}
         for aid, s, e, text, eid in mrows:
-            old_spans.setdefault(aid, []).append((s, e, text, eid))
+            old_spans.setdefault(aid, []).append((s, e, text, match_key(eid)))
         existing_claims = [
-            GroupClaim(r[0], r[1], r[2], r[3], r[4], r[5],
+            GroupClaim(r[0], r[1], r[2], match_key(r[3]), r[4], r[5],
                        [(t, eid) for s, e, t, eid in old_spans.get(r[1], []) if r[6] <= s and e <= r[7]], r[8])
             for r in rows]
 
@@ -503,7 +505,8 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
                 if c["content_start"] <= s and e <= c["content_end"]]
 
     new_claims = [GroupClaim(c["claim_id"], c["article_id"], story_of.get(c["article_id"]),
-                             c["speaker_entity_id"], c["content"], None, entity_spans(c), c.get("group_segments"))
+                             match_key(c["speaker_entity_id"]), c["content"], None, entity_spans(c),
+                             c.get("group_segments"))
                   for c in claims]
     groups = group_claims(new_claims, existing_claims)
     sizes = Counter(groups.values())

@@ -29,7 +29,7 @@ from typing import Iterable, Optional
 
 import duckdb
 
-from newsclaims import lake
+from newsclaims import entity_table, lake
 from newsclaims.faults import checkpoint
 from newsclaims.models import LAKE_MODELS, Run
 from newsclaims.settings import Warehouse
@@ -345,7 +345,8 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
             FROM entity_aliases GROUP BY entity_id, name, type
         ),
         aliases AS (
-            SELECT entity_id, list(DISTINCT alias ORDER BY alias) AS aliases, max(wikidata_id) AS wikidata_id
+            SELECT entity_id, list(DISTINCT alias ORDER BY alias) AS aliases, max(wikidata_id) AS wikidata_id,
+                   list_sort(list_distinct(flatten(list(coalesce(roles, []))))) AS roles
             FROM entity_aliases GROUP BY entity_id
         ),
         seen AS (
@@ -355,7 +356,7 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
             WHERE m.entity_id IS NOT NULL GROUP BY m.entity_id
         )
         SELECT n.entity_id, n.name, n.type, a.aliases, a.wikidata_id,
-               coalesce(s.mention_count, 0), s.first_seen, s.last_seen
+               coalesce(s.mention_count, 0), s.first_seen, s.last_seen, a.roles
         FROM names n JOIN aliases a USING (entity_id) LEFT JOIN seen s USING (entity_id)
         WHERE n.rk = 1""")
 
@@ -410,6 +411,7 @@ def _load(wh: Warehouse, run: Optional[Run], wait: Optional[float]) -> LoadResul
         inserted = {m.__table__: 0 for m in LAKE_MODELS}
         con.execute("BEGIN TRANSACTION")
         try:
+            entity_table.remember_known_articles(con)
             for model in LAKE_MODELS:
                 table = model.__table__
                 files = [loc for meta in pending.values()
@@ -419,6 +421,7 @@ def _load(wh: Warehouse, run: Optional[Run], wait: Optional[float]) -> LoadResul
             for batch_id, meta in pending.items():
                 con.execute("INSERT OR IGNORE INTO lake_batches VALUES (?, ?, now())",
                             [batch_id, meta.get("run_id")])
+            entity_table.link_new_articles(con, run.run_id if run is not None else None)
             rebuild_entities(con)
             rebuild_stories(con)
             if run is not None:
