@@ -26,6 +26,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span, Token
 
 from newsclaims.claims.lexicon import CueLexicon
+from newsclaims.coref import resolve_claim_speakers
 from newsclaims.entities import ArticleEntities, Cluster
 
 OPEN_MARKS = "“«„"
@@ -1522,7 +1523,9 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     art.reportedly()
     art.punctuation_cues()
     art.leftover_quotes()
-    return sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
+    claims = sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
+    resolve_claim_speakers(claims, ents)
+    return claims
 
 
 def _outermost(claims: list[ClaimSpan]) -> list[ClaimSpan]:
