@@ -45,6 +45,9 @@ MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+PROMINENCE = 0.12
+#: modifiers that make a role another one ("vice presidential nominee", "former senator")
+ROLE_SHIFTERS = frozenset({"vice", "deputy", "former", "assistant", "acting", "ex", "associate", "junior"})
 RELATIVE = {"who", "which", "that", "whom", "whose"}
 
 MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "congressman", "spokesman", "chairman", "duke",
@@ -55,7 +58,7 @@ FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "cong
                  "grandmother", "businesswoman", "madame", "mme", "frau", "senora", "señora", "first lady"}
 #: nouns that stand for the article's media organisation
 MEDIA_HEADS = {"newspaper", "paper", "daily", "network", "channel", "broadcaster", "magazine", "outlet",
-               "agency", "station", "tabloid", "weekly", "publication", "site", "website"}
+               "station", "tabloid", "weekly", "publication", "site", "website"}
 MEDIA_WORDS = re.compile(r"\b(?:times|post|news|journal|herald|tribune|guardian|telegraph|gazette|"
                          r"press|reuters|associated|bloomberg|cnn|bbc|abc|cbs|nbc|fox|msnbc|npr|politico|"
                          r"magazine|daily|mail|sun|express|mirror|independent|observer|economist|"
@@ -109,6 +112,7 @@ class Discourse:
         self._gender: dict[int, Optional[str]] = {}
         self._mentions = self._index_mentions()
         self._pronoun_votes = self._gender_from_pronouns()
+        self.bindings = self._bindings()
 
     # positions
     def sent_of(self, pos: int) -> int:
@@ -162,6 +166,51 @@ class Discourse:
                     break
         return votes
 
+    def _bindings(self) -> list[tuple[int, str, Cluster]]:
+        """(position, role noun, entity) for every description the article ties to a named entity:
+        an apposition ("Donald Trump, the Republican nominee"; "the senator, Lindsey Graham"), a
+        copula ("X is the club manager") or a role noun right before the name ("Republican nominee
+        Donald Trump")."""
+        out = []
+        for c in self.ents.clusters:
+            if c.type not in ("PERSON", "ORG", "GPE", "NORP"):
+                continue
+            for m in c.mentions:
+                if m.method not in ("ner", "alias"):
+                    continue
+                span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                r = span.root
+                nouns = [t for t in r.children if t.dep_ == "appos" and t.pos_ == "NOUN"]
+                if r.dep_ == "appos" and r.head.pos_ == "NOUN":
+                    nouns.append(r.head)
+                if r.dep_ in ("nsubj", "nsubjpass") and r.head.lemma_ == "be":
+                    nouns += [t for t in r.head.children if t.dep_ == "attr" and t.pos_ == "NOUN"]
+                i = span.start - 1
+                while i >= 0 and self.doc[i].pos_ in ("NOUN", "ADJ", "PROPN") and self.doc[i].dep_ == "compound" \
+                        or i >= 0 and self.doc[i].pos_ == "NOUN" and self.doc[i].text.islower() and \
+                        self.doc[i].head.i in range(span.start, span.end):
+                    if self.doc[i].pos_ == "NOUN" and self.doc[i].text.islower():
+                        nouns.append(self.doc[i])
+                    i -= 1
+                pre = {t.lower_ for t in self.doc[i + 1:span.start]}
+                for n in nouns:
+                    if not self.in_quote(n.idx):
+                        mods = pre | {t.lower_ for t in n.children if t.dep_ in ("amod", "compound")}
+                        out.append((m.start, n.lemma_.lower(), c, frozenset(mods)))
+        return out
+
+    def bound(self, lemma: str, pos: int, mods: frozenset = frozenset()) -> Optional[Cluster]:
+        """The one entity the article has tied the role noun to before ``pos`` (or anywhere, when
+        nothing comes before); a capitalised modifier of the description ("the Democratic
+        nominee") must be among the binding's."""
+        fits = [(p, c) for p, l, c, m in self.bindings if l == lemma and mods <= m and not (m & ROLE_SHIFTERS)]
+        before = {id(c): c for p, c in fits if p < pos}
+        if not before:
+            before = {id(c): c for p, c in fits}
+        return next(iter(before.values())) if len(before) == 1 else None
+
     def gender(self, c: Cluster) -> Optional[str]:
         if id(c) in self._gender:
             return self._gender[id(c)]
@@ -202,6 +251,14 @@ class Discourse:
             d = here - self.sent_of(start)
             if d <= window:
                 add(c, 1.5 * 0.5 ** d)
+        # prominence: an article's main character stays in focus ("Mr. Obama" named thirty times)
+        counts: dict[int, int] = {}
+        for start, _, c, _ in self._mentions:
+            if start >= pos:
+                break
+            counts[id(c)] = counts.get(id(c), 0) + 1
+        for key, (sc, c) in list(scores.items()):
+            scores[key] = (sc + PROMINENCE * min(counts.get(key, 0), 20), c)
         if self.history:
             last = max((h for h in self.history if h[0] < pos), key=lambda h: h[0], default=None)
             if last is not None and last[1].type in types and here - self.sent_of(last[0]) <= window:
@@ -258,6 +315,70 @@ def _pick(cands: list[tuple[float, Cluster]], how: str, margin: float = 1.5) -> 
     return Resolution(cands[0][1], how, round(min(0.95, conf), 2))
 
 
+INDEFINITE = {"a", "an", "one", "another", "some", "several", "many", "most", "few", "other", "others",
+              "any", "no", "each", "every", "all", "both", "two", "three", "four", "five", "more"}
+DEFINITE = {"the", "this", "that", "these", "those"}
+#: a possessive description that speaks for the possessor ("her campaign" -> Clinton)
+FOR_POSSESSOR = {"campaign", "camp", "team", "administration", "government"}
+#: words in an organisation's name that a description's head noun stands for ("the union" -> the
+#: United Mine Workers of America)
+ORG_HEADS = {
+    "union": {"union", "workers", "federation", "association", "brotherhood", "teamsters"},
+    "agency": {"agency", "office", "bureau", "administration", "service", "commission", "department",
+               "investigations", "authority"},
+    "fund": {"fund"}, "bank": {"bank"}, "company": {"company", "corp", "inc", "co", "group", "corporation"},
+    "firm": {"company", "corp", "inc", "group", "partners", "llc", "corporation"},
+    "committee": {"committee"}, "commission": {"commission"}, "party": {"party"},
+    "court": {"court"}, "council": {"council"}, "foundation": {"foundation"}, "institute": {"institute"},
+    "ministry": {"ministry"}, "department": {"department"}, "university": {"university", "college"},
+    "group": {"group", "association", "coalition", "alliance", "organization", "organisation"},
+    "organization": {"organization", "organisation", "association"}, "organisation": {"organization", "organisation"},
+    "association": {"association"}, "coalition": {"coalition"}, "center": {"center", "centre"},
+    "pac": {"pac"}, "league": {"league"}, "club": {"club", "fc", "united", "city"},
+}
+
+
+def resolve_description(dis: Discourse, span, current: Optional[Cluster]) -> Optional[Resolution]:
+    """A noun-phrase speaker without a name. None: nothing to say (keep what the extractor found)."""
+    root = span.root
+    first = span[0].lower_
+    lemma = root.lemma_.lower()
+    if root.text[:1].isupper() and current is not None:
+        return None  # a name the tagger read as a noun ("Sanders")
+    if first in INDEFINITE or root.lower_ in INDEFINITE or (first not in DEFINITE and root.tag_ == "NNS"
+                                                             and not any(t.dep_ == "poss" for t in root.children)):
+        return Resolution(None, "none", 1.0)  # "a spokesman", "critics", "some analysts": generic
+    poss = [t for t in root.children if t.dep_ == "poss"]
+    if poss and first not in DEFINITE:
+        if lemma in FOR_POSSESSOR and poss[0].pos_ == "PRON":
+            r = resolve_pronoun(dis, poss[0].text, poss[0].idx)
+            return r if r.cluster is not None else Resolution(None, "none", 0.0)
+        if poss[0].pos_ == "PRON":
+            return None if current is None else Resolution(current, "description", 0.6)
+    if first not in DEFINITE and not poss:
+        return None
+    mods = frozenset(t.lower_ for t in span if t.i < root.i and t.text[:1].isupper() and t.i > span.start)
+    c = dis.bound(lemma, span.start_char, mods)
+    if c is not None:
+        return Resolution(c, "description", 0.85)
+    if current is not None:
+        return Resolution(current, "description", 0.7)
+    if lemma in MEDIA_HEADS:
+        media = {id(x): x for x in dis.ents.clusters if x.type == "ORG" and MEDIA_WORDS.search(x.name)
+                 and any(m.start < span.start_char for m in x.mentions)}
+        if len(media) == 1:
+            return Resolution(next(iter(media.values())), "media", 0.8)
+    words = ORG_HEADS.get(lemma)
+    if words:
+        here = dis.sent_of(span.start_char)
+        orgs = {id(x): x for x in dis.ents.clusters if x.type == "ORG" and len(x.name.split()) > 1 and
+                words & {w.lower().strip(".,") for w in x.name.split()} and
+                any(m.start < span.start_char and here - dis.sent_of(m.start) <= 6 for m in x.mentions)}
+        if len(orgs) == 1:
+            return Resolution(next(iter(orgs.values())), "description", 0.75)
+    return None
+
+
 def _claim_order(c: "ClaimSpan") -> int:
     return c.speaker[0] if c.speaker is not None else c.content_start
 
@@ -277,6 +398,8 @@ def resolve_claim_speakers(claims: Sequence["ClaimSpan"], ents: ArticleEntities,
             root = span.root if span is not None else None
             if root is not None and root.lower_ in RELATIVE:
                 res = None  # the extractor binds relative pronouns to their antecedent
+            elif root is not None and root.pos_ == "NOUN" and not any(t.pos_ == "PROPN" for t in span):
+                res = resolve_description(dis, span, claim.speaker_cluster)
             elif root is not None and root.pos_ == "PRON" and len(span) <= 2:
                 word = root.text
                 if word.lower() in FIRST_PERSON | SECOND_PERSON:
