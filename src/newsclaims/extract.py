@@ -52,7 +52,7 @@ def claim_date(article: Article, sentence: str):
 
 
 def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list[EntityAlias], list[Claim]]:
-    ents = ArticleEntities(doc, kb, title=article.title)
+    ents = ArticleEntities(doc, kb, title=article.title, published=article.published_date)
     mentions: list[Mention] = []
     aliases: list[EntityAlias] = []
     for c in ents.clusters:
