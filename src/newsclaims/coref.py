@@ -379,6 +379,28 @@ def resolve_description(dis: Discourse, span, current: Optional[Cluster]) -> Opt
     return None
 
 
+GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f", "lord": "m", "lady": "f"}
+
+
+def check_name_gender(dis: Discourse, root, current: Cluster) -> Optional[Resolution]:
+    """A surname the article shares between people ("Mrs. Clinton": Hillary, not Bill) goes to the
+    one whose gender fits the title before it. (A pronoun after the name is no evidence: in "Trump
+    said she ..." it is the content's.)"""
+    same = [c for c in dis.ents.clusters if c.type == "PERSON" and c.surname and c.surname == current.surname]
+    if len(same) < 2:
+        return None
+    want = None
+    prev = root.doc[root.i - 1] if root.i > 0 else None
+    if prev is not None:
+        want = GENDER_TITLES.get(prev.lower_.rstrip("."))
+    if want is None or dis.gender(current) in (want, None):
+        return None
+    fits = [c for c in same if dis.gender(c) == want]
+    if len(fits) == 1:
+        return Resolution(fits[0], "name", 0.8)
+    return Resolution(None, "none", 0.0)
+
+
 def _claim_order(c: "ClaimSpan") -> int:
     return c.speaker[0] if c.speaker is not None else c.content_start
 
@@ -400,6 +422,9 @@ def resolve_claim_speakers(claims: Sequence["ClaimSpan"], ents: ArticleEntities,
                 res = None  # the extractor binds relative pronouns to their antecedent
             elif root is not None and root.pos_ == "NOUN" and not any(t.pos_ == "PROPN" for t in span):
                 res = resolve_description(dis, span, claim.speaker_cluster)
+            elif root is not None and claim.speaker_cluster is not None and claim.speaker_cluster.type == "PERSON" \
+                    and root.pos_ == "PROPN":
+                res = check_name_gender(dis, root, claim.speaker_cluster)
             elif root is not None and root.pos_ == "PRON" and len(span) <= 2:
                 word = root.text
                 if word.lower() in FIRST_PERSON | SECOND_PERSON:

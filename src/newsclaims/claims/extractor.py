@@ -405,7 +405,25 @@ class _Article:
                 clause = clause.head
             if clause.dep_ == "relcl":
                 antecedent = clause.head
-                return self.resolve(self.speaker_span(antecedent), antecedent)
+                found = self.resolve(self.speaker_span(antecedent), antecedent)
+                # "John Bentel, a staffer at the State Department who told ...": "who" is a person,
+                # the noun the place hangs off, or the name that noun is in apposition to
+                hops = 0
+                while found is None and hops < 3 and head.lower_ in ("who", "whom") and antecedent.head.i != antecedent.i:
+                    if antecedent.dep_ == "appos":
+                        antecedent = antecedent.head
+                    elif antecedent.dep_ == "pobj" and antecedent.head.dep_ == "prep" and \
+                            antecedent.head.head.pos_ in ("NOUN", "PROPN"):
+                        antecedent = antecedent.head.head
+                    else:
+                        break
+                    found = self.resolve(self.speaker_span(antecedent), antecedent)
+                    hops += 1
+                if found is None and head.lower_ in ("who", "whom") and antecedent.pos_ == "NOUN":
+                    appos = [c for c in antecedent.children if c.dep_ == "appos"]
+                    if appos:
+                        found = self.resolve(self.speaker_span(appos[0]), appos[0])
+                return found
             return None
         head_span = (head.idx, head.idx + len(head)) if head is not None else None
         cluster, _how = self.ents.resolve_speaker(span[0], span[1], head.text if head is not None else "",
