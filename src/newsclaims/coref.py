@@ -379,6 +379,79 @@ def resolve_description(dis: Discourse, span, current: Optional[Cluster]) -> Opt
     return None
 
 
+def name_entity(dis: Discourse, span) -> Optional[Resolution]:
+    """A speaker that is a name the tagger missed ("Peabody said", "Secretary General Ban Ki-moon
+    said"): the entity of that name, added to the article when it has none. A capitalised word the
+    article also writes in lower case ("Video", "Polls") is no name."""
+    from newsclaims.entities import TITLE_WORDS, MentionSpan, person_key, slug
+
+    doc = dis.doc
+
+    def part(t) -> bool:
+        glued = t.i > 0 and doc[t.i - 1].text == "-" and not doc[t.i - 1].whitespace_  # "Ki-moon"
+        return (t.pos_ == "PROPN" or _camel(t)) and (t.text[:1].isupper() or glued) and \
+            t.lower_.rstrip(".") not in TITLE_WORDS and not dis.in_quote(t.idx) and t.lower_ not in _CALENDAR
+
+    # the name: the span's root, or the last name in it ("the Democratic candidate Hillary Clinton");
+    # a name inside a modifier ("the Trump campaign", "sources close to Smith") is not the speaker
+    root = span.root
+    if not part(root):
+        def tied(t) -> bool:  # the name hangs off the root by apposition or compounding only
+            while t.i != root.i:
+                if t.dep_ not in ("appos", "compound", "flat") or t.head.i == t.i:
+                    return False
+                t = t.head
+            return True
+
+        names = [t for t in span if part(t) and t.i > root.i and tied(t)]
+        if root.pos_ != "NOUN" or not names:
+            return None
+        root = names[-1]
+
+    i = j = root.i
+    while i - 1 >= span.start and (part(doc[i - 1]) or doc[i - 1].text == "-" and i - 2 >= span.start):
+        i -= 1
+    while j + 1 < span.end and (part(doc[j + 1]) or doc[j].whitespace_ == "" and doc[j + 1].text != "'s"
+                                and not doc[j + 1].is_punct or doc[j + 1].text == "-"):
+        j += 1
+    while j > i and (doc[j].is_punct or doc[j].text in ("'s", "’s")):
+        j -= 1
+    if not part(doc[i]):
+        return None
+    name = doc.text[doc[i].idx:doc[j].idx + len(doc[j])]
+    words = name.replace("-", " ").split()
+    if any(re.search(r"(?<![\w.])" + re.escape(w.lower()) + r"(?![\w])", dis.text) for w in words[:1]) or \
+            len(name) < 3 or any(w.lower() in _CALENDAR for w in words):
+        return None
+    from newsclaims.kb import fold
+
+    known = dis.ents.cluster_at(doc[i].idx, doc[j].idx + len(doc[j]))
+    if known is not None:
+        return Resolution(known, "name", 0.9)
+    for c in dis.ents.clusters:
+        if fold(c.name) == fold(name) or c.type == "PERSON" and len(words) == 1 and c.surname == \
+                __import__("newsclaims.entities", fromlist=["translit_fold"]).translit_fold(words[0]):
+            return Resolution(c, "name", 0.9)
+    label = root.ent_type_ if root.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") else \
+        "PERSON" if len(words) > 1 and words[0].lower() in first_names() else "ORG"
+    toks = name.split()
+    key = person_key(toks) if label == "PERSON" else slug(name)
+    c = next((x for x in dis.ents.clusters if x.type == label and x.key == key), None) or \
+        dis.ents._new_cluster(label, key, name, tokens=toks)
+    start = doc[i].idx
+    dis.ents._attach(c, MentionSpan(start, start + len(name), name, label, "speaker"))
+    return Resolution(c, "name", 0.7)
+
+
+def _camel(t) -> bool:
+    """A name the tagger read as a common noun for its capitals inside ("RealClearPolitics")."""
+    return t.pos_ == "NOUN" and re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", t.text) is not None
+
+
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+             "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "today", "yesterday", "tonight"}
+
 GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f", "lord": "m", "lady": "f"}
 
 
@@ -420,8 +493,10 @@ def resolve_claim_speakers(claims: Sequence["ClaimSpan"], ents: ArticleEntities,
             root = span.root if span is not None else None
             if root is not None and root.lower_ in RELATIVE:
                 res = None  # the extractor binds relative pronouns to their antecedent
-            elif root is not None and root.pos_ == "NOUN" and not any(t.pos_ == "PROPN" for t in span):
+            elif root is not None and root.pos_ == "NOUN" and not any(t.pos_ == "PROPN" or _camel(t) for t in span):
                 res = resolve_description(dis, span, claim.speaker_cluster)
+            elif root is not None and claim.speaker_cluster is None and any(t.pos_ == "PROPN" or _camel(t) for t in span):
+                res = name_entity(dis, span)
             elif root is not None and claim.speaker_cluster is not None and claim.speaker_cluster.type == "PERSON" \
                     and root.pos_ == "PROPN":
                 res = check_name_gender(dis, root, claim.speaker_cluster)
