@@ -219,7 +219,8 @@ class Discourse:
         m, f = bool(titles & MALE_TITLES), bool(titles & FEMALE_TITLES)
         if m != f:
             g = "m" if m else "f"
-        if g is None and len(c.tokens) > 1:
+        if g is None and c.tokens and (len(c.tokens) > 1 or all(len(m.text.split()) == 1 for m in c.mentions)):
+            # a first name; a one-word person ("Kevin") is called by the first name too
             g = first_names().get(c.tokens[0].lower().rstrip("."))
         if g is None:
             v = self._pronoun_votes.get(id(c))
