@@ -413,6 +413,7 @@ class _Article:
                     if antecedent.dep_ == "appos":
                         antecedent = antecedent.head
                     elif antecedent.dep_ == "pobj" and antecedent.head.dep_ == "prep" and \
+                            antecedent.ent_type_ in ("ORG", "GPE", "FAC", "LOC") and \
                             antecedent.head.head.pos_ in ("NOUN", "PROPN"):
                         antecedent = antecedent.head.head
                     else:
