@@ -45,7 +45,10 @@ MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+#: salience added per earlier mention of an entity (up to 20): the article's main character
 PROMINENCE = 0.12
+#: a he/she is resolved only when the best candidate's score is this many times the runner-up's
+PRONOUN_MARGIN = 1.3
 #: modifiers that make a role another one ("vice presidential nominee", "former senator")
 ROLE_SHIFTERS = frozenset({"vice", "deputy", "former", "assistant", "acting", "ex", "associate", "junior"})
 RELATIVE = {"who", "which", "that", "whom", "whose"}
@@ -282,7 +285,7 @@ def resolve_pronoun(dis: Discourse, word: str, pos: int) -> Resolution:
             if g is not None and g != want:
                 continue
             cands.append((sc * (1.0 if g == want else 0.6), c))
-        return _pick(cands, "pronoun")
+        return _pick(cands, "pronoun", margin=PRONOUN_MARGIN)
     if low in THING_PRONOUNS:
         # "it" is an organisation or a country only when one is plainly in focus: the speaker of the
         # last claim or the subject of this or the last sentence, and no other such entity is
