@@ -102,7 +102,7 @@ class Discourse:
     """Sentences, quotations, subjects and the gender evidence of one article's people."""
 
     def __init__(self, ents: ArticleEntities, published: Optional[dt.date] = None,
-                 country_hint: Optional[str] = None, reported: Sequence[tuple[int, int]] = ()):
+                 reported: Sequence[tuple[int, int]] = ()):
         self.ents = ents
         self.doc = ents.doc
         self.text = doc_text(self.doc)
@@ -110,7 +110,6 @@ class Discourse:
         self.reported = sorted(reported)  # content spans of the article's claims (reported speech)
         self.sent_starts = [s.start_char for s in self.doc.sents]
         self.published = published
-        self.country_hint = country_hint
         self.history: list[tuple[int, Cluster]] = []  # (position, speaker) of the claims read so far
         self._gender: dict[int, Optional[str]] = {}
         self._mentions = self._index_mentions()
@@ -387,7 +386,8 @@ def name_entity(dis: Discourse, span) -> Optional[Resolution]:
     """A speaker that is a name the tagger missed ("Peabody said", "Secretary General Ban Ki-moon
     said"): the entity of that name, added to the article when it has none. A capitalised word the
     article also writes in lower case ("Video", "Polls") is no name."""
-    from newsclaims.entities import TITLE_WORDS, MentionSpan, person_key, slug
+    from newsclaims.entities import TITLE_WORDS, MentionSpan, person_key, slug, translit_fold
+    from newsclaims.kb import fold
 
     doc = dis.doc
 
@@ -427,14 +427,12 @@ def name_entity(dis: Discourse, span) -> Optional[Resolution]:
     if any(re.search(r"(?<![\w.])" + re.escape(w.lower()) + r"(?![\w])", dis.text) for w in words[:1]) or \
             len(name) < 3 or any(w.lower() in _CALENDAR for w in words):
         return None
-    from newsclaims.kb import fold
-
     known = dis.ents.cluster_at(doc[i].idx, doc[j].idx + len(doc[j]))
     if known is not None:
         return Resolution(known, "name", 0.9)
     for c in dis.ents.clusters:
-        if fold(c.name) == fold(name) or c.type == "PERSON" and len(words) == 1 and c.surname == \
-                __import__("newsclaims.entities", fromlist=["translit_fold"]).translit_fold(words[0]):
+        if fold(c.name) == fold(name) or \
+                c.type == "PERSON" and len(words) == 1 and c.surname == translit_fold(words[0]):
             return Resolution(c, "name", 0.9)
     label = root.ent_type_ if root.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") else \
         "PERSON" if len(words) > 1 and words[0].lower() in first_names() else "ORG"
@@ -487,7 +485,7 @@ def resolve_claim_speakers(claims: Sequence["ClaimSpan"], ents: ArticleEntities,
     """Re-resolve, in text order, the speakers that are pronouns; drop first/second-person speakers
     outside quotations; give quoted "I"/"we" the voice of the enclosing quotation. Updates each
     claim's ``speaker_cluster`` and scales its ``confidence`` by the resolution's."""
-    dis = Discourse(ents, published, reported=[sp for c in claims for sp in c.content_spans])
+    dis = Discourse(ents, published or ents.published, reported=[sp for c in claims for sp in c.content_spans])
     doc = ents.doc
     ordered = sorted(claims, key=_claim_order)
     for claim in ordered:
@@ -499,7 +497,8 @@ def resolve_claim_speakers(claims: Sequence["ClaimSpan"], ents: ArticleEntities,
                 res = None  # the extractor binds relative pronouns to their antecedent
             elif root is not None and root.pos_ == "NOUN" and not any(t.pos_ == "PROPN" or _camel(t) for t in span):
                 res = resolve_description(dis, span, claim.speaker_cluster)
-            elif root is not None and claim.speaker_cluster is None and any(t.pos_ == "PROPN" or _camel(t) for t in span):
+            elif root is not None and claim.speaker_cluster is None and \
+                    any(t.pos_ == "PROPN" or _camel(t) for t in span):
                 res = name_entity(dis, span)
             elif root is not None and claim.speaker_cluster is not None and claim.speaker_cluster.type == "PERSON" \
                     and root.pos_ == "PROPN":
