@@ -270,10 +270,19 @@ def test_main_runs_the_pipeline_on_a_composed_split(tmp_path, capsys):
     split = make_split(tmp_path / "split", {"paper_2016-01-01_bridge": (text, [ann])})
     out = tmp_path / "scores.json"
     keep = tmp_path / "wh"
-    assert main([str(split), "--json", str(out), "--keep", str(keep), "--errors", "2"]) == 0
+    referents = tmp_path / "referents.jsonl"
+    referents.write_text("".join(
+        json.dumps({"doc": "paper_2016-01-01_bridge", "start": text.index(src), "end": text.index(src) + len(src),
+                    "source": src, "referent": "GENERIC", "type": "NONE"}) + "\n"
+        for src in ("The mayor", "the engineer")), encoding="utf-8")
+    assert main([str(split), "--json", str(out), "--keep", str(keep), "--errors", "2",
+                 "--speakers", str(referents)]) == 0
     printed = capsys.readouterr().out
     assert "content+source" in printed and "J>=0.5 (1:1)" in printed
     data = json.loads(out.read_text(encoding="utf-8"))
+    # nobody in the article can be the mayor or the engineer: both claims stay without a speaker
+    assert "who said what" in printed
+    assert data["scores"]["speakers"]["accuracy"]["generic"] == {"accuracy": 1.0, "n": 2}
     assert data["info"]["n_docs"] == 1 and data["info"]["mapping_mismatches"] == 0
     assert data["info"]["n_extracted"] == 1
     assert (keep / "newsclaims.duckdb").exists()
@@ -322,3 +331,120 @@ def test_text_alignment_maps_offsets_across_repairs():
         s = fixed.index(word)
         e = s + len(word)
         assert raw[align(s):align(e - 1) + 1] == word
+
+
+# --- who said what (--speakers) -------------------------------------------------------------------------
+
+SPEAKER_TEXT = (
+    "Sen. Ann Pike, a Republican from Ohio, said the bill would fail. She added that taxes would rise.\n"
+    "Critics said the plan was reckless. The Pike campaign said it had raised money.\n"
+    "The newspaper reported that turnout fell. Voters are angry, the poll found.\n"
+    "Mr. Ron Dale said he would stay. \"We will win,\" he said.\n"
+)
+
+
+def _speaker_case():
+    """A composed article with a gold file, a referents file and predictions of every kind."""
+    t = SPEAKER_TEXT
+    gold = [
+        Attribution(content=spans(t, "the bill would fail"), source=spans(t, "Sen. Ann Pike, a Republican from Ohio,")),
+        Attribution(content=spans(t, "taxes would rise"), source=spans(t, "She")),
+        Attribution(content=spans(t, "the plan was reckless"), source=spans(t, "Critics")),
+        Attribution(content=spans(t, "it had raised money"), source=spans(t, "The Pike campaign")),
+        Attribution(content=spans(t, "turnout fell"), source=spans(t, "The newspaper")),
+        Attribution(content=spans(t, "Voters are angry")),
+        Attribution(content=spans(t, "he would stay"), source=spans(t, "Mr. Ron Dale")),
+        Attribution(content=spans(t, "We will win,"), source=((t.index("he said."), t.index("he said.") + 2),)),
+    ]
+    refs = [("She", "Ann Pike"), ("Critics", "GENERIC"), ("The newspaper", "The Daily Planet")]
+    ref_rows = []
+    for src, referent in refs:
+        (s, e), = spans(t, src)
+        ref_rows.append({"doc": "art", "start": s, "end": e, "source": src, "referent": referent, "type": "X"})
+    i = t.index("he said.")
+    ref_rows.append({"doc": "art", "start": i, "end": i + 2, "source": "he", "referent": "UNCLEAR", "type": "NONE"})
+    preds = [  # (content, speaker, aliases)
+        (spans(t, "the bill would fail"), "Ann Pike", ("Sen. Ann Pike",)),          # named, right
+        (spans(t, "taxes would rise"), "Ann Pike", ()),                             # pronoun, right
+        (spans(t, "taxes would rise"), "Ann Pike", ()),                             # duplicate, dropped
+        (spans(t, "the plan was reckless"), "Ann Pike", ()),                        # generic, wrong
+        (spans(t, "it had raised money"), None, ()),                                # lenient, unresolved ok
+        (spans(t, "turnout fell"), None, ()),                                       # labelled, missed
+        (spans(t, "Voters are angry,"), None, ()),                                # no source, right
+        (spans(t, "he would stay"), "Ron Dale Jr.", ()),                            # named, suffix dropped
+        (spans(t, "We will win,"), "Ron Dale", ()),                                 # unclear: not scored
+        (spans(t, "Mr. Ron Dale said"), "Ron Dale", ()),                            # no match
+    ]
+    return t, gold, ref_rows, preds
+
+
+def test_speaker_score_cases():
+    from newsclaims.evaluation.speakers import Predicted, score_speakers, surname
+
+    t, gold, ref_rows, preds = _speaker_case()
+    refs = {(r["doc"], r["start"], r["end"]): r["referent"] for r in ref_rows}
+    res = score_speakers([("art", t, gold, [Predicted(c, s, a) for c, s, a in preds])], refs)
+    acc = res["accuracy"]
+    assert acc["named"] == {"accuracy": 1.0, "n": 2}
+    assert acc["labelled"] == {"accuracy": 0.5, "n": 2}
+    assert acc["generic"]["accuracy"] == 0.0 and acc["lenient"]["accuracy"] == 1.0
+    assert acc["none"]["accuracy"] == 1.0
+    w = res["who_said_what"]
+    # 9 distinct predictions, one matched to UNCLEAR leaves the count; 7 scorable gold
+    assert (w["right"], w["n_pred"], w["n_gold"]) == (5, 8, 7)
+    assert res["unresolved_share"] == pytest.approx(3 / 10)
+    assert surname("Trump campaign") == "trump" and surname("Sen. Tim Kaine Jr.") == "kaine"
+
+
+def test_speaker_score_agrees_with_reference_scorer(tmp_path):
+    """The project's who-said-what figures equal the reference scorer's on a composed split."""
+    import importlib.util
+    import sys
+
+    scorer = EVAL_DIR / "polnear" / "scorer" / "speaker_score.py"
+    if not scorer.is_file():
+        pytest.skip("reference scorer not available")
+    sys.path.insert(0, str(scorer.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("ref_speaker_score", scorer)
+        ref = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(ref)
+    finally:
+        sys.path.remove(str(scorer.parent))
+    from newsclaims.evaluation.speakers import Predicted, load_referents, score_speakers
+
+    t, gold, ref_rows, preds = _speaker_case()
+    split = tmp_path / "split"
+    (split / "text").mkdir(parents=True)
+    (split / "attributions").mkdir()
+    (split / "text" / "art.txt").write_text(t, encoding="utf-8")
+    lines, n = [], 0
+    for k, g in enumerate(gold, 1):
+        args = []
+        for role, frags in (("Source", g.source), ("Content", g.content)):
+            if frags:
+                n += 1
+                offs = ";".join(f"{s} {e}" for s, e in frags)
+                lines.append(f"T{n}\t{role} {offs}\t{' '.join(t[s:e] for s, e in frags)}")
+                args.append(f"{role}:T{n}")
+        n += 1
+        lines.append(f"T{n}\tAttribution {g.content[0][0]} {g.content[0][0] + 1}\tx")
+        lines.append(f"E{k}\tAttribution:T{n} " + " ".join(args))
+    (split / "attributions" / "art_a1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    referents = tmp_path / "refs.jsonl"
+    referents.write_text("".join(json.dumps(r) + "\n" for r in ref_rows), encoding="utf-8")
+    records = [{"doc": "art", "content": [list(f) for f in c], "speaker": s, "speaker_aliases": list(a)}
+               for c, s, a in preds]
+
+    theirs = ref.score(records, str(split), ref.load_referents(str(referents)))
+    docs, _, _ = load_gold(split)
+    ours = score_speakers([(d.name, d.text, d.gold, [Predicted(c, s, a) for c, s, a in preds]) for d in docs],
+                          load_referents(referents))
+    tw, ow = theirs["who_said_what"], ours["who_said_what"]
+    assert (ow["right"], ow["n_pred"], ow["n_gold"]) == (tw["right"], tw["n_pred"], tw["n_gold"])
+    assert ow["f1"] == pytest.approx(tw["f1"], abs=1e-4)
+    assert {k: v["n"] for k, v in ours["accuracy"].items()} == \
+        {k: v["n"] for k, v in theirs["speaker_accuracy_on_matched"].items()}
+    for k, v in theirs["speaker_accuracy_on_matched"].items():
+        assert ours["accuracy"][k]["accuracy"] == pytest.approx(v["acc"], abs=1e-4)
+    assert ours["unresolved_share"] == pytest.approx(theirs["unresolved_share"], abs=1e-4)

@@ -212,3 +212,27 @@ def test_no_other_claims_merged_with_the_pairs(sql):
 def test_story_coverage_shows_what_only_one_outlet_carried(sql, outlet, text):
     rows = sql("SELECT outlet, only_this_outlet FROM story_coverage WHERE position(? IN content) > 0", [text])
     assert rows == [(outlet, True)]
+
+
+def test_pronoun_and_description_speakers_of_the_seeds(sql, lavrov):
+    """Every he/him/who and diplomat description in the seeds is Lavrov; the non-speakers ('these
+    statements', "Moscow's initiatives and Western responses") are nobody; 'its' is Russia's side or
+    nobody; no speaker is a first- or second-person pronoun."""
+    rows = sql("""SELECT c.speaker_text, c.speaker_entity_id, e.name, c.confidence FROM claims c
+                  LEFT JOIN entities e ON e.entity_id = c.speaker_entity_id WHERE c.speaker_text IS NOT NULL""")
+    by_text: dict[str, list] = {}
+    for text, eid, name, conf in rows:
+        by_text.setdefault(_plain(text), []).append((eid, name, conf))
+    for text, got in by_text.items():
+        low = text.lower()
+        if low in ("he", "him", "who") or low.endswith("diplomat") or low.endswith("foreign minister"):
+            assert all(eid == lavrov for eid, _, _ in got), (text, got)
+    assert [n for _, n, _ in by_text["these statements"]] == [None]
+    assert [n for _, n, _ in by_text["Moscow's initiatives and Western responses"]] == [None]
+    assert {n for _, n, _ in by_text.get("its", [])} <= {None, "Moscow", "Russia", "Russian Federation"}
+    assert not {n.lower() for _, n, _ in (x for v in by_text.values() for x in v) if n} & \
+        {"i", "we", "you", "me", "us", "my", "our", "your"}
+    # a pronoun's resolution is less sure than the name's
+    pron = [c for eid, _, c in by_text["he"] if eid == lavrov]
+    named = [c for eid, _, c in by_text["Lavrov"] if eid == lavrov]
+    assert pron and named and max(pron) <= max(named)

@@ -429,12 +429,15 @@ def eval_attribution(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
     keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this (new or empty) folder and keep it."),
     errors: Optional[int] = typer.Option(None, help="Print an error analysis with N samples per role."),
+    speakers: Optional[Path] = typer.Option(None, help="Also score who said what against this referents file "
+                                                        "(PolNeAR speakers_dev.jsonl)."),
 ) -> None:
     """Score attributed claims against PolNeAR-format brat standoff (source, cue, content)."""
     from newsclaims.evaluation import attribution
 
     argv = [str(directory)]
-    for flag, value in (("--limit", limit), ("--json", json_out), ("--keep", keep), ("--errors", errors)):
+    for flag, value in (("--limit", limit), ("--json", json_out), ("--keep", keep), ("--errors", errors),
+                        ("--speakers", speakers)):
         if value is not None:
             argv += [flag, str(value)]
     raise typer.Exit(attribution.main(argv))

@@ -13,6 +13,7 @@ person or organisation gets the same id in every article and every run.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -255,7 +256,9 @@ def _nationality(words: Iterable[str], kb: KnowledgeBase) -> set[str]:
 class ArticleEntities:
     """Entities of one article, and the resolution of names, descriptions and pronouns to them."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, title: Optional[str] = None, *, refine: bool = True):
+    def __init__(self, doc: Doc, kb: KnowledgeBase, title: Optional[str] = None, *, refine: bool = True,
+                 published: Optional[dt.date] = None):
+        self.published = published  # the article's date: offices are resolved to their holder then
         if refine:  # correct the statistical NER first (doc.ents is updated in place)
             refine_doc(doc, kb)
         self.doc = doc
@@ -405,11 +408,13 @@ class ArticleEntities:
                     any(s <= tok.idx < e for s, e in self._by_span):  # part of a name already found
                 continue
             mods = [t.text for c in lefts for t in c.subtree if t.dep_ != "det" and t.dep_ != "case"]
-            c = self.resolve_description(tok.lower_, mods, start)
+            # "the president of the club" is no head of state
+            office = not any(c.dep_ in ("prep", "poss") for c in tok.children)
+            c = self.resolve_description(tok.lower_, mods, start, office)
             if c is not None:
                 self._attach(c, MentionSpan(start, end, text[start:end], c.type, "description"))
 
-    def resolve_description(self, head: str, mods: list[str], pos: int) -> Optional[Cluster]:
+    def resolve_description(self, head: str, mods: list[str], pos: int, office: bool = True) -> Optional[Cluster]:
         head = head.lower()
         if head in COLLECTIVE_NOUNS:
             for w in mods:
@@ -445,7 +450,47 @@ class ArticleEntities:
         # no antecedent: the first compatible person named later in the article (cataphora)
         after = sorted((c for c in self.clusters if c.type == "PERSON" and compatible(c)),
                        key=lambda c: min(x.start for x in c.mentions))
-        return after[0] if after else None
+        if after:
+            return after[0]
+        # nobody in the article holds the office: its holder on the article's date
+        return self.office_holder(" ".join([*mods, head])) if office else None
+
+    def office_holder(self, phrase: str) -> Optional[Cluster]:
+        """The holder of the office a description names ("the prime minister"), on the article's
+        date, from the offices table (:mod:`newsclaims.kb.offices`). The country is the one the
+        description names ("the Russian foreign minister") or else the country the article
+        mentions most among those with such an office; None when that is not clear."""
+        if self.published is None:
+            return None
+        from newsclaims.kb.offices import load_offices
+
+        offices = load_offices()
+        words = phrase.split()
+        named = {e.kb_id for e in (self.kb.demonym(w) or self.kb.lookup(w, types=("GPE",)) for w in words) if e}
+        tenures = offices.holders(phrase, self.published, named or None)
+        if not tenures and named:  # "the British prime minister": the alias without the demonym
+            rest = " ".join(w for w in words if not (self.kb.demonym(w) or self.kb.lookup(w, types=("GPE",))))
+            tenures = offices.holders(rest, self.published, named)
+        if len({t.country for t in tenures}) > 1:
+            counts: dict[str, int] = {}
+            for c in self.clusters:
+                e = c.kb if c.kb is not None and c.kb.type == "GPE" else self.kb.demonym(c.name)
+                if e is not None:
+                    counts[e.kb_id] = counts.get(e.kb_id, 0) + len(c.mentions)
+            ranked = sorted({t.country for t in tenures}, key=lambda k: -counts.get(k, 0))
+            if counts.get(ranked[0], 0) == 0 or counts.get(ranked[0], 0) == counts.get(ranked[1], 0):
+                return None
+            tenures = [t for t in tenures if t.country == ranked[0]]
+        holders = {t.holder for t in tenures}
+        if len(holders) != 1:
+            return None
+        holder = holders.pop()
+        toks = holder.split()
+        last, first = translit_fold(toks[-1]), translit_fold(toks[0])
+        for c in self.clusters:
+            if c.type == "PERSON" and c.surname == last and (len(c.tokens) == 1 or c.first_name == first):
+                return c
+        return self._new_cluster("PERSON", person_key(toks), holder, tokens=toks)
 
     # --- queries ----------------------------------------------------------------------------------
 

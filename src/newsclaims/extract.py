@@ -52,7 +52,9 @@ def claim_date(article: Article, sentence: str):
 
 
 def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list[EntityAlias], list[Claim]]:
-    ents = ArticleEntities(doc, kb, title=article.title)
+    ents = ArticleEntities(doc, kb, title=article.title, published=article.published_date)
+    # claims first: resolving their speakers may add an entity (a name the tagger missed)
+    claim_spans = extract_claims(doc, ents, lex)
     mentions: list[Mention] = []
     aliases: list[EntityAlias] = []
     for c in ents.clusters:
@@ -72,7 +74,7 @@ def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list
                                 start_char=m.start, end_char=m.end, method=m.method))
     body = article.body
     claims = []
-    for cs in extract_claims(doc, ents, lex):
+    for cs in claim_spans:
         spans = [list(s) for s in cs.content_spans]
         content = " ".join(body[s:e] for s, e in cs.content_spans)
         sp = cs.speaker

@@ -26,6 +26,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span, Token
 
 from newsclaims.claims.lexicon import CueLexicon
+from newsclaims.coref import resolve_claim_speakers
 from newsclaims.entities import ArticleEntities, Cluster
 
 OPEN_MARKS = "“«„"
@@ -404,7 +405,26 @@ class _Article:
                 clause = clause.head
             if clause.dep_ == "relcl":
                 antecedent = clause.head
-                return self.resolve(self.speaker_span(antecedent), antecedent)
+                found = self.resolve(self.speaker_span(antecedent), antecedent)
+                # "John Bentel, a staffer at the State Department who told ...": "who" is a person,
+                # the noun the place hangs off, or the name that noun is in apposition to
+                hops = 0
+                while found is None and hops < 3 and head.lower_ in ("who", "whom") and antecedent.head.i != antecedent.i:
+                    if antecedent.dep_ == "appos":
+                        antecedent = antecedent.head
+                    elif antecedent.dep_ == "pobj" and antecedent.head.dep_ == "prep" and \
+                            antecedent.ent_type_ in ("ORG", "GPE", "FAC", "LOC") and \
+                            antecedent.head.head.pos_ in ("NOUN", "PROPN"):
+                        antecedent = antecedent.head.head
+                    else:
+                        break
+                    found = self.resolve(self.speaker_span(antecedent), antecedent)
+                    hops += 1
+                if found is None and head.lower_ in ("who", "whom") and antecedent.pos_ == "NOUN":
+                    appos = [c for c in antecedent.children if c.dep_ == "appos"]
+                    if appos:
+                        found = self.resolve(self.speaker_span(appos[0]), appos[0])
+                return found
             return None
         head_span = (head.idx, head.idx + len(head)) if head is not None else None
         cluster, _how = self.ents.resolve_speaker(span[0], span[1], head.text if head is not None else "",
@@ -1522,7 +1542,9 @@ def extract_claims(doc: Doc, ents: ArticleEntities, lex: CueLexicon) -> list[Cla
     art.reportedly()
     art.punctuation_cues()
     art.leftover_quotes()
-    return sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
+    claims = sorted(_outermost(art.claims), key=lambda c: (c.content_start, c.content_end))
+    resolve_claim_speakers(claims, ents)
+    return claims
 
 
 def _outermost(claims: list[ClaimSpan]) -> list[ClaimSpan]:

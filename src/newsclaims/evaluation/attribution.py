@@ -104,6 +104,8 @@ class Attribution:
     source: Optional[Fragments] = None
     cue: Optional[Fragments] = None
     kind: Optional[str] = None  # predicted claim kind (direct / indirect / mixed); None for gold
+    speaker: Optional[str] = None  # predicted: the resolved speaker entity's name (None: unresolved)
+    speaker_aliases: tuple[str, ...] = ()
 
     def role(self, name: str) -> Optional[Fragments]:
         return getattr(self, name)
@@ -673,8 +675,9 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
     seconds = time.perf_counter() - t0
 
     _, arts = W.query(wh, "SELECT article_id, raw_path, body, body_map FROM articles")
-    _, claims = W.query(wh, """SELECT article_id, kind, speaker_start, speaker_end, cue_start, cue_end,
-                                      content_start, content_end, content_spans FROM claims""")
+    _, claims = W.query(wh, """SELECT c.article_id, c.kind, c.speaker_start, c.speaker_end, c.cue_start, c.cue_end,
+                                      c.content_start, c.content_end, c.content_spans, e.name, e.aliases
+                               FROM claims c LEFT JOIN entities e ON e.entity_id = c.speaker_entity_id""")
     _, dups = W.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
     _, rejs = W.query(wh, "SELECT raw_path, stage, reason FROM rejects")
     by_name = {Path(raw).stem: (aid, body, bmap or []) for aid, raw, body, bmap in arts}
@@ -741,16 +744,25 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
         if align is not None:
             doc.body_start = align(doc.body_start)
         preds = []
-        for kind, ss, se, cs, ce, cts, cte, cspans in claims_of.get(aid, []):
+        for kind, ss, se, cs, ce, cts, cte, cspans, sname, saliases in claims_of.get(aid, []):
             frags = [to_raw(a, b) for a, b in (cspans or [[cts, cte]])]
             content = tuple(f for f in frags if f)
             if not content or (dup_align is not None and len(content) < len(frags)):
                 continue
             src, cue = to_raw(ss, se), to_raw(cs, ce)
             preds.append(Attribution(content=content, source=(src,) if src else None,
-                                     cue=(cue,) if cue else None, kind=kind))
+                                     cue=(cue,) if cue else None, kind=kind, speaker=sname,
+                                     speaker_aliases=tuple(saliases or ())))
         doc.pred = preds
     return info
+
+
+def speaker_inputs(docs: Sequence[Document]):
+    """(name, raw text, gold, predictions) per document, for :func:`speakers.score_speakers`."""
+    from newsclaims.evaluation.speakers import Predicted
+
+    for d in docs:
+        yield d.name, d.text, d.gold, [Predicted(p.content, p.speaker, p.speaker_aliases) for p in d.pred]
 
 
 # --- report ----------------------------------------------------------------------------------------------
@@ -850,6 +862,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="build the warehouse in this (new or empty) folder and keep it")
     p.add_argument("--errors", type=int, default=0, metavar="N",
                    help="print error analysis with N sample misses / false alarms per role")
+    p.add_argument("--speakers", type=Path, default=None, metavar="FILE",
+                   help="also score who said what: resolved speakers against the referents in FILE "
+                        "(speakers_dev.jsonl: the referent of each pronoun or description source)")
     return p
 
 
@@ -863,6 +878,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not docs:
         print(f"error: no annotated articles in {args.directory}", file=sys.stderr)
+        return 2
+    if args.speakers is not None and not args.speakers.is_file():
+        print(f"error: --speakers {args.speakers}: no such file", file=sys.stderr)
         return 2
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
         print(f"error: --keep folder {args.keep} is not empty", file=sys.stderr)
@@ -885,6 +903,12 @@ def main(argv: list[str] | None = None) -> int:
         "gold_notes": {k: v for k, v in notes.items() if k != "ann_files_used"},
     })
     print(format_report(scores, info))
+    if args.speakers is not None:
+        from newsclaims.evaluation.speakers import format_speakers, load_referents, score_speakers
+
+        scores["speakers"] = score_speakers(speaker_inputs(docs), load_referents(args.speakers))
+        print()
+        print(format_speakers(scores["speakers"]))
     errors = None
     if args.errors:
         errors = error_analysis(docs, args.errors)
