@@ -114,6 +114,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import random
 import re
@@ -256,6 +257,10 @@ class Features:
     n_dated: int = 0
 
 
+#: articles per simulated run unless ``--run-size`` says otherwise
+DEFAULT_RUN_SIZE = 10
+
+
 def _doc_id(raw_path: str) -> str:
     return raw_path.rsplit("#", 1)[-1]
 
@@ -282,50 +287,87 @@ def pipeline_features(wh) -> Features:
                     sum(1 for a in articles.values() if a.published_date))
 
 
-def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], run_size: int = 1,
-           **params) -> list[str]:
+#: the simulated ingestion day of the first run (later than any publication date of the sets we
+#: score, so that only ingestion puts an article in the revision window of a run, not its date)
+FIRST_RUN_DAY = dt.date(2100, 1, 1)
+
+
+def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], run_size: int = 1, *,
+           mode: str = "revise", days_per_run: float = 0.0, revision_days: Optional[int] = None,
+           cluster=None, stats: Optional[dict] = None, **params) -> list[str]:
     """Story id per document (input positions) when the documents arrive in ``order``, ``run_size``
-    at a time, each run linked by :func:`newsclaims.linking.assign_stories` against the earlier runs'
-    articles -- what successive pipeline runs do."""
-    from newsclaims.linking import assign_stories
+    at a time -- what successive pipeline runs do.
+
+    ``mode="revise"`` (the pipeline's link stage): each run re-clusters its revision window
+    (:func:`newsclaims.linking.revision_window`: the stories with an article ingested in the last
+    ``revision_days`` days) together with the new articles (:func:`newsclaims.linking.revise_stories`,
+    ``cluster``: a :class:`~newsclaims.linking.ClusterParams`); run ``k`` is ingested on day
+    ``FIRST_RUN_DAY + k * days_per_run`` (0: every run on one day, so the window holds every earlier
+    article). ``mode="single-pass"``: :func:`newsclaims.linking.assign_stories`, each article joining
+    a story once (``params``). ``stats`` (a dict) receives the number of story changes and the
+    largest window."""
+    from newsclaims.linking import REVISION_DAYS, assign_stories, revise_stories, revision_window
 
     done: dict[str, object] = {}
     existing: list = []
     order = list(order)
-    for start in range(0, len(order), run_size):
+    moved, largest = 0, 0
+    for run, start in enumerate(range(0, len(order), run_size)):
+        day = FIRST_RUN_DAY + dt.timedelta(days=int(run * days_per_run))
         new = []
         for i in order[start:start + run_size]:
             aid = feats.article_of.get(docs[i].doc_id)
             if aid is not None and aid not in done:
-                done[aid] = art = dataclasses.replace(feats.articles[aid], story_id=None)
+                done[aid] = art = dataclasses.replace(feats.articles[aid], story_id=None, ingested=day)
                 new.append(art)
-        if new:
+        if not new:
+            continue
+        if mode == "single-pass":
             assign_stories(new, existing, **params)
-            existing.extend(new)
+        else:
+            window = revision_window(existing, new, day,
+                                     days=REVISION_DAYS if revision_days is None else revision_days)
+            largest = max(largest, len(window))
+            _, changes = revise_stories(window, new, cluster)
+            moved += len(changes)
+        existing.extend(new)
+    if stats is not None:
+        stats["story_changes"] = stats.get("story_changes", 0) + moved
+        stats["largest_window"] = max(stats.get("largest_window", 0), largest)
     return [done[feats.article_of[d.doc_id]].story_id if d.doc_id in feats.article_of else f"reject:{d.doc_id}"
             for d in docs]
 
 
-def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, run_size: int = 1,
-             **params) -> dict:
+def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, run_size: int = DEFAULT_RUN_SIZE,
+             mode: str = "revise", days_per_run: float = 0.0, revision_days: Optional[int] = None,
+             cluster=None, **params) -> dict:
     gold = [d.gold for d in docs]
     t0 = time.perf_counter()
     result: dict = {"n_docs": len(docs), "n_gold": len(set(gold)), "n_articles": len(feats.articles),
                     "n_duplicates": feats.n_duplicates, "n_rejected": feats.n_rejected,
-                    "n_dated": feats.n_dated, "run_size": run_size}
-    if feats.one_run and not params:
+                    "n_dated": feats.n_dated, "run_size": run_size, "mode": mode,
+                    "days_per_run": days_per_run, "revision_days": revision_days}
+    how = dict(mode=mode, days_per_run=days_per_run, revision_days=revision_days, cluster=cluster, **params)
+    if feats.one_run and not params and cluster is None:
         one = [feats.one_run.get(feats.article_of.get(d.doc_id), f"reject:{d.doc_id}") for d in docs]
         result["one_run"] = scores(gold, one)
-    result["file_order"] = scores(gold, replay(docs, feats, range(len(docs)), run_size, **params))
+    stats: dict = {}
+    result["file_order"] = scores(gold, replay(docs, feats, range(len(docs)), run_size, stats=stats, **how))
+    result["file_order"].update(stats)
     shuffled = []
     for seed in range(orders):
         order = list(range(len(docs)))
         random.Random(seed).shuffle(order)
-        shuffled.append(scores(gold, replay(docs, feats, order, run_size, **params)))
+        stats = {}
+        shuffled.append(scores(gold, replay(docs, feats, order, run_size, stats=stats, **how)))
+        shuffled[-1].update(stats)
     if shuffled:
+        keys = ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "n_predicted"]
+        if mode != "single-pass":
+            keys += ["story_changes", "largest_window"]
         result["shuffled"] = {k: {"mean": statistics.fmean(s[k] for s in shuffled),
                                   "min": min(s[k] for s in shuffled), "max": max(s[k] for s in shuffled)}
-                              for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "n_predicted")}
+                              for k in keys}
         result["shuffled"]["seeds"] = list(range(orders))
     result["seconds"] = round(time.perf_counter() - t0, 2)
     return result
@@ -398,13 +440,19 @@ def fit_weights(docs: Sequence[LabelledDoc], feats: Features, *, l2: float = 1.0
 # --- command line ----------------------------------------------------------------------------------
 
 def _line(name: str, s: dict) -> str:
+    extra = ""
+    if "story_changes" in s:
+        extra = f"  moves {round(s['story_changes'], 1)}  window <= {round(s['largest_window'])}"
     return (f"  {name:<22} B3 P {s['bcubed_precision']:.4f}  R {s['bcubed_recall']:.4f}  F1 {s['bcubed_f1']:.4f}"
-            f"  ARI {s['ari']:.4f}  stories {s['n_predicted']}")
+            f"  ARI {s['ari']:.4f}  stories {s['n_predicted']}{extra}")
 
 
 def format_report(name: str, r: dict) -> str:
     lines = [f"{name}: {r['n_docs']} documents, {r['n_gold']} gold clusters; pipeline: {r['n_articles']} articles "
-             f"({r['n_dated']} with a date), {r['n_duplicates']} duplicates, {r['n_rejected']} rejected"]
+             f"({r['n_dated']} with a date), {r['n_duplicates']} duplicates, {r['n_rejected']} rejected",
+             f"  mode {r['mode']}, {r['run_size']} articles per run"
+             + (f", {r['days_per_run']} days per run, revision window {r['revision_days']} days"
+                if r["mode"] != "single-pass" and r["days_per_run"] else "")]
     if "one_run" in r:
         lines.append(_line("one run (date, id)", r["one_run"]))
     lines.append(_line(f"file order, {r['run_size']}/run", r["file_order"]))
@@ -412,6 +460,8 @@ def format_report(name: str, r: dict) -> str:
     if sh:
         mean = {k: v["mean"] for k, v in sh.items() if isinstance(v, dict)}
         mean["n_predicted"] = round(mean["n_predicted"], 1)
+        if "largest_window" in sh:
+            mean["largest_window"] = sh["largest_window"]["max"]
         lines.append(_line(f"shuffled x{len(sh['seeds'])} (mean)", mean))
         lines.append(f"  {'':<22} F1 range {sh['bcubed_f1']['min']:.4f}-{sh['bcubed_f1']['max']:.4f}, "
                      f"ARI range {sh['ari']['min']:.4f}-{sh['ari']['max']:.4f} (seeds {sh['seeds'][0]}-{sh['seeds'][-1]})")
@@ -425,7 +475,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--split", default="dev", help="split to score: train, dev, test or all (default dev)")
     parser.add_argument("--label", default="subtopic", help="gold label field (default subtopic)")
     parser.add_argument("--orders", type=int, default=5, help="shuffled orders, seeds 0..N-1 (default 5)")
-    parser.add_argument("--run-size", type=int, default=1, help="articles per simulated run (default 1)")
+    parser.add_argument("--run-size", type=int, default=DEFAULT_RUN_SIZE,
+                        help=f"articles per simulated run (default {DEFAULT_RUN_SIZE}; 0: the whole split in one run)")
+    parser.add_argument("--mode", choices=("revise", "single-pass"), default="revise",
+                        help="revise: each run re-clusters its revision window (the pipeline); single-pass: "
+                             "each article joins a story once (before issue 16)")
+    parser.add_argument("--days-per-run", type=float, default=0.0,
+                        help="simulated days between runs (default 0: all runs on one day, so every earlier "
+                             "article is in the revision window)")
+    parser.add_argument("--revision-days", type=int, default=None,
+                        help="revision window in days (default linking.REVISION_DAYS)")
     parser.add_argument("--keep", type=Path, default=None, help="build the warehouse in this folder and keep it")
     parser.add_argument("--reuse", type=Path, default=None,
                         help="score the warehouse a previous --keep built from the same file")
@@ -461,7 +520,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.json:
             write_json(args.json, fitted)
         return 0
-    result = evaluate(docs, feats, orders=args.orders, run_size=args.run_size)
+    run_size = args.run_size if args.run_size > 0 else len(docs)
+    result = evaluate(docs, feats, orders=args.orders, run_size=run_size, mode=args.mode,
+                      days_per_run=args.days_per_run, revision_days=args.revision_days)
     print(format_report(f"{args.file.name} [{args.split}]", result))
     if args.json:
         write_json(args.json, result)
