@@ -451,10 +451,13 @@ def pair_scores(articles: list[StoryArticle], p: StoryParams, *, window_days: Op
     """The n x n matrix of article pair scores (numpy): the weighted sum over the views of the TF-IDF
     cosines (IDF over ``articles``), 0 where the word views fall below their floor (``min_text``) or
     where both articles are dated more than ``window_days`` apart."""
+    return _scores(view_grams(articles, p), articles, p, p.window_days if window_days is None else window_days)
+
+
+def _scores(grams: dict, articles: list[StoryArticle], p: StoryParams, window_days: int):
     import numpy as np
 
-    score = _combine(view_grams(articles, p), p)
-    score = np.where(_near(articles, p.window_days if window_days is None else window_days), score, 0.0)
+    score = np.where(_near(articles, window_days), _combine(grams, p), 0.0)
     np.fill_diagonal(score, 1.0)
     return np.clip(score, 0.0, 1.0)
 
@@ -517,26 +520,28 @@ def _centroid_clusters(arts: list[StoryArticle], cp: "ClusterParams") -> list[li
     return [m for m in members if m]
 
 
-def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", passes: int) -> list[int]:
+def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", passes: int,
+              grams: Optional[dict] = None) -> list[int]:
     """Passes over the articles (in the order given) moving each to the story whose centroid it
     is most similar to -- the similarity :func:`assign_stories` uses, the article itself left out of
     its own story -- or to a story of its own when no story reaches the threshold; until no article
     moves or after ``passes`` passes. Article-to-story dot products and story norms follow from the
     article Gram matrices and are updated in O(n) per move."""
     import numpy as np
+    from scipy import sparse
 
     p = replace(cp.story, threshold=cp.threshold)
-    grams = view_grams(arts, p)
+    grams = grams if grams is not None else view_grams(arts, p)
     n = len(arts)
     k = n  # story slots: at most one per article
     lab = np.array(labels)
-    ind = np.zeros((n, k))
-    ind[np.arange(n), lab] = 1.0
-    dots = {v: g @ ind for v, g in grams.items()}                     # n x k: article . story sum
-    norms = {v: np.einsum("ik,ik->k", ind, d) for v, d in dots.items()}  # k: |story sum|^2
+    # one-hot membership, sparse: the products below cost n^2, not n^3
+    ind = sparse.csc_matrix((np.ones(n), (np.arange(n), lab)), shape=(n, k))
+    dots = {v: np.asarray((ind.T @ g.T).T) for v, g in grams.items()}     # n x k: article . story sum
+    norms = {v: np.asarray(ind.multiply(d).sum(axis=0)).ravel() for v, d in dots.items()}  # |story sum|^2
     near = _near(arts, cp.window_days).astype(float)
-    near_count = near @ ind                                            # n x k: members within window
-    size = ind.sum(axis=0)
+    near_count = np.asarray((ind.T @ near.T).T)                            # n x k: members within window
+    size = np.asarray(ind.sum(axis=0)).ravel()
     for _ in range(passes):
         moved = 0
         for i in range(n):
@@ -579,59 +584,76 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
 
 
 def cluster_stories(articles: list[StoryArticle], cp: Optional[ClusterParams] = None) -> list[list[StoryArticle]]:
-    """The stories of ``articles`` by agglomerative clustering of :func:`pair_scores` (articles
-    sorted by id first, so the result does not depend on the order they come in): clusters merge
-    while their ``cp.method`` linkage score (average: the mean pair score) reaches ``cp.threshold``.
-    Clusters are computed per connected component of the pairs scoring at least the threshold (a
+    """The stories of ``articles`` (sorted by id first, so the result does not depend on the order
+    they come in), by ``cp.method``:
+
+    * ``"average+refine"`` (the default): average linkage at ``cp.seed_threshold``, then
+      reassignment passes (:func:`_reassign`) at ``cp.threshold``, articles in date order;
+    * ``"refine"``: one pass of :func:`assign_stories` in date order, then the same passes;
+    * ``"average"``, ``"complete"``, ``"single"`` (connected components of the pairs scoring at
+      least the threshold), ``"weighted"``: agglomerative clustering of :func:`pair_scores`, merging
+      while the linkage score reaches ``cp.threshold``;
+    * ``"centroid"``: :func:`_centroid_clusters`."""
+    arts = sorted(articles, key=lambda a: a.article_id)
+    groups, _ = _cluster(arts, cp or ClusterParams())
+    return sorted(([arts[i] for i in sorted(g)] for g in groups), key=lambda g: g[0].article_id)
+
+
+def _cluster(arts: list[StoryArticle], cp: ClusterParams):
+    """(index groups, the pair score matrix or None) for articles sorted by id."""
+    import numpy as np
+
+    n = len(arts)
+    if n < 2:
+        return ([[0]] if n else []), None
+    if cp.method == "centroid":
+        return _centroid_clusters(arts, cp), None
+    grams = view_grams(arts, cp.story)
+    score = _scores(grams, arts, cp.story, cp.window_days)
+    if cp.method not in ("refine", "average+refine"):
+        return _linkage(score, cp.method, cp.threshold), score
+    # a first clustering, then reassignment passes in date order
+    order = sorted(range(n), key=lambda i: (arts[i].published_date or dt.date.max, arts[i].article_id))
+    if cp.method == "refine":
+        fresh = [replace(arts[i], story_id=None, cache=arts[i].cache) for i in order]
+        assign_stories(fresh, [], params=replace(cp.story, threshold=cp.threshold, window_days=cp.window_days))
+        first = [a.story_id for a in fresh]
+    else:
+        of = {i: k for k, g in enumerate(_linkage(score, "average", cp.seed_threshold)) for i in g}
+        first = [of[i] for i in order]
+    slot = {x: k for k, x in enumerate(dict.fromkeys(first))}
+    perm = np.array(order)
+    labels = _reassign([arts[i] for i in order], [slot[x] for x in first], cp, cp.passes,
+                       grams={v: g[np.ix_(perm, perm)] for v, g in grams.items()})
+    groups: dict[int, list[int]] = {}
+    for i, lab in zip(order, labels):
+        groups.setdefault(lab, []).append(i)
+    return list(groups.values()), score
+
+
+def _linkage(score, method: str, threshold: float) -> list[list[int]]:
+    """Agglomerative clustering of a pair score matrix, merging while the ``method`` linkage score
+    reaches ``threshold``; per connected component of the pairs scoring at least the threshold (a
     merge needs one such pair under every linkage), which bounds the matrices the linkage sees."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.sparse.csgraph import connected_components
 
-    cp = cp or ClusterParams()
-    arts = sorted(articles, key=lambda a: a.article_id)
-    if len(arts) < 2:
-        return [arts] if arts else []
-    if cp.method in ("refine", "average+refine"):
-        # a first clustering -- one pass of assign_stories in date order, or average linkage at
-        # seed_threshold -- then reassignment passes in date order
-        order = sorted(arts, key=lambda a: (a.published_date or dt.date.max, a.article_id))
-        if cp.method == "refine":
-            fresh = [replace(a, story_id=None, cache=a.cache) for a in order]
-            assign_stories(fresh, [], params=replace(cp.story, threshold=cp.threshold,
-                                                      window_days=cp.window_days))
-            first = [a.story_id for a in fresh]
-        else:
-            seeds = cluster_stories(arts, replace(cp, method="average", threshold=cp.seed_threshold))
-            of = {a.article_id: k for k, g in enumerate(seeds) for a in g}
-            first = [of[a.article_id] for a in order]
-        slot = {sid: k for k, sid in enumerate(dict.fromkeys(first))}
-        labels = _reassign(order, [slot[x] for x in first], cp, cp.passes)
-        groups: dict[int, list[StoryArticle]] = {}
-        for a, lab in zip(order, labels):
-            groups.setdefault(lab, []).append(a)
-        return sorted((sorted(g, key=lambda a: a.article_id) for g in groups.values()),
-                      key=lambda g: g[0].article_id)
-    if cp.method == "centroid":
-        groups = [[arts[i] for i in sorted(m)] for m in _centroid_clusters(arts, cp)]
-        return sorted(groups, key=lambda g: g[0].article_id)
-    score = pair_scores(arts, cp.story, window_days=cp.window_days)
-    _, comp = connected_components(score >= cp.threshold, directed=False)
-    out: list[list[StoryArticle]] = []
+    _, comp = connected_components(score >= threshold, directed=False)
+    out: list[list[int]] = []
     for c in range(comp.max() + 1):
         idx = np.flatnonzero(comp == c)
         if len(idx) == 1:
-            out.append([arts[idx[0]]])
+            out.append([int(idx[0])])
             continue
         sub = 1.0 - score[np.ix_(idx, idx)]
-        condensed = sub[np.triu_indices(len(idx), 1)]
-        labels = fcluster(linkage(condensed, method=cp.method), t=1.0 - cp.threshold + 1e-12,
+        labels = fcluster(linkage(sub[np.triu_indices(len(idx), 1)], method=method), t=1.0 - threshold + 1e-12,
                           criterion="distance")
-        groups: dict[int, list[StoryArticle]] = {}
+        groups: dict[int, list[int]] = {}
         for i, lab in zip(idx, labels):
-            groups.setdefault(int(lab), []).append(arts[i])
+            groups.setdefault(int(lab), []).append(int(i))
         out.extend(groups.values())
-    return sorted(out, key=lambda g: g[0].article_id)
+    return out
 
 
 @dataclass(frozen=True)
@@ -666,7 +688,10 @@ def revise_stories(window: list[StoryArticle], new: list[StoryArticle], cp: Opti
     ``story_id`` on every article. Deterministic: the same articles give the same ids."""
     cp = cp or ClusterParams()
     old = {a.article_id: a.story_id for a in window if a.story_id}
-    clusters = cluster_stories([a for a in window if a.story_id] + list(new), cp)
+    arts = sorted([a for a in window if a.story_id] + list(new), key=lambda a: a.article_id)
+    index_groups, pair = _cluster(arts, cp)
+    position = {a.article_id: i for i, a in enumerate(arts)}
+    clusters = sorted(([arts[i] for i in sorted(g)] for g in index_groups), key=lambda g: g[0].article_id)
     members: dict[str, list[StoryArticle]] = {}
     for a in window:
         if a.story_id:
@@ -702,19 +727,26 @@ def revise_stories(window: list[StoryArticle], new: list[StoryArticle], cp: Opti
             before = old.get(a.article_id)
             if a.article_id in new_ids or before != names[k]:
                 if score is None:
-                    score = _member_scores(g, cp)
+                    score = _member_scores(g, cp, pair, position)
                 out[a.article_id] = (names[k], score[a.article_id])
                 if before is not None and before != names[k]:
                     changes.append(StoryChange(a.article_id, before, names[k]))
     return out, sorted(changes, key=lambda c: c.article_id)
 
 
-def _member_scores(g: list[StoryArticle], cp: ClusterParams) -> dict[str, Optional[float]]:
-    """article_id -> mean pair score with the other members of its cluster (IDF over the cluster;
-    None when alone)."""
+def _member_scores(g: list[StoryArticle], cp: ClusterParams, pair, position: dict[str, int]
+                   ) -> dict[str, Optional[float]]:
+    """article_id -> mean pair score (:func:`pair_scores` over the clustered articles) with the other
+    members of its cluster (None when alone)."""
+    import numpy as np
+
     if len(g) == 1:
         return {g[0].article_id: None}
-    m = pair_scores(g, cp.story, window_days=cp.window_days)
+    if pair is None:
+        m = pair_scores(g, cp.story, window_days=cp.window_days)
+    else:
+        idx = np.array([position[a.article_id] for a in g])
+        m = pair[np.ix_(idx, idx)]
     n = len(g)
     return {a.article_id: round(float((m[i].sum() - m[i, i]) / (n - 1)), 4) for i, a in enumerate(g)}
 
