@@ -422,8 +422,11 @@ def _revision_window(wh: Warehouse, new: list, articles: list[dict]) -> tuple[li
         # the names a new story could take ("s_" + a member's id) that a story outside the window has
         inside = {a.story_id for a in window}
         names = ["s_" + aid.removeprefix("a_") for aid in [a.article_id for a in window + new]]
+        # ... or that a story merged away had (a dead id is not given to another story)
+        history = ("UNION SELECT old_story_id FROM story_changes WHERE old_story_id IN (SELECT unnest($1))"
+                   if wh_mod.has_column(con, "story_changes") else "")
         taken = {sid for (sid,) in con.execute(
-            "SELECT DISTINCT story_id FROM article_stories WHERE story_id IN (SELECT unnest(?))",
+            f"SELECT story_id FROM article_stories WHERE story_id IN (SELECT unnest($1)) {history}",
             [names]).fetchall() if sid not in inside}
     finally:
         con.close()
