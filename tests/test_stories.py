@@ -307,3 +307,190 @@ def test_a_report_found_only_through_a_rare_entity_joins_its_story_despite_commo
     rare_only = StoryParams(candidate_terms=0, candidate_entities=1)
     keys_seen = assign_stories([first, second], background() + filler, params=rare_only)
     assert keys_seen["a_2"][0] == "s_1"  # through its rarest entity; the country alone would miss it
+
+
+# --- revised stories (issue 16): re-clustering a revision window, stable ids, recorded moves --------
+
+#: event A: two Rovers players charged with match-fixing (early March)
+FIXING_A = [
+    ("Two Northfield Rovers players charged with match-fixing",
+     "Northfield Rovers midfielders Mark Dalton and Ian Reyes were charged with match-fixing by the "
+     "national league on Tuesday over the 3-0 defeat at Eastbury City. Investigators said betting "
+     "patterns on the game were suspicious and that both players had contacts with a gambling syndicate. "
+     "The club suspended Dalton and Reyes pending a hearing."),
+    ("Rovers duo Dalton and Reyes face match-fixing charges",
+     "The league has charged Mark Dalton and Ian Reyes of Northfield Rovers with match-fixing after "
+     "an inquiry into the club's 3-0 loss at Eastbury City. The two midfielders are accused of "
+     "taking money from a gambling syndicate. Rovers said both had been suspended."),
+    ("Northfield Rovers suspend Dalton and Reyes after match-fixing charge",
+     "Northfield Rovers suspended midfielders Ian Reyes and Mark Dalton on Tuesday after the league "
+     "charged them with match-fixing. The charge relates to the 3-0 defeat away at Eastbury City, "
+     "where unusual bets were placed with a gambling syndicate, according to the league's inquiry."),
+]
+#: event B: three weeks later, the same team, the same charge, other people and another match
+FIXING_B = [
+    ("Northfield Rovers player charged with match-fixing",
+     "A Northfield Rovers player was charged with match-fixing by the national league on Friday, the "
+     "club said. The league's inquiry concerns bets placed with a gambling syndicate. Rovers suspended "
+     "the player pending a hearing and did not name him."),
+    ("Rovers goalkeeper Ferro charged with match-fixing over Westmoor cup tie",
+     "Luis Ferro, the Northfield Rovers goalkeeper, was charged with match-fixing by the national league "
+     "on Friday over the 4-1 cup loss to Westmoor United. Investigators found that Ferro's brother placed "
+     "large bets on Westmoor scoring four goals. Rovers suspended Ferro pending a hearing."),
+    ("Rovers keeper Ferro denies fixing Westmoor cup defeat",
+     "Goalkeeper Luis Ferro denied fixing Northfield Rovers' 4-1 cup defeat to Westmoor United after "
+     "the national league charged him with match-fixing on Friday. Bets placed by his brother on Westmoor "
+     "scoring four times triggered the inquiry. Rovers have suspended Ferro pending a hearing."),
+]
+
+
+def _feed_run(root: Path, items: list[tuple[str, tuple[str, str]]]):
+    """Append undated reports to a JSONL feed and run the real pipeline over it (one run)."""
+    from newsclaims.pipeline import run_local
+    from newsclaims.settings import Warehouse
+
+    feed = root / "feed.jsonl"
+    with open(feed, "a", encoding="utf-8") as out:
+        for doc_id, (title, body) in items:
+            out.write(json.dumps({"doc_id": doc_id, "title": title, "text": body}) + "\n")
+    sources = root / "sources.toml"
+    sources.write_text('[[sources]]\nname = "wire"\nkind = "jsonl"\npath = "feed.jsonl"\noutlet = "Wire"\n'
+                       'fields = { text = "text", title = "title", id = "doc_id" }\n', encoding="utf-8")
+    return run_local(sources, Warehouse.resolve(root / "wh")).run_id
+
+
+def _stories(root: Path) -> dict[str, str]:
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    _, rows = W.query(Warehouse.resolve(root / "wh"), """
+        SELECT a.raw_path, s.story_id FROM articles a JOIN article_stories s USING (article_id)""")
+    return {raw.rsplit("#", 1)[-1]: sid for raw, sid in rows}
+
+
+def _changes(root: Path) -> list[tuple]:
+    from newsclaims import warehouse as W
+    from newsclaims.settings import Warehouse
+
+    _, rows = W.query(Warehouse.resolve(root / "wh"), """
+        SELECT c.run_id, a.raw_path, c.old_story_id, c.new_story_id
+        FROM story_changes c JOIN articles a USING (article_id) ORDER BY a.raw_path""")
+    return [(run, raw.rsplit("#", 1)[-1], old, new) for run, raw, old, new in rows]
+
+
+def test_sibling_events_split_once_the_second_events_reports_arrive(tmp_path):
+    """Two events of one kind -- one team, one charge, three weeks apart -- reported without dates
+    (so no date keeps them apart) and all ingested within the revision window. The thin first
+    report of the second event joins the first event's story; once the second event's detailed
+    reports arrive, the run re-clusters the window, the first report moves to the new story, the
+    move is recorded, the first story keeps its id, and a later run that changes no membership
+    changes no id."""
+    background = [(f"bg{i}", item) for i, item in enumerate(BACKGROUND)]
+    run1 = _feed_run(tmp_path, background + [(f"a{i}", item) for i, item in enumerate(FIXING_A)])
+    first = _stories(tmp_path)
+    story_a = first["a0"]
+    assert first["a1"] == first["a2"] == story_a
+    assert len({first[f"bg{i}"] for i in range(len(BACKGROUND))} | {story_a}) == len(BACKGROUND) + 1
+
+    _feed_run(tmp_path, [("b0", FIXING_B[0])])
+    assert _stories(tmp_path)["b0"] == story_a  # on its own, the thin report reads as the first event
+    assert _changes(tmp_path) == []
+
+    run3 = _feed_run(tmp_path, [("b1", FIXING_B[1]), ("b2", FIXING_B[2])])
+    third = _stories(tmp_path)
+    story_b = third["b1"]
+    assert story_b != story_a and third["b0"] == third["b2"] == story_b
+    assert third["a0"] == third["a1"] == third["a2"] == story_a  # the first story keeps its id
+    assert _changes(tmp_path) == [(run3, "b0", story_a, story_b)]  # the one move, recorded
+    assert run3 != run1
+
+    # what a single pass (each article joins a story once, never revisited) makes of the same runs
+    from newsclaims.evaluation.stories_eval import pipeline_features
+    from newsclaims.settings import Warehouse
+
+    feats = pipeline_features(Warehouse.resolve(tmp_path / "wh"))
+    arts = {doc: replace(feats.articles[aid], story_id=None) for doc, aid in feats.article_of.items()}
+    done: list[StoryArticle] = []
+    for run in ([f"bg{i}" for i in range(len(BACKGROUND))] + ["a0", "a1", "a2"], ["b0"], ["b1", "b2"]):
+        assign_stories([arts[d] for d in run], done)
+        done += [arts[d] for d in run]
+    assert arts["b0"].story_id == arts["a0"].story_id  # the single pass keeps the merge
+
+    # a run whose articles change no membership changes no id and records nothing
+    _feed_run(tmp_path, [("later", ("Library extends opening hours",
+                                     "The public library will open until nine in the evening from next month."))])
+    fourth = _stories(tmp_path)
+    assert {d: s for d, s in fourth.items() if d != "later"} == third
+    assert fourth["later"] not in set(third.values())
+    assert len(_changes(tmp_path)) == 1
+
+
+def _window(assignments: dict[str, str], items: dict[str, tuple], days: dict[str, int]) -> list[StoryArticle]:
+    out = []
+    for aid, sid in assignments.items():
+        a = art(aid, items[aid], day=days.get(aid, 0))
+        a.story_id = sid
+        out.append(a)
+    return out
+
+
+STORY_ITEMS = {"a_f0": FLOOD[0], "a_f1": FLOOD[1], "a_f2": FLOOD[2], "a_e0": ELECTION[0], "a_e1": ELECTION[1]}
+
+
+def test_a_split_keeps_the_id_for_the_majority_and_names_the_new_part():
+    from newsclaims.linking import StoryChange, revise_stories
+
+    merged = {"a_f0": "s_m", "a_f1": "s_m", "a_f2": "s_m", "a_e0": "s_m", "a_e1": "s_m"}
+    window = background() + _window(merged, STORY_ITEMS, {"a_f1": 1, "a_f2": 2})
+    out, changes = revise_stories(window, [])
+    assert changes == [StoryChange("a_e0", "s_m", "s_e0"), StoryChange("a_e1", "s_m", "s_e0")]
+    assert set(out) == {"a_e0", "a_e1"}  # only the moved articles are written again
+    assert {a.article_id: a.story_id for a in window if a.article_id.startswith("a_f")} == dict.fromkeys(
+        ["a_f0", "a_f1", "a_f2"], "s_m")
+
+
+def test_a_merge_keeps_the_older_id_and_an_unchanged_story_keeps_its_own():
+    from newsclaims.linking import revise_stories
+
+    split = {"a_f0": "s_old", "a_f1": "s_new", "a_f2": "s_new", "a_e0": "s_vote", "a_e1": "s_vote"}
+    window = background() + _window(split, STORY_ITEMS, {"a_f1": 1, "a_f2": 2})
+    _, changes = revise_stories(window, [])
+    assert [(c.article_id, c.old_story_id, c.new_story_id) for c in changes] == [
+        ("a_f1", "s_new", "s_old"), ("a_f2", "s_new", "s_old")]
+    # the same window again: nothing moves, no id changes
+    again = background() + _window({a.article_id: a.story_id for a in window if a.article_id in STORY_ITEMS},
+                                   STORY_ITEMS, {"a_f1": 1, "a_f2": 2})
+    assert revise_stories(again, []) == ({}, [])
+
+
+def test_revision_does_not_depend_on_the_order_articles_come_in():
+    from newsclaims.linking import revise_stories
+
+    items = [art(aid, STORY_ITEMS[aid], day=i) for i, aid in enumerate(STORY_ITEMS)]
+    one, _ = revise_stories(background(), items)
+    two, _ = revise_stories(list(reversed(background())), [art(a.article_id, STORY_ITEMS[a.article_id], day=i)
+                                                          for i, a in reversed(list(enumerate(items)))])
+    assert one == two
+    assert len({sid for sid, _ in one.values()}) == 2
+
+
+def test_the_revision_window_takes_whole_recent_stories():
+    from newsclaims.linking import revision_window
+
+    old = art("a_old", FLOOD[0], day=-30)
+    old.story_id, old.ingested = "s_x", D0 - dt.timedelta(days=30)
+    recent = art("a_recent", FLOOD[1], day=-30)  # published long ago, ingested yesterday: in
+    recent.story_id, recent.ingested = "s_x", D0 - dt.timedelta(days=1)
+    gone = art("a_gone", ELECTION[0], day=-20)
+    gone.story_id, gone.ingested = "s_y", D0 - dt.timedelta(days=20)
+    undated = StoryArticle("a_u", None, "Museum reopens", "The museum reopened.", story_id="s_u",
+                           ingested=D0 - dt.timedelta(days=3))
+    new = [art("a_n", FLOOD[2], day=0)]
+    window = revision_window([old, recent, gone, undated], new, D0, days=7)
+    assert {a.article_id for a in window} == {"a_old", "a_recent", "a_u"}
+    # a new article published three weeks ago brings the stories of its days back into the window
+    back = revision_window([old, recent, gone, undated], [art("a_n", ELECTION[1], day=-19)], D0, days=7)
+    assert "a_gone" in {a.article_id for a in back}
+    # capped: whole stories, the most recently ingested first
+    capped = revision_window([old, recent, gone, undated], new, D0, days=7, max_articles=2)
+    assert sorted(a.article_id for a in capped) == ["a_old", "a_recent"]

@@ -459,7 +459,10 @@ def eval_stories(
     split: str = typer.Option("dev", help="Split to score: train, dev, test or all."),
     label: str = typer.Option("subtopic", help="Gold label field."),
     orders: int = typer.Option(5, help="Shuffled arrival orders to score (seeds 0..N-1)."),
-    run_size: int = typer.Option(1, help="Articles per simulated pipeline run."),
+    run_size: int = typer.Option(10, help="Articles per simulated pipeline run (0: the whole split in one run)."),
+    mode: str = typer.Option("revise", help="revise (each run re-clusters its revision window) or single-pass."),
+    days_per_run: float = typer.Option(0.0, help="Simulated days between runs (0: all on one day)."),
+    revision_days: Optional[int] = typer.Option(None, help="Revision window in days (default linking.REVISION_DAYS)."),
     keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this folder and keep it."),
     reuse: Optional[Path] = typer.Option(None, help="Score a warehouse an earlier --keep built from the same file."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
@@ -469,8 +472,9 @@ def eval_stories(
     """Score the pipeline's story clustering (B-cubed P/R/F1, ARI) against labelled documents."""
     from newsclaims.evaluation import stories_eval
 
-    argv = [str(file), "--split", split, "--label", label, "--orders", str(orders), "--run-size", str(run_size)]
-    for flag, value in (("--keep", keep), ("--reuse", reuse), ("--json", json_out)):
+    argv = [str(file), "--split", split, "--label", label, "--orders", str(orders), "--run-size", str(run_size),
+            "--mode", mode, "--days-per-run", str(days_per_run)]
+    for flag, value in (("--keep", keep), ("--reuse", reuse), ("--json", json_out), ("--revision-days", revision_days)):
         if value is not None:
             argv += [flag, str(value)]
     if fit_weights:

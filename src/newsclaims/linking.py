@@ -37,6 +37,12 @@ from typing import Iterable, Optional
 from spacy.lang.en.stop_words import STOP_WORDS
 
 WINDOW_DAYS = 7
+#: the revision window: each run re-clusters the stories with an article published or ingested in
+#: the last this-many days (see :func:`revise_stories` and ``pipeline._revision_window``) ...
+REVISION_DAYS = 7
+#: ... up to this many articles (whole stories, most recently ingested first): the pair scores of
+#: the window are a dense matrix
+MAX_WINDOW = 5000
 STORY_THRESHOLD = 0.22
 #: an article is compared with those sharing one of its this-many highest-weighted terms (or an entity)
 CANDIDATE_TERMS = 15
@@ -137,6 +143,8 @@ class StoryArticle:
     entities: set[str] = field(default_factory=set)
     outlet: Optional[str] = None
     story_id: Optional[str] = None
+    #: the day the article was ingested (the revision window and story age of undated articles)
+    ingested: Optional[dt.date] = None
     #: term counts per view, computed once (keyed by lead length)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -360,3 +368,414 @@ def group_claims(new: list[GroupClaim], existing: list[GroupClaim], *, matcher=N
               for c in existing + new]
     groups = group(claims, settled, matcher=matcher)
     return {c.claim_id: groups[c.claim_id] for c in new}
+
+
+# --- re-clustering a revision window ----------------------------------------------------------------
+
+#: the methods of :func:`cluster_stories` (see :class:`ClusterParams`)
+METHODS = ("average+refine", "refine", "average", "complete", "single", "weighted", "centroid")
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """How :func:`cluster_stories` groups the articles of a revision window (measurements in
+    :mod:`newsclaims.evaluation.stories_eval`)."""
+
+    #: view weights and the text floor come from :class:`StoryParams` (``story``)
+    story: StoryParams = StoryParams()
+    #: agglomerative linkage over the pair scores: clusters merge while their linkage score reaches
+    #: ``threshold``
+    method: str = "average+refine"
+    threshold: float = 0.20
+    #: articles whose publication dates are further apart never share a story (undated: no limit)
+    window_days: int = WINDOW_DAYS
+    #: the revision window: stories with an article published or ingested in the last this-many days
+    revision_days: int = REVISION_DAYS
+    #: reassignment passes of the ``"refine"`` method
+    passes: int = 5
+    #: the average-linkage threshold of the first clustering of ``"average+refine"``
+    seed_threshold: float = 0.21
+
+
+def view_grams(articles: list[StoryArticle], p: StoryParams) -> dict[str, "np.ndarray"]:
+    """Per weighted view, the n x n matrix of dot products between the articles' unit TF-IDF
+    vectors (IDF over ``articles``): the cosines."""
+    import numpy as np
+    from scipy import sparse
+
+    n = len(articles)
+    out = {}
+    for view, w in p.weights().items():
+        if not w:
+            continue
+        counts = [a.views(p.lead_words)[view] for a in articles]
+        idf = idf_of(c.keys() for c in counts)
+        column = {t: i for i, t in enumerate(idf)}
+        rows, cols, vals = [], [], []
+        for i, c in enumerate(counts):
+            for t, x in _tfidf(c, idf).items():
+                rows.append(i)
+                cols.append(column[t])
+                vals.append(x)
+        m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(column))))
+        out[view] = np.asarray((m @ m.T).todense(), dtype=np.float64)
+    return out
+
+
+def _combine(cos: dict, p: StoryParams):
+    """The weighted sum of the per-view cosine matrices, 0 where the word views fall below their
+    floor (``min_text`` of the threshold)."""
+    import numpy as np
+
+    weights = {v: w for v, w in p.weights().items() if w}
+    text_views = [v for v in ("body", "lead") if v in weights]
+    text = sum(weights[v] * cos[v] for v in text_views) if text_views else 0.0
+    other = sum(weights[v] * cos[v] for v in weights if v not in text_views)
+    if not text_views:
+        return np.asarray(other)
+    floor = p.min_text * p.threshold * sum(weights[v] for v in text_views)
+    return np.where(text >= floor, text + other, 0.0)
+
+
+def _near(articles: list[StoryArticle], days: int):
+    """n x n: True where two articles may share a story (dated at most ``days`` apart, or undated)."""
+    import numpy as np
+
+    dated = np.array([a.published_date is not None for a in articles])
+    ordinal = np.array([a.published_date.toordinal() if a.published_date else 0 for a in articles])
+    far = (np.abs(ordinal[:, None] - ordinal[None, :]) > days) & dated[:, None] & dated[None, :]
+    return ~far
+
+
+def pair_scores(articles: list[StoryArticle], p: StoryParams, *, window_days: Optional[int] = None):
+    """The n x n matrix of article pair scores (numpy): the weighted sum over the views of the TF-IDF
+    cosines (IDF over ``articles``), 0 where the word views fall below their floor (``min_text``) or
+    where both articles are dated more than ``window_days`` apart."""
+    return _scores(view_grams(articles, p), articles, p, p.window_days if window_days is None else window_days)
+
+
+def _scores(grams: dict, articles: list[StoryArticle], p: StoryParams, window_days: int):
+    import numpy as np
+
+    score = np.where(_near(articles, window_days), _combine(grams, p), 0.0)
+    np.fill_diagonal(score, 1.0)
+    return np.clip(score, 0.0, 1.0)
+
+
+def _centroid_clusters(arts: list[StoryArticle], cp: "ClusterParams") -> list[list[int]]:
+    """Agglomerative clustering in vector space: the two clusters whose centroids are most similar
+    (the weighted sum over views of the cosine between the clusters' summed unit vectors, as
+    :func:`assign_stories` compares an article with a story) merge, while that similarity reaches
+    the threshold and some dated pair of them is within the window (or one is undated). Sums are
+    linear, so the cosines follow from the article Gram matrices, updated in O(n) per merge."""
+    import numpy as np
+
+    p = replace(cp.story, threshold=cp.threshold)
+    grams = view_grams(arts, p)
+    n = len(arts)
+    near = _near(arts, cp.window_days)
+    np.fill_diagonal(near, False)
+    active = np.ones(n, dtype=bool)
+
+    def sims(i: int):
+        cos = {}
+        for v, g in grams.items():
+            d = np.sqrt(np.maximum(g.diagonal() * g[i, i], 1e-300))
+            cos[v] = g[i] / d
+        s = _combine(cos, p)
+        s = np.where(near[i] & active, s, -1.0)
+        s[i] = -1.0
+        return s
+
+    sim = np.vstack([sims(i) for i in range(n)]) if n else np.zeros((0, 0))
+    members = [[i] for i in range(n)]
+    best = sim.argmax(axis=1) if n else np.zeros(0, dtype=int)
+    while True:
+        vals = np.where(active, sim[np.arange(n), best], -1.0)
+        a = int(vals.argmax())
+        if vals[a] < cp.threshold:
+            break
+        b = int(best[a])
+        a, b = min(a, b), max(a, b)
+        for g in grams.values():
+            g[a] += g[b]
+            g[:, a] += g[:, b]
+        near[a] |= near[b]
+        near[:, a] |= near[:, b]
+        near[a, a] = False
+        active[b] = False
+        members[a] += members[b]
+        members[b] = []
+        sim[b] = -1.0
+        sim[:, b] = -1.0
+        row = sims(a)
+        sim[a] = row
+        sim[:, a] = row
+        best[a] = int(row.argmax())
+        stale = active & ((best == a) | (best == b))
+        for i in np.flatnonzero(stale):
+            best[i] = int(sim[i].argmax())
+        better = active & (row > sim[np.arange(n), best])
+        best[better] = a
+    return [m for m in members if m]
+
+
+def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", passes: int,
+              grams: Optional[dict] = None) -> list[int]:
+    """Passes over the articles (in the order given) moving each to the story whose centroid it
+    is most similar to -- the similarity :func:`assign_stories` uses, the article itself left out of
+    its own story -- or to a story of its own when no story reaches the threshold; until no article
+    moves or after ``passes`` passes. Article-to-story dot products and story norms follow from the
+    article Gram matrices and are updated in O(n) per move."""
+    import numpy as np
+    from scipy import sparse
+
+    p = replace(cp.story, threshold=cp.threshold)
+    grams = grams if grams is not None else view_grams(arts, p)
+    n = len(arts)
+    k = n  # story slots: at most one per article
+    lab = np.array(labels)
+    # one-hot membership, sparse: the products below cost n^2, not n^3
+    ind = sparse.csc_matrix((np.ones(n), (np.arange(n), lab)), shape=(n, k))
+    dots = {v: np.asarray((ind.T @ g.T).T) for v, g in grams.items()}     # n x k: article . story sum
+    norms = {v: np.asarray(ind.multiply(d).sum(axis=0)).ravel() for v, d in dots.items()}  # |story sum|^2
+    near = _near(arts, cp.window_days).astype(float)
+    near_count = np.asarray((ind.T @ near.T).T)                            # n x k: members within window
+    size = np.asarray(ind.sum(axis=0)).ravel()
+    for _ in range(passes):
+        moved = 0
+        for i in range(n):
+            own = lab[i]
+            cos = {}
+            for v, g in grams.items():
+                d = dots[v][i].copy()
+                nn = norms[v].copy()
+                d[own] -= g[i, i]
+                nn[own] += -2 * dots[v][i, own] + g[i, i]
+                cos[v] = np.where(nn > 1e-12, d / np.sqrt(np.maximum(nn, 1e-300)), 0.0)
+            score = _combine(cos, p)
+            ok = near_count[i].copy()
+            ok[own] -= near[i, i]
+            sz = size.copy()
+            sz[own] -= 1
+            score = np.where((ok > 0) & (sz > 0), score, -1.0)
+            target = int(score.argmax())
+            if score[target] < cp.threshold:
+                if size[own] == 1:
+                    continue
+                target = int(np.flatnonzero(size == 0)[0])
+            if target == own:
+                continue
+            for v, g in grams.items():
+                col = g[:, i]
+                norms[v][own] += -2 * dots[v][i, own] + g[i, i]
+                dots[v][:, own] -= col
+                norms[v][target] += 2 * dots[v][i, target] + g[i, i]
+                dots[v][:, target] += col
+            near_count[:, own] -= near[:, i]
+            near_count[:, target] += near[:, i]
+            size[own] -= 1
+            size[target] += 1
+            lab[i] = target
+            moved += 1
+        if not moved:
+            break
+    return [int(x) for x in lab]
+
+
+def cluster_stories(articles: list[StoryArticle], cp: Optional[ClusterParams] = None) -> list[list[StoryArticle]]:
+    """The stories of ``articles`` (sorted by id first, so the result does not depend on the order
+    they come in), by ``cp.method``:
+
+    * ``"average+refine"`` (the default): average linkage at ``cp.seed_threshold``, then
+      reassignment passes (:func:`_reassign`) at ``cp.threshold``, articles in date order;
+    * ``"refine"``: one pass of :func:`assign_stories` in date order, then the same passes;
+    * ``"average"``, ``"complete"``, ``"single"`` (connected components of the pairs scoring at
+      least the threshold), ``"weighted"``: agglomerative clustering of :func:`pair_scores`, merging
+      while the linkage score reaches ``cp.threshold``;
+    * ``"centroid"``: :func:`_centroid_clusters`."""
+    arts = sorted(articles, key=lambda a: a.article_id)
+    groups, _ = _cluster(arts, cp or ClusterParams())
+    return sorted(([arts[i] for i in sorted(g)] for g in groups), key=lambda g: g[0].article_id)
+
+
+def _cluster(arts: list[StoryArticle], cp: ClusterParams):
+    """(index groups, the pair score matrix or None) for articles sorted by id."""
+    import numpy as np
+
+    n = len(arts)
+    if n < 2:
+        return ([[0]] if n else []), None
+    if cp.method == "centroid":
+        return _centroid_clusters(arts, cp), None
+    grams = view_grams(arts, cp.story)
+    score = _scores(grams, arts, cp.story, cp.window_days)
+    if cp.method not in ("refine", "average+refine"):
+        return _linkage(score, cp.method, cp.threshold), score
+    # a first clustering, then reassignment passes in date order
+    order = sorted(range(n), key=lambda i: (arts[i].published_date or dt.date.max, arts[i].article_id))
+    if cp.method == "refine":
+        fresh = [replace(arts[i], story_id=None, cache=arts[i].cache) for i in order]
+        assign_stories(fresh, [], params=replace(cp.story, threshold=cp.threshold, window_days=cp.window_days))
+        first = [a.story_id for a in fresh]
+    else:
+        of = {i: k for k, g in enumerate(_linkage(score, "average", cp.seed_threshold)) for i in g}
+        first = [of[i] for i in order]
+    slot = {x: k for k, x in enumerate(dict.fromkeys(first))}
+    perm = np.array(order)
+    labels = _reassign([arts[i] for i in order], [slot[x] for x in first], cp, cp.passes,
+                       grams={v: g[np.ix_(perm, perm)] for v, g in grams.items()})
+    groups: dict[int, list[int]] = {}
+    for i, lab in zip(order, labels):
+        groups.setdefault(lab, []).append(i)
+    return list(groups.values()), score
+
+
+def _linkage(score, method: str, threshold: float) -> list[list[int]]:
+    """Agglomerative clustering of a pair score matrix, merging while the ``method`` linkage score
+    reaches ``threshold``; per connected component of the pairs scoring at least the threshold (a
+    merge needs one such pair under every linkage), which bounds the matrices the linkage sees."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
+
+    _, comp = connected_components(score >= threshold, directed=False)
+    out: list[list[int]] = []
+    for c in range(comp.max() + 1):
+        idx = np.flatnonzero(comp == c)
+        if len(idx) == 1:
+            out.append([int(idx[0])])
+            continue
+        sub = 1.0 - score[np.ix_(idx, idx)]
+        labels = fcluster(linkage(sub[np.triu_indices(len(idx), 1)], method=method), t=1.0 - threshold + 1e-12,
+                          criterion="distance")
+        groups: dict[int, list[int]] = {}
+        for i, lab in zip(idx, labels):
+            groups.setdefault(int(lab), []).append(int(i))
+        out.extend(groups.values())
+    return out
+
+
+@dataclass(frozen=True)
+class StoryChange:
+    """An article that an earlier run had put in ``old_story_id`` and this run puts in ``new_story_id``."""
+
+    article_id: str
+    old_story_id: str
+    new_story_id: str
+
+
+def _age(a: StoryArticle) -> tuple:
+    return (a.published_date or a.ingested or dt.date.max, a.ingested or dt.date.max, a.article_id)
+
+
+def revise_stories(window: list[StoryArticle], new: list[StoryArticle], cp: Optional[ClusterParams] = None, *,
+                   taken: Iterable[str] = ()
+                   ) -> tuple[dict[str, tuple[str, Optional[float]]], list[StoryChange]]:
+    """Re-cluster the revision window (``window``: earlier articles with their ``story_id``) together
+    with the ``new`` articles (:func:`cluster_stories`) and name the stories so that ids stay stable.
+
+    * Every old story goes to the cluster that holds most of its window articles (ties: the cluster
+      whose first article id is smallest); a cluster that receives old stories takes the id of the
+      oldest of them (earliest first article, by publication date, else ingestion, then id): a story
+      whose membership does not change keeps its id, a merge keeps the older id.
+    * A cluster that receives no old story (a new event, or the part split off a story) gets
+      ``"s_" + the id of its first article``, the first such id that is not an old story id of the
+      window nor in ``taken`` (ids in use elsewhere).
+
+    Returns article_id -> (story_id, mean pair score with the other members or None when alone) for
+    the new articles and for the window articles whose story changed, and those changes; sets
+    ``story_id`` on every article. Deterministic: the same articles give the same ids."""
+    cp = cp or ClusterParams()
+    old = {a.article_id: a.story_id for a in window if a.story_id}
+    arts = sorted([a for a in window if a.story_id] + list(new), key=lambda a: a.article_id)
+    index_groups, pair = _cluster(arts, cp)
+    position = {a.article_id: i for i, a in enumerate(arts)}
+    clusters = sorted(([arts[i] for i in sorted(g)] for g in index_groups), key=lambda g: g[0].article_id)
+    members: dict[str, list[StoryArticle]] = {}
+    for a in window:
+        if a.story_id:
+            members.setdefault(a.story_id, []).append(a)
+    heir: dict[str, int] = {}
+    for sid in sorted(members):
+        ids = {a.article_id for a in members[sid]}
+        counts = [(sum(1 for a in g if a.article_id in ids), -k) for k, g in enumerate(clusters)]
+        heir[sid] = -max(counts)[1]
+    oldest = {sid: min(_age(a) for a in m) for sid, m in members.items()}
+    used = set(members) | set(taken)
+    names: list[Optional[str]] = [None] * len(clusters)
+    for sid, k in heir.items():
+        if names[k] is None or oldest[sid] < oldest[names[k]] or (oldest[sid] == oldest[names[k]] and sid < names[k]):
+            names[k] = sid
+    for k, g in enumerate(clusters):
+        if names[k] is None:
+            for a in g:
+                candidate = "s_" + a.article_id.removeprefix("a_")
+                if candidate not in used:
+                    break
+            else:
+                candidate = "s_" + g[0].article_id.removeprefix("a_") + "_" + str(len(used))
+            names[k] = candidate
+            used.add(candidate)
+    out: dict[str, tuple[str, Optional[float]]] = {}
+    changes: list[StoryChange] = []
+    new_ids = {a.article_id for a in new}
+    for k, g in enumerate(clusters):
+        score = None
+        for a in g:
+            a.story_id = names[k]
+            before = old.get(a.article_id)
+            if a.article_id in new_ids or before != names[k]:
+                if score is None:
+                    score = _member_scores(g, cp, pair, position)
+                out[a.article_id] = (names[k], score[a.article_id])
+                if before is not None and before != names[k]:
+                    changes.append(StoryChange(a.article_id, before, names[k]))
+    return out, sorted(changes, key=lambda c: c.article_id)
+
+
+def _member_scores(g: list[StoryArticle], cp: ClusterParams, pair, position: dict[str, int]
+                   ) -> dict[str, Optional[float]]:
+    """article_id -> mean pair score (:func:`pair_scores` over the clustered articles) with the other
+    members of its cluster (None when alone)."""
+    import numpy as np
+
+    if len(g) == 1:
+        return {g[0].article_id: None}
+    if pair is None:
+        m = pair_scores(g, cp.story, window_days=cp.window_days)
+    else:
+        idx = np.array([position[a.article_id] for a in g])
+        m = pair[np.ix_(idx, idx)]
+    n = len(g)
+    return {a.article_id: round(float((m[i].sum() - m[i, i]) / (n - 1)), 4) for i, a in enumerate(g)}
+
+
+def revision_window(earlier: Iterable[StoryArticle], new: list[StoryArticle], now: dt.date, *,
+                    days: int = REVISION_DAYS, max_articles: int = MAX_WINDOW) -> list[StoryArticle]:
+    """The earlier articles a run re-clusters: every article of the stories that have an article
+    ingested on or after ``now - days`` or published on or after that day or within ``days`` of a
+    new article's publication date (an undated article counts by its ingestion day only); whole
+    stories, the most recently ingested first, up to ``max_articles``. (``pipeline._revision_window``
+    is the same selection in SQL.)"""
+    since = now - dt.timedelta(days=days)
+    dates = [a.published_date for a in new if a.published_date]
+    lo = min(dates) - dt.timedelta(days=days) if dates else None
+    hi = max(dates) + dt.timedelta(days=days) if dates else None
+    stories: dict[str, list[StoryArticle]] = {}
+    for a in earlier:
+        if a.story_id:
+            stories.setdefault(a.story_id, []).append(a)
+
+    def recent(a: StoryArticle) -> bool:
+        d = a.published_date
+        return ((a.ingested is not None and a.ingested >= since) or (d is not None and d >= since)
+                or (d is not None and lo is not None and lo <= d <= hi))
+
+    chosen = [(max((a.ingested or dt.date.min) for a in m), sid) for sid, m in stories.items() if any(map(recent, m))]
+    out: list[StoryArticle] = []
+    for _, sid in sorted(chosen, key=lambda x: (-x[0].toordinal(), x[1])):
+        if len(out) + len(stories[sid]) > max_articles:
+            break
+        out.extend(stories[sid])
+    return out

@@ -124,13 +124,23 @@ class Claim(Record):
 
 
 class ArticleStory(Record):
-    """The story an article joined (assigned once, never revisited)."""
+    """The story an article is in (a later run that moves it writes a new row: see StoryChange)."""
 
     __table__ = "article_stories"
     article_id: str
     story_id: str
     similarity: Optional[float] = None
     run_id: str
+
+
+class StoryChange(Record):
+    """A run moved an article from one story to another (see linking.revise_stories)."""
+
+    __table__ = "story_changes"
+    run_id: str
+    article_id: str
+    old_story_id: str
+    new_story_id: str
 
 
 class ClaimGroup(Record):
@@ -173,7 +183,7 @@ class SourceFailure(Record):
 
 
 LAKE_MODELS: tuple[type[Record], ...] = (Article, Duplicate, Reject, Mention, EntityAlias, Claim,
-                                         ArticleStory, ClaimGroup, SourceFailure)
+                                         ArticleStory, ClaimGroup, SourceFailure, StoryChange)
 
 
 # --- Arrow schemas derived from the models -------------------------------------------------------

@@ -29,7 +29,7 @@ from newsclaims import feednoise
 from newsclaims.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
 from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
-                               Reject, Run, SourceFailure, to_table)
+                               Reject, Run, SourceFailure, StoryChange, to_table)
 from newsclaims.normalize import normalise
 from newsclaims.profiles import load_profiles, recognise
 from newsclaims.settings import Warehouse
@@ -418,6 +418,7 @@ class LinkResult(BaseModel):
     n_new_stories: int = 0
     n_claims: int = 0
     n_grouped: int = 0           # new claims that joined a group with another claim
+    n_moved: int = 0             # earlier articles this run moved to another story (story_changes)
     seconds: float = 0.0
 
 
@@ -430,10 +431,64 @@ def _lake_rows(wh: Warehouse, table: str, batch_ids: list[str]) -> list[dict]:
     return rows
 
 
+def _day(value) -> Optional[dt.date]:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _revision_window(wh: Warehouse, new: list, articles: list[dict]) -> tuple[list, set[str]]:
+    """The earlier articles a run re-clusters: :func:`newsclaims.linking.revision_window` in SQL, with
+    the day of the run's newest ingestion as "now". Also the story ids that a new story could take
+    ("s_" + a member's id) but a story outside the window has."""
+    from newsclaims.entities import match_key  # person ids compared with their spelling folded
+    from newsclaims.linking import MAX_WINDOW, REVISION_DAYS, StoryArticle
+
+    days = dt.timedelta(days=REVISION_DAYS)
+    since = _day(max(a["ingested_at"] for a in articles)) - days
+    dates = [a.published_date for a in new if a.published_date]
+    lo = (min(dates) - days) if dates else None
+    hi = (max(dates) + days) if dates else None
+    con = wh_mod.connect(wh, read_only=True)
+    try:
+        rows = con.execute("""
+            WITH recent AS (
+                SELECT s.story_id, max(a.ingested_at)::DATE AS last_ingested
+                FROM articles a JOIN article_stories s USING (article_id)
+                WHERE a.ingested_at::DATE >= ? OR a.published_date >= ?
+                   OR (? IS NOT NULL AND a.published_date BETWEEN ? AND ?)
+                GROUP BY s.story_id
+            ),
+            sized AS (
+                SELECT r.story_id, sum(count(*)) OVER (ORDER BY any_value(r.last_ingested) DESC, r.story_id)
+                       AS running
+                FROM recent r JOIN article_stories s USING (story_id) GROUP BY r.story_id
+            )
+            SELECT a.article_id, a.published_date, a.title, a.body, a.outlet, s.story_id,
+                   list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL), any_value(a.ingested_at)
+            FROM sized z JOIN article_stories s USING (story_id) JOIN articles a USING (article_id)
+            LEFT JOIN mentions m USING (article_id)
+            WHERE z.running <= ?
+            GROUP BY ALL ORDER BY a.article_id""",
+            [since, since, lo, lo, hi, MAX_WINDOW]).fetchall()
+        window = [StoryArticle(r[0], r[1], r[2], r[3], {match_key(e) for e in r[6] or []}, r[4], r[5], ingested=_day(r[7]))
+                  for r in rows]
+        # the names a new story could take ("s_" + a member's id) that a story outside the window has
+        inside = {a.story_id for a in window}
+        names = ["s_" + aid.removeprefix("a_") for aid in [a.article_id for a in window + new]]
+        # ... or that a story merged away had (a dead id is not given to another story)
+        history = ("UNION SELECT old_story_id FROM story_changes WHERE old_story_id IN (SELECT unnest($1))"
+                   if wh_mod.has_column(con, "story_changes") else "")
+        taken = {sid for (sid,) in con.execute(
+            f"SELECT story_id FROM article_stories WHERE story_id IN (SELECT unnest($1)) {history}",
+            [names]).fetchall() if sid not in inside}
+    finally:
+        con.close()
+    return window, taken
+
+
 def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult:
     """Assign the run's new articles to stories and their claims to claim groups (see linking.py)."""
     from newsclaims.entities import match_key  # person ids compared with their spelling folded
-    from newsclaims.linking import WINDOW_DAYS, GroupClaim, StoryArticle, assign_stories, group_claims
+    from newsclaims.linking import GroupClaim, StoryArticle, group_claims, revise_stories
 
     t0 = time.perf_counter()
     articles = _lake_rows(wh, "articles", batch_ids)
@@ -449,33 +504,25 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
             spans_by_article.setdefault(m["article_id"], []).append(
                 (m["start_char"], m["end_char"], m["text"], match_key(m["entity_id"])))
     new = [StoryArticle(a["article_id"], a["published_date"], a["title"], a["body"],
-                        ents_by_article.get(a["article_id"], set()), a["outlet"]) for a in articles]
-    dates = [a.published_date for a in new if a.published_date]
+                        ents_by_article.get(a["article_id"], set()), a["outlet"],
+                        ingested=_day(a["ingested_at"])) for a in articles]
     existing: list[StoryArticle] = []
     existing_claims: list[GroupClaim] = []
+    taken: set[str] = set()
     if wh_mod.has_table(wh, "article_stories"):
-        lo = (min(dates) - dt.timedelta(days=WINDOW_DAYS)) if dates else None
-        hi = (max(dates) + dt.timedelta(days=WINDOW_DAYS)) if dates else None
-        con = wh_mod.connect(wh, read_only=True)
-        try:
-            rows = con.execute("""
-                SELECT a.article_id, a.published_date, a.title, a.body, a.outlet, s.story_id,
-                       list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL)
-                FROM articles a JOIN article_stories s USING (article_id)
-                LEFT JOIN mentions m USING (article_id)
-                WHERE (a.published_date IS NULL OR ? IS NULL OR a.published_date BETWEEN ? AND ?)
-                GROUP BY ALL ORDER BY any_value(a.ingested_at) DESC LIMIT 20000""", [lo, lo, hi]).fetchall()
-            existing = [StoryArticle(r[0], r[1], r[2], r[3], {match_key(e) for e in r[6] or []}, r[4], r[5])
-                        for r in rows]
-        finally:
-            con.close()
-    assigned = assign_stories(new, existing)
-    story_of = {aid: sid for aid, (sid, _) in assigned.items()}
+        existing, taken = _revision_window(wh, new, articles)
+    assigned, changes = revise_stories(existing, new, taken=taken)
+    new_ids = {a.article_id for a in new}
+    story_of = {aid: sid for aid, (sid, _) in assigned.items() if aid in new_ids}
     stories_touched = set(story_of.values())
+    # the warehouse still has the stories of before this run: read the claims of the articles that
+    # moved into a touched story too, and give every earlier claim its article's revised story
+    current = {a.article_id: a.story_id for a in existing}
+    read_ids = stories_touched | {c.old_story_id for c in changes if c.new_story_id in stories_touched}
     if existing and stories_touched:
         con = wh_mod.connect(wh, read_only=True)
         try:
-            placeholders = ", ".join("?" * len(stories_touched))
+            placeholders = ", ".join("?" * len(read_ids))
             # a warehouse loaded before migration 003 has no signatures yet (the load adds the column)
             signatures = "c.group_segments" if wh_mod.has_column(con, "claims", "group_segments") else "NULL"
             rows = con.execute(f"""
@@ -484,21 +531,21 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
                 FROM claims c JOIN article_stories s USING (article_id)
                 LEFT JOIN claim_groups g USING (claim_id)
                 WHERE s.story_id IN ({placeholders}) AND c.speaker_entity_id IS NOT NULL""",
-                list(stories_touched)).fetchall()
+                list(read_ids)).fetchall()
             mrows = con.execute(f"""
                 SELECT m.article_id, m.start_char, m.end_char, m.text, m.entity_id FROM mentions m
                 JOIN article_stories s USING (article_id)
                 WHERE s.story_id IN ({placeholders}) AND m.entity_id IS NOT NULL""",
-                list(stories_touched)).fetchall()
+                list(read_ids)).fetchall()
         finally:
             con.close()
         old_spans: dict[str, list] = {}
         for aid, s, e, text, eid in mrows:
             old_spans.setdefault(aid, []).append((s, e, text, match_key(eid)))
         existing_claims = [
-            GroupClaim(r[0], r[1], r[2], match_key(r[3]), r[4], r[5],
+            GroupClaim(r[0], r[1], current.get(r[1], r[2]), match_key(r[3]), r[4], r[5],
                        [(t, eid) for s, e, t, eid in old_spans.get(r[1], []) if r[6] <= s and e <= r[7]], r[8])
-            for r in rows]
+            for r in rows if current.get(r[1], r[2]) in stories_touched]
 
     def entity_spans(c: dict) -> list[tuple[str, str]]:
         return [(t, eid) for s, e, t, eid in spans_by_article.get(c["article_id"], [])
@@ -514,13 +561,16 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
     lake.write_batch(wh, batch_id, {
         ArticleStory: [ArticleStory(article_id=aid, story_id=sid, similarity=sim, run_id=run_id)
                        for aid, (sid, sim) in sorted(assigned.items())],
+        StoryChange: [StoryChange(run_id=run_id, article_id=c.article_id, old_story_id=c.old_story_id,
+                                  new_story_id=c.new_story_id) for c in changes],
         ClaimGroup: [ClaimGroup(claim_id=cid, claim_group_id=gid, run_id=run_id)
                      for cid, gid in sorted(groups.items())],
     }, {"run_id": run_id})
     existing_group_ids = {c.group_id for c in existing_claims}
     return LinkResult(
         batch_id=batch_id, n_articles=len(new), n_claims=len(groups),
-        n_new_stories=sum(1 for sid, sim in assigned.values() if sim is None),
+        n_new_stories=len({sid for sid in story_of.values()} - {a.story_id for a in existing}),
+        n_moved=len(changes),
         n_grouped=sum(1 for g in groups.values() if sizes[g] > 1 or g in existing_group_ids),
         seconds=time.perf_counter() - t0)
 

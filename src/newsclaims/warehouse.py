@@ -48,7 +48,11 @@ TABLE_KEYS = {
     "article_stories": ("article_id",),
     "claim_groups": ("claim_id",),
     "source_failures": ("run_id", "source"),
+    "story_changes": ("run_id", "article_id"),
 }
+#: tables whose rows a later run replaces (the key's newest row, by run id, wins): an article's
+#: story is revised by later runs (see linking.revise_stories; the moves are in story_changes)
+REPLACED_BY_LATER_RUNS = {"article_stories"}
 
 
 class WarehouseBusy(RuntimeError):
@@ -298,6 +302,15 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
+def _insert_verb(table: str) -> str:
+    return "INSERT OR REPLACE" if table in REPLACED_BY_LATER_RUNS else "INSERT OR IGNORE"
+
+
+def _insert_order(table: str) -> str:
+    keys = ", ".join(TABLE_KEYS[table])
+    return f"{keys}, run_id DESC" if table in REPLACED_BY_LATER_RUNS else keys
+
+
 def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) -> int:
     if not files:
         return 0
@@ -307,9 +320,9 @@ def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) 
     file_list = "[" + ", ".join(_quote(f) for f in files) + "]"
     before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     con.execute(f"""
-        INSERT OR IGNORE INTO {table} BY NAME
+        {_insert_verb(table)} INTO {table} BY NAME
         SELECT DISTINCT ON ({keys}) * FROM read_parquet({file_list}, union_by_name = true)
-        ORDER BY {keys}""")
+        ORDER BY {_insert_order(table)}""")
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before
 
 
@@ -325,9 +338,9 @@ def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) 
     con.register("_lake_rows", lake_rows)
     try:
         con.execute(f"""
-            INSERT OR IGNORE INTO {table} BY NAME
+            {_insert_verb(table)} INTO {table} BY NAME
             SELECT DISTINCT ON ({keys}) * FROM _lake_rows
-            ORDER BY {keys}""")
+            ORDER BY {_insert_order(table)}""")
     finally:
         con.unregister("_lake_rows")
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before
