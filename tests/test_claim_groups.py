@@ -296,8 +296,8 @@ class _NoModel:
 def test_claims_with_signatures_group_without_the_model(matcher):
     parsed = group_claims(_interview_claims(), matcher=matcher)
     claims = _interview_claims()
-    for c in claims:
-        c.segments = segment_signatures([matcher.nlp(c.content)[:]])
+    for c in claims:  # as extraction stores them: with where each segment lies in the content
+        c.segments = segment_signatures([matcher.nlp(c.content)[:]], [(0, len(c.content))])
     assert group_claims(claims, matcher=ClaimMatcher(_NoModel())) == parsed
 
 

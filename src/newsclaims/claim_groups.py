@@ -48,6 +48,7 @@ merged a journalist's summary with the quote it summarises, so lemmas are used.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -65,12 +66,21 @@ __all__ = [
     "ClaimMatcher",
     "DEFAULT_THRESHOLD",
     "DEFAULT_MIN_SHARED",
+    "DEFAULT_PARAPHRASE_THRESHOLD",
+    "DEFAULT_PARAPHRASE_MIN_KEYS",
 ]
 
 #: set-cosine threshold on the best unit pair
 DEFAULT_THRESHOLD = 0.5
 #: content keys two units must share (one or two shared words are coincidence)
 DEFAULT_MIN_SHARED = 3
+#: cosine of the sentence vectors of the best agreeing unit pair at which two claims also match
+#: (:mod:`newsclaims.paraphrase`); None or an encoder that is off: the lexical rule alone
+DEFAULT_PARAPHRASE_THRESHOLD = 0.75
+#: whether two claims of one article are compared by paraphrase too
+DEFAULT_PARAPHRASE_WITHIN_ARTICLE = False
+#: content keys each unit of that pair needs (two short fragments say too little to compare)
+DEFAULT_PARAPHRASE_MIN_KEYS = 2
 #: content words are compared by their lemma, or by this many leading letters of it when > 0
 KEY_PREFIX = 0
 #: units span at most this many consecutive segments
@@ -117,6 +127,8 @@ class Unit:
     negated: bool
     numbers: frozenset[str]
     verbs: frozenset[str] = frozenset()
+    #: where the unit's text lies in the claim's content (units rebuilt from signatures)
+    span: tuple[int, int] | None = None
 
 
 # --- analysis --------------------------------------------------------------------------------------
@@ -203,12 +215,14 @@ def _runs(segments: Sequence[Unit], max_segments: int = MAX_UNIT_SEGMENTS) -> li
     for size in range(1, max_segments + 1):
         for start in range(0, len(segments) - size + 1):
             run = segments[start:start + size]
+            spans = [u.span for u in run]
             units.append(run[0] if size == 1 else Unit(
                 " ".join(u.text for u in run),
                 frozenset().union(*(u.keys for u in run)),
                 sum(u.negated for u in run) % 2 == 1,
                 frozenset().union(*(u.numbers for u in run)),
-                frozenset().union(*(u.verbs for u in run))))
+                frozenset().union(*(u.verbs for u in run)),
+                (spans[0][0], spans[-1][1]) if all(spans) else None))
     return units
 
 
@@ -217,19 +231,32 @@ def _runs(segments: Sequence[Unit], max_segments: int = MAX_UNIT_SEGMENTS) -> li
 # Extraction has the whole article parsed already; re-parsing each claim's text at link time cost
 # most of the link stage.  So the extraction step reduces every claim to its segment *signatures*
 # (stored in ``claims.group_segments``) and grouping rebuilds the units from them without spaCy.
-# A signature is a list of tags: ``k:<key>`` (content key), ``n:<number>``, ``v:<verb key>`` and
-# one ``neg`` per negator.
+# A signature is a list of tags: ``k:<key>`` (content key), ``n:<number>``, ``v:<verb key>``, one
+# ``neg`` per negator and ``@<start>:<end>``, where the segment lies in the claim's content (so the
+# sentence encoder of :mod:`newsclaims.paraphrase` gets the segment's own words; signatures stored
+# before it have no ``@`` tag and their claims are parsed again when paraphrase is compared).
 
-def segment_signatures(fragments: Sequence[Sequence]) -> list[list[str]]:
+def segment_signatures(fragments: Sequence[Sequence],
+                       spans: Sequence[tuple[int, int]] | None = None) -> list[list[str]]:
     """Signatures of a claim's segments, from its tokens in the article's parse.
 
     ``fragments`` are the token runs of the claim's content spans (``"A," she said, "B."`` has two);
     each is cut at the parse's sentence starts and then into clauses like a separately parsed claim.
+    ``spans`` are those content spans as (start, end) character offsets in the parsed text; with
+    them each signature records where its segment lies in the claim's content (the spans' texts
+    joined by a space, as extraction builds ``claims.content``).
     """
+    where: dict[int, tuple[int, int]] = {}  # id(token) -> its (start, end) in the content
     sentences: list[list] = []
-    for tokens in fragments:
+    base = 0
+    for k, tokens in enumerate(fragments):
         current: list = []
+        lo, hi = spans[k] if spans is not None and k < len(spans) else (None, None)
         for token in tokens:
+            if lo is not None:
+                start = min(max(token.idx, lo), hi) - lo + base
+                end = min(max(token.idx + len(token.text), lo), hi) - lo + base
+                where[id(token)] = (start, end)
             if current and token.is_sent_start:
                 sentences.append(current)
                 current = []
@@ -238,29 +265,44 @@ def segment_signatures(fragments: Sequence[Sequence]) -> list[list[str]]:
             current.append(token)
         if current:
             sentences.append(current)
+        if lo is not None:
+            base += hi - lo + 1
     out = []
     for seg in _clauses(sentences):
         u = _unit(seg)
-        out.append(sorted(f"k:{k}" for k in u.keys) + sorted(f"n:{n}" for n in u.numbers)
-                   + sorted(f"v:{v}" for v in u.verbs) + ["neg"] * u.negated)
+        sig = (sorted(f"k:{k}" for k in u.keys) + sorted(f"n:{n}" for n in u.numbers)
+               + sorted(f"v:{v}" for v in u.verbs) + ["neg"] * u.negated)
+        offsets = [where[id(t)] for t in seg if id(t) in where]
+        if offsets and max(e for _, e in offsets) > min(s for s, _ in offsets):
+            sig.append(f"@{min(s for s, _ in offsets)}:{max(e for _, e in offsets)}")
+        out.append(sig)
     return out
 
 
-def units_from_signatures(signatures: Sequence[Sequence[str]],
-                          max_segments: int = MAX_UNIT_SEGMENTS) -> list[Unit]:
-    """The units :func:`claim_units` would compare, rebuilt from stored segment signatures."""
+def units_from_signatures(signatures: Sequence[Sequence[str]], max_segments: int = MAX_UNIT_SEGMENTS,
+                          content: str | None = None) -> list[Unit]:
+    """The units :func:`claim_units` would compare, rebuilt from stored segment signatures; with
+    ``content`` (the claim's text) each unit also gets its words, where the signature says."""
     segments = []
     for sig in signatures:
         tags = {"k": set(), "n": set(), "v": set()}
         negations = 0
+        span = None
         for tag in sig:
             if tag == "neg":
                 negations += 1
+            elif tag.startswith("@"):
+                start, _, end = tag[1:].partition(":")
+                span = (int(start), int(end))
             else:
                 tags[tag[0]].add(tag[2:])
-        segments.append(Unit("", frozenset(tags["k"]), negations % 2 == 1,
-                             frozenset(tags["n"]), frozenset(tags["v"])))
-    return _runs(segments, max_segments)
+        text = content[span[0]:span[1]] if content is not None and span is not None else ""
+        segments.append(Unit(text, frozenset(tags["k"]), negations % 2 == 1,
+                             frozenset(tags["n"]), frozenset(tags["v"]), span if text else None))
+    units = _runs(segments, max_segments)
+    if content is not None:  # a run's words are the content from its first to its last segment
+        units = [dataclasses.replace(u, text=content[u.span[0]:u.span[1]]) if u.span else u for u in units]
+    return units
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -293,14 +335,52 @@ def best_unit_pair(units_a: Sequence[Unit], units_b: Sequence[Unit],
     return best
 
 
+def paraphrase_agree(a: Unit, b: Unit, min_keys: int = 0) -> bool:
+    """Whether two units may be compared by their sentence vectors: both have words, each has at
+    least ``min_keys`` content keys, and they pass the lexical rule's guards -- polarity, numbers
+    and, when both have content verbs, a shared one (sentence vectors place *to fire O'Brien* next
+    to *to bring O'Brien back* and *Ortiz died instantly* next to *Ortiz was shot in the head*)."""
+    return bool(a.text and b.text and a.negated == b.negated
+                and len(a.keys) >= min_keys and len(b.keys) >= min_keys
+                and not (a.numbers and b.numbers and a.numbers != b.numbers)
+                and not (a.verbs and b.verbs and not (a.verbs & b.verbs)))
+
+
+def best_paraphrase(units_a: Sequence[Unit], units_b: Sequence[Unit], encoder, min_keys: int = 0) -> float:
+    """The highest cosine of the sentence vectors of two agreeing units, one of each claim (0 if
+    no pair agrees)."""
+    pairs = [(i, j) for i, a in enumerate(units_a) for j, b in enumerate(units_b)
+             if paraphrase_agree(a, b, min_keys)]
+    if not pairs:
+        return 0.0
+    va = encoder.encode([_clean_quote(u.text) for u in units_a])
+    vb = encoder.encode([_clean_quote(u.text) for u in units_b])
+    return float(max(float(va[i] @ vb[j]) for i, j in pairs))
+
+
+_CONFIGURED = object()
+
+
 class ClaimMatcher:
-    """Parses claims once (cached by text) and decides whether two claims match."""
+    """Parses claims once (cached by text) and decides whether two claims match: by the lexical
+    rule or, failing it, by the sentence vectors of their best agreeing units
+    (:func:`best_paraphrase`, :mod:`newsclaims.paraphrase`).  ``encoder=None`` turns the second test
+    off; the default is the configured encoder (:func:`newsclaims.paraphrase.load_encoder`)."""
 
     def __init__(self, nlp=None, *, threshold: float = DEFAULT_THRESHOLD,
-                 min_shared: int = DEFAULT_MIN_SHARED) -> None:
+                 min_shared: int = DEFAULT_MIN_SHARED, encoder=_CONFIGURED,
+                 paraphrase_threshold: float = DEFAULT_PARAPHRASE_THRESHOLD,
+                 paraphrase_min_keys: int = DEFAULT_PARAPHRASE_MIN_KEYS, same_words: bool = True,
+                 paraphrase_within_article: bool = DEFAULT_PARAPHRASE_WITHIN_ARTICLE) -> None:
+        self.paraphrase_within_article = paraphrase_within_article
         self._nlp = nlp
+        #: claims with the same words match (off: the grouping of before paraphrase, for comparison)
+        self.same_words = same_words
         self.threshold = threshold
         self.min_shared = min_shared
+        self._encoder = encoder
+        self.paraphrase_threshold = paraphrase_threshold
+        self.paraphrase_min_keys = paraphrase_min_keys
         self._cache: dict[str, list[Unit]] = {}
 
     @property
@@ -308,6 +388,14 @@ class ClaimMatcher:
         if self._nlp is None:
             self._nlp = _default_nlp()
         return self._nlp
+
+    @property
+    def encoder(self):
+        if self._encoder is _CONFIGURED:
+            from newsclaims.paraphrase import load_encoder
+
+            self._encoder = load_encoder()
+        return self._encoder
 
     def units(self, text: str) -> list[Unit]:
         if text not in self._cache:
@@ -323,10 +411,37 @@ class ClaimMatcher:
             self._cache[text] = claim_units(doc)
 
     def similarity(self, a: str, b: str) -> float:
+        """The lexical rule's score of two claim texts."""
         return best_unit_pair(self.units(a), self.units(b), self.min_shared)[0]
 
+    def paraphrased(self, units_a: Sequence[Unit], units_b: Sequence[Unit]) -> float:
+        """The paraphrase score of two claims' units when it reaches the threshold, else 0 (also
+        without an encoder)."""
+        if self.encoder is None:
+            return 0.0
+        sim = best_paraphrase(units_a, units_b, self.encoder, self.paraphrase_min_keys)
+        return sim if sim >= self.paraphrase_threshold else 0.0
+
+    def paraphrase_similarity(self, a: str, b: str) -> float:
+        """The paraphrase score of two claim texts (0 without an encoder)."""
+        if self.encoder is None:
+            return 0.0
+        return best_paraphrase(self.units(a), self.units(b), self.encoder, self.paraphrase_min_keys)
+
     def match(self, a: str, b: str) -> bool:
-        return self.similarity(a, b) >= self.threshold
+        """The grouping decision for two claim texts: the lexical rule or, failing it, paraphrase."""
+        return (self.similarity(a, b) >= self.threshold
+                or (self.same_words and _same_words(a, b))
+                or self.paraphrased(self.units(a), self.units(b)) > 0)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two claim texts with the same words (case, punctuation and quotation marks aside)."""
+    wa = _WORDS.findall(a.lower().replace("’", "'"))
+    return bool(wa) and wa == _WORDS.findall(b.lower().replace("’", "'"))
 
 
 _EDITORIAL = re.compile(r"\[([^\]]*)\]")
@@ -401,18 +516,40 @@ def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] |
     def units_of(i: int) -> list[Unit]:
         if i not in units:
             c = claims[i]
-            units[i] = matcher.units(c.content) if c.segments is None else units_from_signatures(c.segments)
+            units[i] = (matcher.units(c.content) if c.segments is None
+                        else units_from_signatures(c.segments, content=c.content))
         return units[i]
 
+    def worded_units(i: int) -> list[Unit]:
+        """Units with their words (signatures stored before they carried offsets: parse)."""
+        found = units_of(i)
+        return found if not found or all(u.text for u in found) else matcher.units(claims[i].content)
+
+    matches: list[tuple[int, int, float]] = []
+    unmatched: list[tuple[int, int]] = []
     for i, j in pairs:
-        a, b = claims[i], claims[j]
-        if a.claim_id in existing and b.claim_id in existing:
+        if claims[i].claim_id in existing and claims[j].claim_id in existing:
             continue  # both settled in an earlier run
         sim = best_unit_pair(units_of(i), units_of(j), matcher.min_shared)[0]
         if sim >= matcher.threshold:
-            uf.union(i, j)
-            if on_match is not None:
-                on_match(a, b, sim)
+            matches.append((i, j, sim))
+        elif matcher.same_words and _same_words(claims[i].content, claims[j].content):
+            matches.append((i, j, 1.0))
+        else:
+            unmatched.append((i, j))
+    if not matcher.paraphrase_within_article:
+        unmatched = [(i, j) for i, j in unmatched if claims[i].article_id != claims[j].article_id]
+    if unmatched and matcher.encoder is not None:  # the same thing in other words
+        todo = sorted({k for pair in unmatched for k in pair})
+        matcher.encoder.encode([_clean_quote(u.text) for k in todo for u in worded_units(k)])
+        for i, j in unmatched:
+            sim = matcher.paraphrased(worded_units(i), worded_units(j))
+            if sim > 0:
+                matches.append((i, j, sim))
+    for i, j, sim in sorted(matches):
+        uf.union(i, j)
+        if on_match is not None:
+            on_match(claims[i], claims[j], sim)
     return _assign_ids(claims, uf, existing)
 
 
