@@ -216,10 +216,10 @@ def methods(*, paraphrase_threshold: Optional[float] = None, min_keys: Optional[
         kwargs["paraphrase_threshold"] = paraphrase_threshold
     if min_keys is not None:
         kwargs["paraphrase_min_keys"] = min_keys
-    out = {"lexical (before)": ClaimMatcher(encoder=None, same_words=False)}
+    out = {"before: lexical rule": ClaimMatcher(encoder=None, same_words=False)}
     encoder = load_encoder()
     if encoder is not None:
-        out["lexical + paraphrase"] = ClaimMatcher(encoder=encoder, **kwargs)
+        out["now: + same words + paraphrase"] = ClaimMatcher(encoder=encoder, **kwargs)
     return out
 
 
