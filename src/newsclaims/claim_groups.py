@@ -106,6 +106,9 @@ DEFAULT_MIN_SHARED = 3
 DEFAULT_PARAPHRASE_THRESHOLD = 0.75
 #: whether two claims of one article are compared by paraphrase too
 DEFAULT_PARAPHRASE_WITHIN_ARTICLE = False
+#: content keys the two units of that pair share (paraphrases of one utterance name the same thing;
+#: it also spares the encoder most unit pairs)
+DEFAULT_PARAPHRASE_MIN_SHARED = 1
 #: content keys each unit of that pair needs (two short fragments say too little to compare)
 DEFAULT_PARAPHRASE_MIN_KEYS = 2
 #: content words are compared by their lemma, or by this many leading letters of it when > 0
@@ -362,27 +365,34 @@ def best_unit_pair(units_a: Sequence[Unit], units_b: Sequence[Unit],
     return best
 
 
-def paraphrase_agree(a: Unit, b: Unit, min_keys: int = 0) -> bool:
+def paraphrase_agree(a: Unit, b: Unit, min_keys: int = 0, min_shared: int = 0) -> bool:
     """Whether two units may be compared by their sentence vectors: both have words, each has at
     least ``min_keys`` content keys, and they pass the lexical rule's guards -- polarity, numbers
     and, when both have content verbs, a shared one (sentence vectors place *to fire O'Brien* next
     to *to bring O'Brien back* and *Ortiz died instantly* next to *Ortiz was shot in the head*)."""
     return bool(a.text and b.text and a.negated == b.negated
                 and len(a.keys) >= min_keys and len(b.keys) >= min_keys
+                and len(a.keys & b.keys) >= min_shared
                 and not (a.numbers and b.numbers and a.numbers != b.numbers)
                 and not (a.verbs and b.verbs and not (a.verbs & b.verbs)))
 
 
-def best_paraphrase(units_a: Sequence[Unit], units_b: Sequence[Unit], encoder, min_keys: int = 0) -> float:
+def agreeing_units(units_a: Sequence[Unit], units_b: Sequence[Unit], min_keys: int = 0,
+                   min_shared: int = 0) -> list[tuple[Unit, Unit]]:
+    """The unit pairs of two claims that :func:`paraphrase_agree`."""
+    return [(a, b) for a in units_a for b in units_b if paraphrase_agree(a, b, min_keys, min_shared)]
+
+
+def best_paraphrase(units_a: Sequence[Unit], units_b: Sequence[Unit], encoder, min_keys: int = 0,
+                    min_shared: int = 0) -> float:
     """The highest cosine of the sentence vectors of two agreeing units, one of each claim (0 if
     no pair agrees)."""
-    pairs = [(i, j) for i, a in enumerate(units_a) for j, b in enumerate(units_b)
-             if paraphrase_agree(a, b, min_keys)]
+    pairs = agreeing_units(units_a, units_b, min_keys, min_shared)
     if not pairs:
         return 0.0
-    va = encoder.encode([_clean_quote(u.text) for u in units_a])
-    vb = encoder.encode([_clean_quote(u.text) for u in units_b])
-    return float(max(float(va[i] @ vb[j]) for i, j in pairs))
+    va = encoder.encode([_clean_quote(a.text) for a, _ in pairs])
+    vb = encoder.encode([_clean_quote(b.text) for _, b in pairs])
+    return float((va * vb).sum(axis=1).max())
 
 
 _CONFIGURED = object()
@@ -398,8 +408,10 @@ class ClaimMatcher:
                  min_shared: int = DEFAULT_MIN_SHARED, encoder=_CONFIGURED,
                  paraphrase_threshold: float = DEFAULT_PARAPHRASE_THRESHOLD,
                  paraphrase_min_keys: int = DEFAULT_PARAPHRASE_MIN_KEYS, same_words: bool = True,
-                 paraphrase_within_article: bool = DEFAULT_PARAPHRASE_WITHIN_ARTICLE) -> None:
+                 paraphrase_within_article: bool = DEFAULT_PARAPHRASE_WITHIN_ARTICLE,
+                 paraphrase_min_shared: int = DEFAULT_PARAPHRASE_MIN_SHARED) -> None:
         self.paraphrase_within_article = paraphrase_within_article
+        self.paraphrase_min_shared = paraphrase_min_shared
         self._nlp = nlp
         #: claims with the same words match (off: the grouping of before paraphrase, for comparison)
         self.same_words = same_words
@@ -446,14 +458,15 @@ class ClaimMatcher:
         without an encoder)."""
         if self.encoder is None:
             return 0.0
-        sim = best_paraphrase(units_a, units_b, self.encoder, self.paraphrase_min_keys)
+        sim = best_paraphrase(units_a, units_b, self.encoder, self.paraphrase_min_keys, self.paraphrase_min_shared)
         return sim if sim >= self.paraphrase_threshold else 0.0
 
     def paraphrase_similarity(self, a: str, b: str) -> float:
         """The paraphrase score of two claim texts (0 without an encoder)."""
         if self.encoder is None:
             return 0.0
-        return best_paraphrase(self.units(a), self.units(b), self.encoder, self.paraphrase_min_keys)
+        return best_paraphrase(self.units(a), self.units(b), self.encoder, self.paraphrase_min_keys,
+                               self.paraphrase_min_shared)
 
     def match(self, a: str, b: str) -> bool:
         """The grouping decision for two claim texts: the lexical rule or, failing it, paraphrase."""
@@ -567,8 +580,11 @@ def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] |
     if not matcher.paraphrase_within_article:
         unmatched = [(i, j) for i, j in unmatched if claims[i].article_id != claims[j].article_id]
     if unmatched and matcher.encoder is not None:  # the same thing in other words
-        todo = sorted({k for pair in unmatched for k in pair})
-        matcher.encoder.encode([_clean_quote(u.text) for k in todo for u in worded_units(k)])
+        texts = {_clean_quote(u.text) for i, j in unmatched
+                 for pair in agreeing_units(worded_units(i), worded_units(j), matcher.paraphrase_min_keys,
+                                            matcher.paraphrase_min_shared)
+                 for u in pair}
+        matcher.encoder.encode(sorted(texts))  # one batched pass over what will be compared
         for i, j in unmatched:
             sim = matcher.paraphrased(worded_units(i), worded_units(j))
             if sim > 0:
