@@ -515,3 +515,14 @@ def test_claim_groups_eval_on_real_documents(tmp_path):
     assert before["missing"] == now["missing"] == 0
     assert now["all"]["tp"] > before["all"]["tp"]
     assert now["all"]["pairs"] == len(pairs)
+
+
+def test_the_encoder_cache_is_bounded(monkeypatch):
+    from newsclaims import paraphrase
+
+    encoder = paraphrase.SentenceEncoder(*paraphrase._packaged_files())
+    first = encoder.encode(["The talks have not been concluded.", "There will be no war."])
+    monkeypatch.setattr(paraphrase, "CACHE_SIZE", 3)
+    again = encoder.encode(["Prices will rise.", "The plant will stay closed.", "There will be no war."])
+    assert len(encoder._cache) <= 3
+    assert abs(float(again[2] @ first[1]) - 1.0) < 1e-5  # the same vector after the cache was cut

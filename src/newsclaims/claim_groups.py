@@ -34,7 +34,8 @@ aside: *no one else was injured* has too few content keys for the rule above), a
 come from **different articles** -- when they say the same thing in other words (*Russia is not
 interested in a war* / *Russia is not seeking war with the United States and NATO*): some pair of
 their units passes the guards above (polarity, numbers, a shared content verb when both have one),
-each has at least ``paraphrase_min_keys`` content keys, and the cosine of the units' sentence
+each has at least ``paraphrase_min_keys`` content keys and they share ``paraphrase_min_shared``
+(one), and the cosine of the units' sentence
 vectors (:mod:`newsclaims.paraphrase`, all-MiniLM-L6-v2) is at least ``paraphrase_threshold``.
 Within one article paraphrase is not used: an article that says the same thing twice in other
 words is summarising a quote (TASS's lead *Russia is not interested in a war, yet Moscow won't

@@ -46,6 +46,8 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 MODEL_ID = "all-MiniLM-L6-v2 (ONNX int8)"
 #: word pieces per unit (claims are sentences; all-MiniLM-L6-v2 was trained on 128)
 MAX_TOKENS = 128
+#: vectors kept by text (384 float32 each: 50,000 take 77 MB)
+CACHE_SIZE = 50_000
 
 
 # --- the encoder -----------------------------------------------------------------------------------
@@ -100,6 +102,8 @@ class SentenceEncoder:
 
         texts = list(texts)
         todo = sorted({t for t in texts if t not in self._cache}, key=len)
+        if len(self._cache) + len(todo) > CACHE_SIZE:  # a long-lived process (newsclaims serve)
+            self._cache = {t: self._cache[t] for t in texts if t in self._cache}
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
             enc = self._tokenizer.encode_batch(batch)
