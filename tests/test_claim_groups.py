@@ -296,8 +296,8 @@ class _NoModel:
 def test_claims_with_signatures_group_without_the_model(matcher):
     parsed = group_claims(_interview_claims(), matcher=matcher)
     claims = _interview_claims()
-    for c in claims:
-        c.segments = segment_signatures([matcher.nlp(c.content)[:]])
+    for c in claims:  # as extraction stores them: with where each segment lies in the content
+        c.segments = segment_signatures([matcher.nlp(c.content)[:]], [(0, len(c.content))])
     assert group_claims(claims, matcher=ClaimMatcher(_NoModel())) == parsed
 
 
@@ -357,3 +357,172 @@ def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_pat
     groups = partition(old_wh)
     assert any(len(members) > 1 for members in groups)  # cross-outlet groups formed across the two kinds
     assert groups == partition(fresh_wh)
+
+
+# --- paraphrase: the same thing in other words (sentence vectors) -----------------------------------
+
+def test_signatures_record_where_each_segment_lies_in_the_content(matcher):
+    text = '"We will not raise taxes on families," the minister said, "and we will cut fuel duty by 5 pence."'
+    doc = matcher.nlp(text)
+    spans = [(text.index("We will"), text.index(',"')), (text.index("and we"), len(text) - 2)]
+    content = " ".join(text[s:e] for s, e in spans)
+    sigs = segment_signatures([doc.char_span(s, e, alignment_mode="expand") for s, e in spans], spans)
+    units = units_from_signatures(sigs, content=content)
+    assert [u.text for u in units[:2]] == ["We will not raise taxes on families", "and we will cut fuel duty by 5 pence"]
+    assert units[2].text == content  # a run of two segments: the content from the first to the last
+    assert units[0].negated and not units[1].negated
+
+
+def _cross_article(a: str, b: str) -> list[GroupableClaim]:
+    return [_claim("a", a, article="x", outlet="A"), _claim("b", b, article="y", outlet="B")]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("We are deeply concerned about the humanitarian situation in the north of the country.",
+     "We are very worried about the humanitarian situation in the country's north."),
+    ("Russia is not interested in a war", "Russia is not seeking war with the United States and NATO"),
+])
+def test_paraphrase_across_articles_is_grouped(matcher, a, b):
+    assert matcher.encoder is not None  # the pinned model is a dependency: it must load
+    assert group_claims(_cross_article(a, b), matcher=matcher) == {"a": "g_a", "b": "g_a"}
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Russia is not interested in a war", "Russia is interested in a war"),              # polarity
+    ("Prices will rise by 10 percent", "Prices will rise by 25 percent"),                 # numbers
+    ("to fire O'Brien", "to bring O'Brien back"),                                         # predicate
+    ("Ortiz probably died instantly", "Ortiz was shot in the head"),                      # predicate
+])
+def test_paraphrase_keeps_the_lexical_guards(matcher, a, b):
+    assert group_claims(_cross_article(a, b), matcher=matcher) == {"a": "g_a", "b": "g_b"}
+
+
+def test_paraphrase_is_not_used_within_one_article(matcher):
+    """An article that summarises a quote in other words reports it twice, not two outlets once."""
+    a, b = "Russia is not interested in a war", "Russia is not seeking war with the United States and NATO"
+    claims = [_claim("a", a, article="x"), _claim("b", b, article="x")]
+    assert group_claims(claims, matcher=matcher) == {"a": "g_a", "b": "g_b"}
+    assert matcher.paraphrase_similarity(a, b) >= matcher.paraphrase_threshold
+
+
+def test_the_same_words_are_one_claim(matcher):
+    claims = [_claim("a", "“No one else was injured.”", article="x"), _claim("b", "no one else was injured", article="y")]
+    assert group_claims(claims, matcher=matcher) == {"a": "g_a", "b": "g_a"}
+    before = ClaimMatcher(matcher.nlp, encoder=None, same_words=False)
+    assert group_claims(claims, matcher=before) == {"a": "g_a", "b": "g_b"}  # too few shared lemmas for the lexical rule
+
+
+def test_composed_distinct_statements_never_match_with_paraphrase(matcher):
+    assert [(a, b) for a, b in NEGATIVE if matcher.match(a, b)] == []
+
+
+def test_without_an_encoder_grouping_is_lexical(monkeypatch, matcher):
+    from newsclaims import paraphrase
+
+    monkeypatch.setenv(paraphrase.ENV_MODEL, "off")
+    paraphrase.load_encoder.cache_clear()
+    try:
+        lexical = ClaimMatcher(matcher.nlp)
+        assert lexical.encoder is None
+        a, b = POSITIVE[3]  # "deeply concerned" / "very worried": the lexical rule scores 0.73
+        assert group_claims(_cross_article(a, b), matcher=lexical) == {"a": "g_a", "b": "g_a"}
+        assert group_claims(_cross_article("Russia is not interested in a war",
+                                           "Russia is not seeking war with the United States and NATO"),
+                            matcher=lexical) == {"a": "g_a", "b": "g_b"}
+    finally:
+        paraphrase.load_encoder.cache_clear()
+
+
+def test_a_changed_model_file_is_refused(tmp_path):
+    from newsclaims import paraphrase
+
+    model, tokenizer = paraphrase._packaged_files()
+    changed = tmp_path / "tokenizer.json"
+    changed.write_bytes(tokenizer.read_bytes().replace(b'"[UNK]"', b'"[UNX]"', 1))
+    with pytest.raises(ValueError, match="sha256"):
+        paraphrase.SentenceEncoder(model, changed, expected=(paraphrase.MODEL_SHA256, paraphrase.TOKENIZER_SHA256))
+    # the user's own folder (NEWSCLAIMS_PARAPHRASE_MODEL) is taken as it is
+    vectors = paraphrase.SentenceEncoder(model, tokenizer).encode(["There will be no war.", "There will be no war."])
+    assert vectors.shape == (2, 384) and abs(float(vectors[0] @ vectors[1]) - 1.0) < 1e-5
+
+
+# --- on the seeds: the paraphrase pair joins one group, the three pairs stay as they were -----------
+
+def _groups_of_seeds(sql) -> dict[str, list[tuple[str, str]]]:
+    rows = sql("""SELECT g.claim_group_id, a.outlet, c.content FROM claims c JOIN claim_groups g USING (claim_id)
+                  JOIN articles a USING (article_id)""")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for gid, outlet, content in rows:
+        groups.setdefault(gid, []).append((outlet, content))
+    return groups
+
+
+def test_seeds_paraphrase_pair_is_one_group(sql):
+    groups = _groups_of_seeds(sql)
+    tass = [g for g, ms in groups.items() if any("Russia is not interested in a war" in c for _, c in ms)]
+    mt = [g for g, ms in groups.items() if any("Russia is not seeking war" in c for _, c in ms)]
+    assert len(tass) == len(mt) == 1 and tass == mt
+    assert sorted(outlet for outlet, _ in groups[tass[0]]) == ["TASS", "The Moscow Times"]  # nothing else
+
+
+def test_seeds_groups_of_more_than_one_claim(sql):
+    """The three pairs grouped before paraphrase keep their members, and only the paraphrase pair is added."""
+    groups = _groups_of_seeds(sql)
+    multi = sorted(sorted(outlet for outlet, _ in ms) for ms in groups.values() if len(ms) > 1)
+    assert multi == [["TASS", "The Moscow Times"], ["TASS", "The Moscow Times"],
+                     ["TASS", "The Moscow Times", "The Moscow Times"]]
+
+
+# --- the labelled pairs and their evaluation --------------------------------------------------------
+
+def test_labelled_pairs_hold_ids_offsets_and_labels_only():
+    import csv
+
+    from newsclaims.evaluation.claim_groups_eval import BBC, DEFAULT_PAIRS, ECB, load_pairs
+
+    with open(DEFAULT_PAIRS, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert list(rows[0]) == ["source", "block", "doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b",
+                             "same_claim", "drawn_from"]
+    for r in rows:  # no text: every field is a source, an id, an offset or a label
+        assert r["source"] in {ECB, BBC}
+        assert all(r[k].isdigit() for k in ("block", "start_a", "end_a", "start_b", "end_b"))
+        assert r["same_claim"] in {"0", "1"} and r["drawn_from"] in {"today", "e80", "e70", "e60", "e50", "rest"}
+        for doc in (r["doc_a"], r["doc_b"]):
+            assert len(doc) < 40 and " " not in doc
+    pairs = load_pairs(DEFAULT_PAIRS)
+    assert len(pairs) >= 300 and len({(p.a, p.b) for p in pairs}) == len(pairs)
+    assert 0.3 < sum(p.same for p in pairs) / len(pairs) < 0.7
+
+
+def test_claim_groups_eval_on_real_documents(tmp_path):
+    """The evaluation on the labelled pairs of a few speakers: every claim is found again in a fresh
+    pipeline run, and paraphrase finds more same-claim pairs than the lexical rule."""
+    from conftest import SHARED_EVAL
+
+    from newsclaims.evaluation.claim_groups_eval import (
+        DEFAULT_PAIRS, ECB, evaluate, extracted_claims, load_documents, load_pairs, methods)
+    from newsclaims.evaluation.stories_eval import build_warehouse
+
+    if not (SHARED_EVAL / ECB).exists():
+        pytest.skip("../shared/eval is absent")
+    pairs = [p for p in load_pairs(DEFAULT_PAIRS) if p.a.source == ECB]
+    blocks = sorted({p.block for p in pairs}, key=lambda b: int(b.rsplit("#", 1)[1]))[:8]
+    pairs = [p for p in pairs if p.block in blocks]
+    claims = extracted_claims(build_warehouse(load_documents(SHARED_EVAL, pairs), tmp_path))
+    result = evaluate(pairs, claims, methods())
+    before, now = result["before: lexical rule"], result["now: + same words + paraphrase"]
+    assert before["missing"] == now["missing"] == 0
+    assert now["all"]["tp"] > before["all"]["tp"]
+    assert now["all"]["pairs"] == len(pairs)
+
+
+def test_the_encoder_cache_is_bounded(monkeypatch):
+    from newsclaims import paraphrase
+
+    encoder = paraphrase.SentenceEncoder(*paraphrase._packaged_files())
+    first = encoder.encode(["The talks have not been concluded.", "There will be no war."])
+    monkeypatch.setattr(paraphrase, "CACHE_SIZE", 3)
+    again = encoder.encode(["Prices will rise.", "The plant will stay closed.", "There will be no war."])
+    assert len(encoder._cache) <= 3
+    assert abs(float(again[2] @ first[1]) - 1.0) < 1e-5  # the same vector after the cache was cut

@@ -205,7 +205,8 @@ def test_no_other_claims_merged_with_the_pairs(sql):
     members = sql(f"""SELECT count(*) FROM claim_groups WHERE claim_group_id IN
                       ({', '.join('?' * len(groups))})""", list(groups))[0][0]
     assert members == 5  # the TASS quote holding two sentences is matched by two Moscow Times quotes
-    assert sql("SELECT count(*) FROM claim_corroboration WHERE n_claims > 1")[0][0] == 2
+    # the two groups above, and the paraphrase pair of the two leads (tests/test_claim_groups.py)
+    assert sql("SELECT count(*) FROM claim_corroboration WHERE n_claims > 1")[0][0] == 3
 
 
 @pytest.mark.parametrize("outlet,text", [("The Moscow Times", "retaliatory measures"), ("TASS", "moratorium")])

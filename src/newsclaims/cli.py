@@ -499,6 +499,29 @@ def eval_neardup(
     raise typer.Exit(neardup_eval.main(argv))
 
 
+@eval_app.command("claim-groups")
+def eval_claim_groups(
+    pairs: Optional[Path] = typer.Option(None, help="Labelled claim pairs TSV (default: the shipped set)."),
+    eval_dir: Optional[Path] = typer.Option(None, help="The eval data folder (default ../shared/eval)."),
+    keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this folder and keep it."),
+    reuse: Optional[Path] = typer.Option(None, help="Score the warehouse an earlier --keep built."),
+    threshold: Optional[float] = typer.Option(None, help="Paraphrase cosine threshold (default: the pipeline's)."),
+    sweep: bool = typer.Option(False, "--sweep", help="Also score other paraphrase thresholds."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
+) -> None:
+    """Claim grouping precision and recall on labelled claim pairs, before and with paraphrase."""
+    from newsclaims.evaluation import claim_groups_eval
+
+    argv = []
+    for flag, value in (("--pairs", pairs), ("--eval-dir", eval_dir), ("--keep", keep), ("--reuse", reuse),
+                        ("--threshold", threshold), ("--json", json_out)):
+        if value is not None:
+            argv += [flag, str(value)]
+    if sweep:
+        argv.append("--sweep")
+    raise typer.Exit(claim_groups_eval.main(argv))
+
+
 def main() -> None:  # pragma: no cover
     app()
 

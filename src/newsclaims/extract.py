@@ -92,7 +92,8 @@ def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list
             content_spans=spans, confidence=cs.confidence,
             claim_date=claim_date(article, body[sent_start:sent_end if sent_end > 0 else len(body)]),
             group_segments=segment_signatures(
-                [doc.char_span(s, e, alignment_mode="expand") or () for s, e in cs.content_spans]),
+                [doc.char_span(s, e, alignment_mode="expand") or () for s, e in cs.content_spans],
+                cs.content_spans),
         ))
     mentions.sort(key=lambda m: (m.start_char, m.end_char))
     # one mention per span (a name can be found as NER and as a description)
