@@ -138,6 +138,7 @@ def finish_load(wh: Warehouse, run_id: str, stages: dict[str, float]) -> None:
     finally:
         con.close()
     clear_journal(wh, [r.run_id for r in pending])
+    W.refresh_read_copy(wh)  # the copy analysts read shows the run as the database now holds it
 
 
 def _journal(wh: Warehouse) -> Path:
@@ -177,6 +178,8 @@ def _write_rows(wh: Warehouse, rows: list) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    if (wh.root / W.READ_COPY).exists():  # keep an existing read copy in step
+        W.refresh_read_copy(wh)
 
 
 def journal_runs(wh: Warehouse) -> list:
