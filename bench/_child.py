@@ -22,7 +22,7 @@ def _rss() -> dict:
 
 
 def raw(args: dict, only_ner: bool) -> dict:
-    from newsclaims.nlp import load_nlp
+    from newsclaims.extract.nlp import load_nlp
 
     files = args["files"]
     nlp = load_nlp.__wrapped__()  # the model alone (what the pipeline loads, less its KB ruler)
@@ -59,7 +59,7 @@ def run(args: dict) -> dict:
         t_import = time.perf_counter()
         summary = run_local(Path(args["sources"]), Warehouse.resolve(args["warehouse"]))
     t_end = time.perf_counter()
-    extract = sys.modules.get("newsclaims.extract")  # only if the run needed it (a rerun with nothing new need not)
+    extract = sys.modules.get("newsclaims.extract.batch")  # only if the run needed it (a rerun with nothing new need not)
     return {"seconds": t_end - t_import, "import_seconds": t_import - T_START,
             "summary": summary.model_dump(mode="json"),
             "extract_detail": {k: round(v, 3) for k, v in getattr(extract, "STAGE_SECONDS", {}).items()}}

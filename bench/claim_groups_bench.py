@@ -3,7 +3,7 @@
     python bench/claim_groups_bench.py WAREHOUSE_DIR [--json FILE]
 
 Reads every claim with a speaker and its story from the warehouse (what the link stage hands
-:func:`newsclaims.claim_groups.group_claims`) and groups them all at once, as a run that brought
+:func:`newsclaims.link.claim_groups.group_claims`) and groups them all at once, as a run that brought
 every article would: first by the lexical rule alone, then with the sentence encoder (loaded before
 the clock starts; its vectors are not cached across the two timings).  Prints the seconds (wall and CPU; the
 encoder runs one thread), the
@@ -24,9 +24,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    from newsclaims import warehouse as W
-    from newsclaims.claim_groups import ClaimMatcher, GroupableClaim, _candidate_pairs, group_claims
-    from newsclaims.paraphrase import load_encoder
+    from newsclaims.load import database as W
+    from newsclaims.link.claim_groups import ClaimMatcher, GroupableClaim, _candidate_pairs, group_claims
+    from newsclaims.link.paraphrase import load_encoder
     from newsclaims.settings import Warehouse
 
     _, rows = W.query(Warehouse.resolve(args.warehouse), """

@@ -55,7 +55,7 @@ def timed(fn, *args, **kw):
 
 
 def story_timings(articles: list, run_size: int) -> dict:
-    from newsclaims.linking import REVISION_DAYS, assign_stories, revise_stories, revision_window
+    from newsclaims.link.stories import REVISION_DAYS, assign_stories, revise_stories, revision_window
 
     fresh = lambda: [dataclasses.replace(a, story_id=None, cache=a.cache) for a in articles]  # noqa: E731
     _, single_one = timed(assign_stories, fresh(), [])

@@ -39,10 +39,10 @@ FREQUENT_CUES = re.compile(
 
 
 def measure(texts: list[str]) -> dict:
-    from newsclaims.claims import extract_claims, load_lexicon
-    from newsclaims.entities import ArticleEntities
-    from newsclaims.kb import load_kb
-    from newsclaims.nlp import load_pipeline_nlp
+    from newsclaims.extract.claims import extract_claims, load_lexicon
+    from newsclaims.extract.entities import ArticleEntities
+    from newsclaims.extract.kb import load_kb
+    from newsclaims.extract.nlp import load_pipeline_nlp
 
     nlp, kb, lex = load_pipeline_nlp(), load_kb(), load_lexicon()
     n = {"tokens": 0, "sentences": 0, "needed": 0, "needed_with_content": 0,

@@ -177,7 +177,7 @@ def projection(c: dict, n_articles: int, n_words: int, day_articles: int = DAY_A
     """What a day of ``day_articles`` articles (at this corpus's mean length) costs on N one-core
     workers, from (c): extraction scales with workers; ingest, link and load run in the flow's
     process (one DuckDB writer) and do not."""
-    from newsclaims.extract import default_processes
+    from newsclaims.extract.batch import default_processes
 
     stages = c["stage_seconds"]
     procs = default_processes()

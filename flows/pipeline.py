@@ -21,7 +21,7 @@ from prefect.runtime import flow_run
 from newsclaims import constants as C
 from newsclaims import pipeline as P
 from newsclaims import runlog
-from newsclaims.locking import run_lock
+from newsclaims.load.locking import run_lock
 from newsclaims.runners import (DASK_EXTRACT_PROCESSES, RunnerSpec, is_distributed, parse_runner, task_runner,
                                 where, worker_api)
 from newsclaims.settings import Warehouse, resolve_sources_file

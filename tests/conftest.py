@@ -46,7 +46,7 @@ def seed_run(prefect_harness, seed_feed, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sql(seed_run):
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
 
     _, wh = seed_run
 

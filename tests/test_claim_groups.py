@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from newsclaims.claim_groups import (
+from newsclaims.link.claim_groups import (
     DEFAULT_THRESHOLD,
     ClaimMatcher,
     GroupableClaim,
@@ -313,7 +313,7 @@ def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_pat
 
     from conftest import REPO
 
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
     from newsclaims.pipeline import run_local
     from newsclaims.settings import Warehouse
 
@@ -417,7 +417,7 @@ def test_composed_distinct_statements_never_match_with_paraphrase(matcher):
 
 
 def test_without_an_encoder_grouping_is_lexical(monkeypatch, matcher):
-    from newsclaims import paraphrase
+    from newsclaims.link import paraphrase
 
     monkeypatch.setenv(paraphrase.ENV_MODEL, "off")
     paraphrase.load_encoder.cache_clear()
@@ -434,7 +434,7 @@ def test_without_an_encoder_grouping_is_lexical(monkeypatch, matcher):
 
 
 def test_a_changed_model_file_is_refused(tmp_path):
-    from newsclaims import paraphrase
+    from newsclaims.link import paraphrase
 
     model, tokenizer = paraphrase._packaged_files()
     changed = tmp_path / "tokenizer.json"
@@ -518,7 +518,7 @@ def test_claim_groups_eval_on_real_documents(tmp_path):
 
 
 def test_the_encoder_cache_is_bounded(monkeypatch):
-    from newsclaims import paraphrase
+    from newsclaims.link import paraphrase
 
     encoder = paraphrase.SentenceEncoder(*paraphrase._packaged_files())
     first = encoder.encode(["The talks have not been concluded.", "There will be no war."])

@@ -2,10 +2,10 @@
 
 import pytest
 
-from newsclaims.claims import extract_claims, load_lexicon
-from newsclaims.entities import ArticleEntities
-from newsclaims.kb import load_kb
-from newsclaims.nlp import load_nlp
+from newsclaims.extract.claims import extract_claims, load_lexicon
+from newsclaims.extract.entities import ArticleEntities
+from newsclaims.extract.kb import load_kb
+from newsclaims.extract.nlp import load_nlp
 
 
 def claims_of(text):

@@ -4,7 +4,7 @@ import re
 
 from typer.testing import CliRunner
 
-from newsclaims.cli import app
+from newsclaims.cli.main import app
 
 from conftest import REPO
 

@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from newsclaims import warehouse as W
-from newsclaims.cli import app, shorten_words
+from newsclaims.load import database as W
+from newsclaims.cli.main import app, shorten_words
 
 from conftest import REPO
 
@@ -132,7 +132,7 @@ def test_sources_disable_enable_remove_keep_the_rest_of_the_file(tmp_path):
     before = src.read_text()
     res = _cli("sources", "disable", "feed", "--sources", src)
     assert res.exit_code == 0, res.output
-    from newsclaims.sources.registry import load_sources
+    from newsclaims.ingest.sources.registry import load_sources
 
     assert load_sources(src).get("feed").config.enabled is False
     assert load_sources(src).get("other").config.enabled is True
@@ -204,7 +204,7 @@ def test_run_summary_on_an_80_column_terminal_cuts_no_word(tmp_path):
     (tmp_path / "raw" / "bridge.txt").write_text(LATE, encoding="utf-8")
     src = _sources(tmp_path)
     env = dict(os.environ, COLUMNS="80")
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli", "run", "--no-prefect", "--sources", str(src),
+    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "run", "--no-prefect", "--sources", str(src),
                           "--warehouse", str(tmp_path / "wh")], env=env, text=True, capture_output=True,
                          timeout=600)
     assert res.returncode == 0, res.stderr

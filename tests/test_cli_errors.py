@@ -12,9 +12,9 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from newsclaims import warehouse as W
-from newsclaims.cli import app
-from newsclaims.locking import run_lock
+from newsclaims.load import database as W
+from newsclaims.cli.main import app
+from newsclaims.load.locking import run_lock
 from newsclaims.settings import Warehouse
 
 from conftest import REPO
@@ -32,7 +32,7 @@ def env(tmp_path_factory):
 
 
 def _run(args, env, timeout=600):
-    return subprocess.run([sys.executable, "-m", "newsclaims.cli", "run", *args], env=env, text=True,
+    return subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "run", *args], env=env, text=True,
                           capture_output=True, timeout=timeout)
 
 

@@ -116,7 +116,7 @@ def test_readme_eval_command_runs_as_written_on_a_slice(command, tmp_path):
     cwd = tmp_path / "work"
     cwd.mkdir()
     env = dict(os.environ, COLUMNS="100")
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli", *args], cwd=cwd, env=env, text=True,
+    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", *args], cwd=cwd, env=env, text=True,
                          capture_output=True, timeout=900)
     assert res.returncode == 0, f"{command}\n{res.stdout[-2000:]}\n{res.stderr[-4000:]}"
     assert "Traceback" not in res.stderr
@@ -152,7 +152,7 @@ def test_eval_ner_scores_a_file_holding_near_duplicate_documents(tmp_path):
     data.write_text(_conll_doc("KOHL MEETS CHIRAC", SENTENCES) + _conll_doc("KOHL AND CHIRAC TALK", near),
                     encoding="utf-8")
     out = tmp_path / "scores.json"
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli", "eval", "ner", str(data), "--json", str(out)],
+    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "eval", "ner", str(data), "--json", str(out)],
                          text=True, capture_output=True, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
     scores = json.loads(out.read_text())

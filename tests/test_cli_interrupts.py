@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.settings import Warehouse
 
 from conftest import REPO
@@ -114,7 +114,7 @@ def _env(home):
 
 
 def _cli(args, env, **kw):
-    return subprocess.Popen([sys.executable, "-m", "newsclaims.cli", *args], env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "newsclaims.cli.main", *args], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, **kw)
 
 

@@ -1,4 +1,4 @@
-"""Every table, view and column is described in warehouse/schema.toml, the descriptions are in the
+"""Every table, view and column is described in load/sql/schema.toml, the descriptions are in the
 database (COMMENT ON) after a load, ``newsclaims schema [TABLE]`` prints them, and the README's
 schema section agrees with the document."""
 
@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from newsclaims import schema_doc
-from newsclaims import warehouse as W
-from newsclaims.cli import app
+from newsclaims.load import schema_doc
+from newsclaims.load import database as W
+from newsclaims.cli.main import app
 
 from conftest import REPO
 
@@ -39,12 +39,12 @@ def _fresh() -> duckdb.DuckDBPyConnection:
 
 def test_every_table_view_and_column_has_a_description():
     missing = schema_doc.missing_descriptions(_fresh())
-    assert not missing, ("add these to warehouse/schema.toml:\n  " + "\n  ".join(missing))
+    assert not missing, ("add these to load/sql/schema.toml:\n  " + "\n  ".join(missing))
 
 
 def test_the_document_describes_nothing_that_does_not_exist():
     stale = schema_doc.stale_descriptions(_fresh())
-    assert not stale, "remove or rename in warehouse/schema.toml:\n  " + "\n  ".join(stale)
+    assert not stale, "remove or rename in load/sql/schema.toml:\n  " + "\n  ".join(stale)
 
 
 def test_missing_description_is_reported_exactly():

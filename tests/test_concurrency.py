@@ -12,8 +12,8 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from newsclaims.cli import app
-from newsclaims.locking import WarehouseLocked, run_lock
+from newsclaims.cli.main import app
+from newsclaims.load.locking import WarehouseLocked, run_lock
 from newsclaims.settings import Warehouse
 
 from conftest import REPO
@@ -40,7 +40,7 @@ def test_killed_lock_holder_frees_the_warehouse(tmp_path):
     wh = Warehouse.resolve(tmp_path / "wh")
     proc = _holder(f"""
         import time
-        from newsclaims.locking import run_lock
+        from newsclaims.load.locking import run_lock
         from newsclaims.settings import Warehouse
         with run_lock(Warehouse.resolve({str(wh.root)!r}), "r-doomed"):
             print("ready", flush=True)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.faults import ENV, POINTS
 from newsclaims.settings import Warehouse
 

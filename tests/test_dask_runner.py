@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.settings import Warehouse
 
 from conftest import REPO
@@ -107,7 +107,7 @@ def test_dask_runner_gives_the_default_runners_rows(default_run, corpus, tmp_pat
                PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", COLUMNS="200")
     env.pop("PREFECT_API_URL", None)
     t0 = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli", "run", "--runner", "dask", "--verbose",
+    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "run", "--runner", "dask", "--verbose",
                           "--sources", str(corpus), "--warehouse", str(wh_dir),
                           "--batch-size", str(BATCH_SIZE)],
                          env=env, capture_output=True, text=True, timeout=600)
@@ -134,7 +134,7 @@ def test_dask_runner_gives_the_default_runners_rows(default_run, corpus, tmp_pat
 def test_runner_option_is_validated(tmp_path):
     from typer.testing import CliRunner
 
-    from newsclaims.cli import app
+    from newsclaims.cli.main import app
 
     res = CliRunner().invoke(app, ["run", "--runner", "ray", "--warehouse", str(tmp_path / "w")])
     assert res.exit_code == 2 and "unknown runner" in res.stderr

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from newsclaims.decode import DecodeError, decode_bytes
+from newsclaims.ingest.decode import DecodeError, decode_bytes
 
 TEXT = "Lavrov said “we won’t allow it” — a café in Zürich."
 
@@ -60,6 +60,6 @@ FTFY_CASES = [
 def test_fix_text_fast_path_matches_ftfy(text):
     import ftfy
 
-    from newsclaims.decode import _FTFY, fix_text
+    from newsclaims.ingest.decode import _FTFY, fix_text
 
     assert fix_text(text) == ftfy.fix_text(text, config=_FTFY)

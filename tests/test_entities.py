@@ -2,9 +2,9 @@
 
 import pytest
 
-from newsclaims.entities import ArticleEntities, person_key, translit_fold
-from newsclaims.kb import fold, load_kb
-from newsclaims.nlp import load_nlp
+from newsclaims.extract.entities import ArticleEntities, person_key, translit_fold
+from newsclaims.extract.kb import fold, load_kb
+from newsclaims.extract.nlp import load_nlp
 
 
 @pytest.mark.parametrize("variants", [
@@ -46,14 +46,14 @@ def test_role_description_needs_a_compatible_person():
     assert desc and ents.cluster_at(desc[0].start, desc[0].end).name == "Karl Lund"
 
 
-# --- the NER rules of the entity stage (newsclaims.ner_rules), on sentences we composed ----------
+# --- the NER rules of the entity stage (newsclaims.extract.ner_rules), on sentences we composed ----------
 
 import spacy  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
-from newsclaims import ner_rules  # noqa: E402
-from newsclaims.kb import KBEntry, KnowledgeBase  # noqa: E402
-from newsclaims.nlp import KB_RULER, load_pipeline_nlp  # noqa: E402
+from newsclaims.extract.batch import ner_rules  # noqa: E402
+from newsclaims.extract.kb import KBEntry, KnowledgeBase  # noqa: E402
+from newsclaims.extract.nlp import KB_RULER, load_pipeline_nlp  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsclaims import entity_table
-from newsclaims import warehouse as W
-from newsclaims.entities import ArticleEntities
-from newsclaims.kb import load_kb
-from newsclaims.nlp import load_pipeline_nlp
+from newsclaims.load import entity_links as entity_table
+from newsclaims.load import database as W
+from newsclaims.extract.entities import ArticleEntities
+from newsclaims.extract.kb import load_kb
+from newsclaims.extract.nlp import load_pipeline_nlp
 
 from conftest import SHARED_EVAL
 
@@ -96,8 +96,8 @@ def test_a_title_and_a_first_name_do_not_join_another_person():
 def test_parties_ministries_councils_and_places_are_not_typed_person(text, tagged, surface, want):
     """The rules correct the tagger's PERSON on the spans it gets wrong in news (BBC politics has
     "Labour", "Lib Dem", "Defra", "Across Wales", "Woolwich" as PERSON): composed look-alikes."""
-    from newsclaims import ner_rules
-    from newsclaims.nlp import load_nlp
+    from newsclaims.extract.batch import ner_rules
+    from newsclaims.extract.nlp import load_nlp
 
     doc = load_nlp()(text)
     spans = []

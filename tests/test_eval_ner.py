@@ -128,7 +128,7 @@ def test_counts_empty_is_zero_not_error():
 # --- raw text <-> body ----------------------------------------------------------------------------
 
 def test_projection_through_the_normaliser():
-    from newsclaims.normalize import normalise
+    from newsclaims.ingest.normalize import normalise
 
     raw = ("SOCCER - JAPAN WIN .\n\nTOKYO 1996-12-06\n\nHiroshige Yanagimoto scored for Japan .\n\n"
            "Syria lost in Al Ain .\n")

@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from newsclaims import feednoise
-from newsclaims import warehouse as W
-from newsclaims.normalize import body_to_raw
+from newsclaims.ingest import feednoise
+from newsclaims.load import database as W
+from newsclaims.ingest.normalize import body_to_raw
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
@@ -117,7 +117,7 @@ def test_bodies_are_clean(hostile_run):
 def test_per_document_limits_are_configurable(tmp_path, monkeypatch):
     import time as _time
 
-    from newsclaims import extract
+    from newsclaims.extract.batch import batch as extract
 
     feed = tmp_path / "feed"
     feed.mkdir()
@@ -149,7 +149,7 @@ def test_seconds_limit_also_stops_rules_running_in_a_worker_thread():
     import threading
     import time
 
-    from newsclaims.extract import DocumentTimeout, _time_limit
+    from newsclaims.extract.batch import DocumentTimeout, _time_limit
 
     outcome = {}
 

@@ -14,8 +14,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from hostile import ARTICLES  # noqa: E402
 
-from newsclaims import extract, pipeline  # noqa: E402
-from newsclaims import warehouse as W  # noqa: E402
+from newsclaims.extract.batch import batch as extract  # noqa: E402
+
+from newsclaims import pipeline
+from newsclaims.load import database as W  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 

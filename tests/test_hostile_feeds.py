@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from hostile import ARTICLES, bounded, files_containing, page, rss  # noqa: E402
 from localserver import LocalServer  # noqa: E402
 
-from newsclaims import warehouse as W  # noqa: E402
+from newsclaims.load import database as W  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
-from newsclaims.sources.registry import SourcesFileError, load_sources  # noqa: E402
-from newsclaims.sources.web import FetchConfig, Fetcher  # noqa: E402
+from newsclaims.ingest.sources.registry import SourcesFileError, load_sources  # noqa: E402
+from newsclaims.ingest.sources.web import FetchConfig, Fetcher  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

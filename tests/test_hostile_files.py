@@ -13,10 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from hostile import ARTICLES, bounded, files_containing  # noqa: E402
 
-from newsclaims import warehouse as W  # noqa: E402
+from newsclaims.load import database as W  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
-from newsclaims.sources.registry import SourcesFileError, load_sources  # noqa: E402
+from newsclaims.ingest.sources.registry import SourcesFileError, load_sources  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +83,7 @@ def test_an_absolute_glob_is_a_one_line_config_error(tmp_path):
 def test_a_missing_folder_is_a_recorded_failure_of_that_source_and_the_others_load(tmp_path):
     from typer.testing import CliRunner
 
-    from newsclaims.cli import app
+    from newsclaims.cli.main import app
 
     good_folder(tmp_path)
     (tmp_path / "s.toml").write_text(

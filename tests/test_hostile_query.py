@@ -36,7 +36,7 @@ def wh(tmp_path_factory):
 
 def cli(wh, *args, timeout=60, **kw):
     env = {**os.environ, "NEWSCLAIMS_WAREHOUSE": str(wh.root), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "newsclaims.cli", "query", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "query", *args], capture_output=True,
                           text=True, timeout=timeout, env=env, **kw)
 
 
@@ -44,7 +44,7 @@ def in_terminal(wh, *args, timeout=60) -> tuple[int, str]:
     """The CLI with its stdout and stderr on a real pseudo-terminal: (exit code, what it showed)."""
     master, slave = pty.openpty()
     env = {**os.environ, "NEWSCLAIMS_WAREHOUSE": str(wh.root), "COLUMNS": "200", "LINES": "50", "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "newsclaims.cli", "query", *args], stdout=slave, stderr=slave,
+    proc = subprocess.Popen([sys.executable, "-m", "newsclaims.cli.main", "query", *args], stdout=slave, stderr=slave,
                             stdin=subprocess.DEVNULL, env=env)
     os.close(slave)
     out, deadline = b"", time.monotonic() + timeout

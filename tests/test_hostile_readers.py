@@ -16,8 +16,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from hostile import ARTICLES  # noqa: E402
 
-from newsclaims import lake  # noqa: E402
-from newsclaims import warehouse as W  # noqa: E402
+from newsclaims.load import lake  # noqa: E402
+from newsclaims.load import database as W  # noqa: E402
 from newsclaims.pipeline import LOAD_DEFERRED, run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
@@ -71,7 +71,7 @@ def everything(wh) -> dict:
 def test_an_open_reader_defers_the_load_and_the_next_run_loads_everything(tmp_path):
     from typer.testing import CliRunner
 
-    from newsclaims.cli import app
+    from newsclaims.cli.main import app
 
     write(tmp_path / "feed", 0)
     (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')

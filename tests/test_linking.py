@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from newsclaims.linking import GroupClaim, StoryArticle, assign_stories, group_claims
+from newsclaims.link.stories import GroupClaim, StoryArticle, assign_stories, group_claims
 
 D = dt.date(2024, 3, 4)
 
@@ -62,7 +62,7 @@ def test_incremental_runs_give_the_same_stories_and_groups_as_one_run(tmp_path):
     """An article arriving in a later run joins the story and claim groups of earlier ones."""
     import shutil
 
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
     from newsclaims.pipeline import run_local
     from newsclaims.settings import Warehouse
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsclaims.neardup import (
+from newsclaims.ingest.neardup import (
     NearDupConfig,
     NearDupIndex,
     canonical_tokens,

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 

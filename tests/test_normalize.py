@@ -2,8 +2,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from newsclaims.normalize import body_to_raw, date_line, infer_year, normalise
-from newsclaims.profiles import load_profiles, parse_profiles, recognise
+from newsclaims.ingest.normalize import body_to_raw, date_line, infer_year, normalise
+from newsclaims.ingest.profiles import load_profiles, parse_profiles, recognise
 
 
 def test_year_inferred_from_dates_in_text():
@@ -86,7 +86,7 @@ def test_dateline_in_the_first_paragraph_is_not_a_title():
 
 
 def test_language_from_prose_only_and_undecided_when_unsure():
-    from newsclaims.normalize import detect_language
+    from newsclaims.ingest.normalize import detect_language
 
     table = "Northvale 296 , Eastham 83 and 174\n\nWestshire 2 Southport 1\n\nOldbury 3 Kingsford 0\n"
     assert detect_language(table) is None  # no prose: not decided (extracted as English)

@@ -20,7 +20,7 @@ def report_wh(tmp_path_factory):
 
 
 def _cli(*args):
-    from newsclaims.cli_report import report_app
+    from newsclaims.cli.report import report_app
 
     return runner.invoke(report_app, [str(a) for a in args])
 
@@ -33,7 +33,7 @@ def _text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_story(report_wh):
-    from newsclaims.reports import story_report
+    from newsclaims.report import story_report
 
     wh, info = report_wh
     return story_report(wh, info["tass"])
@@ -42,7 +42,7 @@ def seed_story(report_wh):
 # ------------------------------------------------------------------------------------------- views
 
 def test_rpt_views_are_in_the_warehouse(report_wh):
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
 
     wh, _ = report_wh
     _, rows = W.query(wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'rpt_%' ORDER BY 1")
@@ -110,7 +110,7 @@ def test_story_page_links_every_claim_to_its_sentence(report_wh):
         assert needle in text, needle
     links = set(re.findall(r'href="#(claim-c_[0-9a-f]+)"', page))
     anchors = set(re.findall(r'id="(claim-c_[0-9a-f]+)"', page))
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
 
     _, rows = W.query(wh, "SELECT claim_id FROM claims WHERE article_id IN (?, ?)", [info["tass"], info["mt"]])
     assert {f"claim-{cid}" for (cid,) in rows} == links == anchors
@@ -134,7 +134,7 @@ def test_story_latest_and_unknown(report_wh):
 
 def test_story_without_claim_groups(report_wh):
     """The hostile article's story has one outlet and no cross-outlet claim group."""
-    from newsclaims.reports import story_report, to_html, to_markdown
+    from newsclaims.report import story_report, to_html, to_markdown
 
     wh, info = report_wh
     data = story_report(wh, info["xss"])
@@ -166,7 +166,7 @@ PAYLOADS = ("<script>window.__pwned=1</script>", '"><img src=x onerror="window._
 
 
 def test_article_markup_renders_as_inert_text(report_wh):
-    from newsclaims.reports import entity_report, story_report, to_html, to_markdown
+    from newsclaims.report import entity_report, story_report, to_html, to_markdown
 
     wh, info = report_wh
     data = story_report(wh, info["xss"])
@@ -187,7 +187,7 @@ def test_article_markup_renders_as_inert_text(report_wh):
 # ------------------------------------------------------------------------------------------ entity
 
 def test_entity_report_folds_spellings(report_wh):
-    from newsclaims.reports import entity_report
+    from newsclaims.report import entity_report
 
     wh, _ = report_wh
     a, b = entity_report(wh, "Sergei Lavrov"), entity_report(wh, "Sergey Lavrov")
@@ -218,7 +218,7 @@ def test_entity_page_has_a_chart(report_wh):
 # --------------------------------------------------------------------------------------------- run
 
 def test_run_report_lists_each_reject_reason_with_its_count(report_wh):
-    from newsclaims.reports import run_report
+    from newsclaims.report import run_report
 
     wh, info = report_wh
     data = run_report(wh, info["run_id"])
@@ -239,7 +239,7 @@ def test_run_report_lists_each_reject_reason_with_its_count(report_wh):
 
 
 def test_run_report_quality_checks(report_wh):
-    from newsclaims.reports import run_report
+    from newsclaims.report import run_report
 
     wh, info = report_wh
     checks = {c["check_name"]: c for c in run_report(wh, info["run_id"])["checks"]}
@@ -253,8 +253,8 @@ def test_run_report_quality_checks(report_wh):
 
 
 def test_reports_open_the_warehouse_read_only(report_wh, monkeypatch):
-    from newsclaims import warehouse as W
-    from newsclaims.reports import entity_report, run_report, story_report
+    from newsclaims.load import database as W
+    from newsclaims.report import entity_report, run_report, story_report
 
     wh, info = report_wh
     modes = []
@@ -273,8 +273,8 @@ def test_reports_work_on_a_warehouse_without_rpt_views(report_wh, tmp_path):
     """A warehouse loaded before the rpt_ views existed: reports create them as TEMP views."""
     import shutil
 
-    from newsclaims import warehouse as W
-    from newsclaims.reports import run_report
+    from newsclaims.load import database as W
+    from newsclaims.report import run_report
     from newsclaims.settings import Warehouse
 
     wh, _ = report_wh

@@ -14,8 +14,8 @@ import uuid
 
 import pytest
 
-from newsclaims import lake
-from newsclaims import warehouse as W
+from newsclaims.load import lake
+from newsclaims.load import database as W
 from newsclaims.settings import Warehouse
 
 from test_dask_runner import assert_same_rows, make_corpus, warehouse_rows
@@ -156,7 +156,7 @@ def test_credentials_are_written_nowhere(s3_run, tmp_path):
         sorted({r.split(":")[0] for r in records})
     assert not [r for r in records if SECRET in r or KEY_ID in r]
     # and nothing can smuggle them in through the lake URL
-    from newsclaims.storage import LakeLocationError
+    from newsclaims.load.storage import LakeLocationError
 
     with pytest.raises(LakeLocationError, match="credentials"):
         Warehouse.resolve(tmp_path, f"s3://{KEY_ID}:{SECRET}@{BUCKET}/lake")
@@ -166,7 +166,7 @@ def test_cli_lake_option(s3, corpus, tmp_path):
     """`newsclaims run --no-prefect --lake s3://...` (the same stages without the engine)."""
     from typer.testing import CliRunner
 
-    from newsclaims.cli import app
+    from newsclaims.cli.main import app
 
     res = CliRunner().invoke(app, ["run", "--no-prefect", "--sources", str(corpus),
                                    "--warehouse", str(tmp_path / "w"), "--lake", f"s3://{BUCKET}/cli"])

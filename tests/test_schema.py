@@ -2,7 +2,7 @@
 
 import duckdb
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.models import LAKE_MODELS, Run, arrow_schema
 
 

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsclaims import warehouse as W
+from newsclaims.load import database as W
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
@@ -77,7 +77,7 @@ def test_token_from_environment_is_used_and_never_stored(server, tmp_path, monke
 
 
 def test_token_is_not_sent_to_other_hosts():
-    from newsclaims.sources.web import FetchConfig, Fetcher
+    from newsclaims.ingest.sources.web import FetchConfig, Fetcher
 
     f = Fetcher(FetchConfig(headers_from_env={"Authorization": "HOME"}))
     assert f._secret_headers("http://127.0.0.1:1/feed.xml")  # the source's own host

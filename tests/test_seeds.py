@@ -114,8 +114,8 @@ def test_claim_offsets_slice_the_body(sql):
 
 
 def test_spans_trace_back_to_raw_file(seed_run, sql, seed_feed):
-    from newsclaims.decode import decode_bytes
-    from newsclaims.normalize import body_to_raw
+    from newsclaims.ingest.decode import decode_bytes
+    from newsclaims.ingest.normalize import body_to_raw
 
     for raw_path, body, body_map in sql("SELECT raw_path, body, body_map FROM articles"):
         raw = decode_bytes((seed_feed / raw_path).read_bytes()).text
@@ -126,7 +126,7 @@ def test_spans_trace_back_to_raw_file(seed_run, sql, seed_feed):
 
 
 def test_rerun_adds_nothing_and_copy_is_duplicate(seed_run, seed_feed, prefect_harness):
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
     from newsclaims.flows.pipeline import pipeline
 
     _, wh = seed_run

@@ -1,6 +1,6 @@
 import pytest
 
-from newsclaims.sources.registry import SourcesFileError, load_sources
+from newsclaims.ingest.sources.registry import SourcesFileError, load_sources
 
 
 def write(tmp_path, text):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from newsclaims.cli_sources import sources_app
-from newsclaims.state import SourceState, read_state
+from newsclaims.cli.sources import sources_app
+from newsclaims.ingest.state import SourceState, read_state
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -67,7 +67,7 @@ def test_build_prefect_deployments(tmp_path):
 
 
 def test_prefect_yaml_points_at_the_flow_with_valid_crons():
-    from newsclaims.sources.base import validate_cron
+    from newsclaims.ingest.sources.base import validate_cron
 
     spec = yaml.safe_load((REPO / "prefect.yaml").read_text())
     assert spec["deployments"]

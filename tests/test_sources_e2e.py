@@ -16,18 +16,18 @@ sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from localserver import HERE as SAMPLES, LocalServer  # noqa: E402
 
 from newsclaims import pipeline as P  # noqa: E402
-from newsclaims import warehouse as W  # noqa: E402
-from newsclaims.cli_sources import sources_app  # noqa: E402
+from newsclaims.load import database as W  # noqa: E402
+from newsclaims.cli.sources import sources_app  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
 
 @pytest.fixture
 def wired(monkeypatch):
-    """The pipeline binds, stages and commits source state (newsclaims.state). Until pipeline.py
+    """The pipeline binds, stages and commits source state (newsclaims.ingest.state). Until pipeline.py
     does it itself, the same three calls are made around its functions here."""
     if "bind_state" in inspect.getsource(P.ingest) and "commit_pending" in inspect.getsource(P.load_run):
         return
-    from newsclaims import state as S
+    from newsclaims.ingest import state as S
 
     cur: dict = {}
     orig_ingest, orig_load, orig_ls = P.ingest, P.load_run, P.load_sources

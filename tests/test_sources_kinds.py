@@ -11,9 +11,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from localserver import HERE as SAMPLES, LocalServer  # noqa: E402
 
-from newsclaims.sources.registry import SourcesFileError, load_sources  # noqa: E402
-from newsclaims.sources.web import FetchConfig, Fetcher  # noqa: E402
-from newsclaims.state import SourceState  # noqa: E402
+from newsclaims.ingest.sources.registry import SourcesFileError, load_sources  # noqa: E402
+from newsclaims.ingest.sources.web import FetchConfig, Fetcher  # noqa: E402
+from newsclaims.ingest.state import SourceState  # noqa: E402
 
 FAST = 'fetch = { timeout = 5, retries = 2, backoff = 0.01, allow_hosts = ["127.0.0.1"] }\n'
 

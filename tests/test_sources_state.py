@@ -6,8 +6,8 @@ import importlib
 import sys
 import textwrap
 
-from newsclaims.sources.registry import load_sources
-from newsclaims.state import (SourceState, bind_state, commit_pending, read_state, reset_source,
+from newsclaims.ingest.sources.registry import load_sources
+from newsclaims.ingest.state import (SourceState, bind_state, commit_pending, read_state, reset_source,
                               stage_pending)
 
 
@@ -41,14 +41,14 @@ def test_plugin_kind_through_entry_points(tmp_path, monkeypatch):
     pkg = tmp_path / "site"
     (pkg / "nc_plugin_demo").mkdir(parents=True)
     (pkg / "nc_plugin_demo" / "__init__.py").write_text(textwrap.dedent('''
-        from newsclaims.sources._template import LinesSource
+        from newsclaims.ingest.sources._template import LinesSource
         class Lines(LinesSource):
             pass
     '''))
     dist = pkg / "nc_plugin_demo-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: nc-plugin-demo\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[newsclaims.sources]\nlines = nc_plugin_demo:Lines\n")
+    (dist / "entry_points.txt").write_text("[newsclaims.ingest.sources]\nlines = nc_plugin_demo:Lines\n")
     monkeypatch.syspath_prepend(str(pkg))
     importlib.invalidate_caches()
     (tmp_path / "lines.txt").write_text("The mayor said the new bridge would open next spring, officials said.\nshort\n")

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from newsclaims.claims import extract_claims, load_lexicon
-from newsclaims.claims.extractor import ClaimSpan
-from newsclaims.coref import FIRST_PERSON, SECOND_PERSON, resolve_claim_speakers
-from newsclaims.entities import ArticleEntities
-from newsclaims.kb import load_kb
-from newsclaims.kb.offices import Offices, load_offices, read_offices_tsv
-from newsclaims.nlp import load_pipeline_nlp
+from newsclaims.extract.claims import extract_claims, load_lexicon
+from newsclaims.extract.claims.extractor import ClaimSpan
+from newsclaims.extract.coref import FIRST_PERSON, SECOND_PERSON, resolve_claim_speakers
+from newsclaims.extract.entities import ArticleEntities
+from newsclaims.extract.kb import load_kb
+from newsclaims.extract.kb.offices import Offices, load_offices, read_offices_tsv
+from newsclaims.extract.nlp import load_pipeline_nlp
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsclaims.evaluation.stories_eval import adjusted_rand_index, bcubed, detokenize
-from newsclaims.linking import StoryArticle, StoryParams, assign_stories
+from newsclaims.link.stories import StoryArticle, StoryParams, assign_stories
 
 ECB = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "ecbplus_event_clusters" / "ecbplus_docs.jsonl"
 D0 = dt.date(2024, 3, 4)
@@ -150,7 +150,7 @@ def test_eval_stories_command_on_composed_documents(tmp_path):
     """The command runs the real pipeline on the file and scores the link stage's stories."""
     from typer.testing import CliRunner
 
-    from newsclaims.cli import app
+    from newsclaims.cli.main import app
 
     rows = [{"doc_id": f"f{i}", "title": t, "text": b, "event": "flood", "split": "dev",
              "published_date": f"2024-03-0{4 + i}"} for i, (t, b, _) in enumerate(FLOOD)]
@@ -199,7 +199,7 @@ def test_ecbplus_slice(tmp_path):
 # --- the names view, max linkage and the fitted weights ---------------------------------------------
 
 def test_proper_names_are_mid_sentence_capitals_without_days_and_months():
-    from newsclaims.linking import proper_names
+    from newsclaims.link.stories import proper_names
 
     text = ("Rescuers reached Lakeford on Thursday. The mayor, Tom Green, thanked the Red Cross.\n"
             "Officials said McAllister would visit in March.")
@@ -269,7 +269,7 @@ def test_fit_weights_on_composed_articles():
     """The logistic fit behind StoryParams: weights sum to one, and same-event pairs score above the
     fitted threshold while other pairs score below it."""
     from newsclaims.evaluation.stories_eval import Features, LabelledDoc, fit_weights, pair_cosines
-    from newsclaims.linking import VIEWS
+    from newsclaims.link.stories import VIEWS
 
     items = [("f", x) for x in FLOOD] + [("e", x) for x in ELECTION] + [("l", OTHER_FLOOD)]
     items += [(f"bg{i}", x) for i, x in enumerate(BACKGROUND)]
@@ -360,7 +360,7 @@ def _feed_run(root: Path, items: list[tuple[str, tuple[str, str]]]):
 
 
 def _stories(root: Path) -> dict[str, str]:
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
     from newsclaims.settings import Warehouse
 
     _, rows = W.query(Warehouse.resolve(root / "wh"), """
@@ -369,7 +369,7 @@ def _stories(root: Path) -> dict[str, str]:
 
 
 def _changes(root: Path) -> list[tuple]:
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
     from newsclaims.settings import Warehouse
 
     _, rows = W.query(Warehouse.resolve(root / "wh"), """
@@ -438,7 +438,7 @@ STORY_ITEMS = {"a_f0": FLOOD[0], "a_f1": FLOOD[1], "a_f2": FLOOD[2], "a_e0": ELE
 
 
 def test_a_split_keeps_the_id_for_the_majority_and_names_the_new_part():
-    from newsclaims.linking import StoryChange, revise_stories
+    from newsclaims.link.stories import StoryChange, revise_stories
 
     merged = {"a_f0": "s_m", "a_f1": "s_m", "a_f2": "s_m", "a_e0": "s_m", "a_e1": "s_m"}
     window = background() + _window(merged, STORY_ITEMS, {"a_f1": 1, "a_f2": 2})
@@ -450,7 +450,7 @@ def test_a_split_keeps_the_id_for_the_majority_and_names_the_new_part():
 
 
 def test_a_merge_keeps_the_older_id_and_an_unchanged_story_keeps_its_own():
-    from newsclaims.linking import revise_stories
+    from newsclaims.link.stories import revise_stories
 
     split = {"a_f0": "s_old", "a_f1": "s_new", "a_f2": "s_new", "a_e0": "s_vote", "a_e1": "s_vote"}
     window = background() + _window(split, STORY_ITEMS, {"a_f1": 1, "a_f2": 2})
@@ -464,7 +464,7 @@ def test_a_merge_keeps_the_older_id_and_an_unchanged_story_keeps_its_own():
 
 
 def test_revision_does_not_depend_on_the_order_articles_come_in():
-    from newsclaims.linking import revise_stories
+    from newsclaims.link.stories import revise_stories
 
     items = [art(aid, STORY_ITEMS[aid], day=i) for i, aid in enumerate(STORY_ITEMS)]
     one, _ = revise_stories(background(), items)
@@ -475,7 +475,7 @@ def test_revision_does_not_depend_on_the_order_articles_come_in():
 
 
 def test_the_revision_window_takes_whole_recent_stories():
-    from newsclaims.linking import revision_window
+    from newsclaims.link.stories import revision_window
 
     old = art("a_old", FLOOD[0], day=-30)
     old.story_id, old.ingested = "s_x", D0 - dt.timedelta(days=30)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from newsclaims.sources.registry import load_sources
+from newsclaims.ingest.sources.registry import load_sources
 
 PIPELINE_DEPLOYMENT = "pipeline"
 TIMEZONE = "UTC"

@@ -1,7 +1,7 @@
 """Every record the pipeline writes, defined once.
 
 Each pydantic model below is the single definition of one lake table: its Arrow schema is derived
-from the model's fields (``arrow_schema(Model)``), and the DuckDB DDL in ``warehouse/migrations`` is
+from the model's fields (``arrow_schema(Model)``), and the DuckDB DDL in ``load/sql/migrations`` is
 checked against it by the tests. Add a field here, add the column in a new migration, done.
 """
 

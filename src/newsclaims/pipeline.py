@@ -3,7 +3,7 @@
 ingest  sources file -> decoded, normalised, de-duplicated articles in staging batches (Parquet),
         duplicates and rejects written to the lake as their own committed batch
 extract staging batch -> entities, mentions and claims -> one committed lake batch
-load    lake -> DuckDB (the only writer), see :mod:`newsclaims.warehouse`
+load    lake -> DuckDB (the only writer), see :mod:`newsclaims.load.database`
 
 Stages take and return paths, ids and small pydantic models, never connections.
 """
@@ -23,20 +23,20 @@ from typing import Iterable, Iterator, Optional
 from pydantic import BaseModel
 
 from newsclaims import constants as C
-from newsclaims import lake
+from newsclaims.load import lake
 from newsclaims import runlog
-from newsclaims import feednoise
-from newsclaims.decode import DecodeError, Decoded, decode_bytes
+from newsclaims.ingest import feednoise
+from newsclaims.ingest.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
 from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
                                Reject, Run, SourceFailure, StoryChange, to_table)
-from newsclaims.normalize import normalise
-from newsclaims.profiles import load_profiles, recognise
+from newsclaims.ingest.normalize import normalise
+from newsclaims.ingest.profiles import load_profiles, recognise
 from newsclaims.settings import Warehouse
-from newsclaims.sources.base import SOURCE_FAILURE, RawDocument, Source
-from newsclaims.sources.registry import load_sources
-from newsclaims.state import bind_state, commit_pending, stage_pending
-from newsclaims import warehouse as wh_mod
+from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source
+from newsclaims.ingest.sources.registry import load_sources
+from newsclaims.ingest.state import bind_state, commit_pending, stage_pending
+from newsclaims.load import database as wh_mod
 
 log = logging.getLogger("newsclaims")
 
@@ -122,13 +122,13 @@ ENV_NEARDUP_SHINGLE_SIZE = "NEWSCLAIMS_NEARDUP_SHINGLE_SIZE"
 
 
 def neardup_config():
-    """The near-duplicate settings: the measured defaults of :class:`~newsclaims.neardup.NearDupConfig`
+    """The near-duplicate settings: the measured defaults of :class:`~newsclaims.ingest.neardup.NearDupConfig`
     (5-word shingles, similarity 0.7), overridden by ``NEWSCLAIMS_NEARDUP_THRESHOLD`` and
     ``NEWSCLAIMS_NEARDUP_SHINGLE_SIZE``."""
     import os as _os
     from dataclasses import replace
 
-    from newsclaims.neardup import NearDupConfig
+    from newsclaims.ingest.neardup import NearDupConfig
 
     config = NearDupConfig()
     raw_t, raw_k = _os.environ.get(ENV_NEARDUP_THRESHOLD), _os.environ.get(ENV_NEARDUP_SHINGLE_SIZE)
@@ -156,7 +156,7 @@ def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
     shingle settings)."""
     import json as _json
 
-    from newsclaims.neardup import NearDupConfig, NearDupIndex
+    from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex
 
     config = neardup_config()
     index_path, stamp_path = _neardup_state(wh)
@@ -233,7 +233,7 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
     """Decode and normalise one document into an Article, or a Reject saying why not.
 
     ``decoded`` is :func:`decode_document`'s result when the caller already has it;
-    ``learned_noise`` is the page noise learned from the document's feed (:mod:`newsclaims.feednoise`).
+    ``learned_noise`` is the page noise learned from the document's feed (:mod:`newsclaims.ingest.feednoise`).
     """
     if decoded is None:
         decoded = decode_document(doc, run_id)
@@ -394,7 +394,7 @@ def extract_batch(batch_path: str | Path, wh: Warehouse, run_id: str,
                   n_process: Optional[int] = None) -> ExtractResult:
     """NLP over one staged batch; writes and commits the batch's lake files. ``n_process``: worker
     processes forked for the NLP (None: NEWSCLAIMS_NLP_PROCESSES or the CPUs; 1: in this process)."""
-    from newsclaims.extract import extract_articles
+    from newsclaims.extract.batch import extract_articles
 
     t0 = time.perf_counter()
     articles = read_staged(batch_path)
@@ -436,11 +436,11 @@ def _day(value) -> Optional[dt.date]:
 
 
 def _revision_window(wh: Warehouse, new: list, articles: list[dict]) -> tuple[list, set[str]]:
-    """The earlier articles a run re-clusters: :func:`newsclaims.linking.revision_window` in SQL, with
+    """The earlier articles a run re-clusters: :func:`newsclaims.link.stories.revision_window` in SQL, with
     the day of the run's newest ingestion as "now". Also the story ids that a new story could take
     ("s_" + a member's id) but a story outside the window has."""
-    from newsclaims.entities import match_key  # person ids compared with their spelling folded
-    from newsclaims.linking import MAX_WINDOW, REVISION_DAYS, StoryArticle
+    from newsclaims.extract.entities import match_key  # person ids compared with their spelling folded
+    from newsclaims.link.stories import MAX_WINDOW, REVISION_DAYS, StoryArticle
 
     days = dt.timedelta(days=REVISION_DAYS)
     since = _day(max(a["ingested_at"] for a in articles)) - days
@@ -487,8 +487,8 @@ def _revision_window(wh: Warehouse, new: list, articles: list[dict]) -> tuple[li
 
 def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult:
     """Assign the run's new articles to stories and their claims to claim groups (see linking.py)."""
-    from newsclaims.entities import match_key  # person ids compared with their spelling folded
-    from newsclaims.linking import GroupClaim, StoryArticle, group_claims, revise_stories
+    from newsclaims.extract.entities import match_key  # person ids compared with their spelling folded
+    from newsclaims.link.stories import GroupClaim, StoryArticle, group_claims, revise_stories
 
     t0 = time.perf_counter()
     articles = _lake_rows(wh, "articles", batch_ids)
@@ -639,7 +639,7 @@ def remove_stale_staging(wh: Warehouse, keep: str) -> None:
 def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
               wait: Optional[float] = None, only: Optional[list[str]] = None) -> RunSummary:
     """The whole pipeline without the Prefect engine (tests, evaluation commands, benchmarks)."""
-    from newsclaims.locking import run_lock
+    from newsclaims.load.locking import run_lock
 
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)

@@ -89,8 +89,8 @@ def one_line(exc: BaseException) -> str:
 
 def is_expected(exc: Optional[BaseException]) -> bool:
     """A mistake in the input or a busy warehouse: retrying the task cannot help."""
-    from newsclaims.locking import WarehouseLocked
-    from newsclaims.sources.registry import SourcesFileError
+    from newsclaims.load.locking import WarehouseLocked
+    from newsclaims.ingest.sources.registry import SourcesFileError
 
     return isinstance(exc, (SourcesFileError, WarehouseLocked, FileNotFoundError, NotADirectoryError,
                             PermissionError, ValueError))
@@ -123,7 +123,7 @@ def finish_load(wh: Warehouse, run_id: str, stages: dict[str, float]) -> None:
     """After a completed load: store the load stage's real time in ``runs.stage_seconds`` and copy
     journalled runs (failed or interrupted earlier) into ``runs``. Skipped when a reader holds the
     database (the journal waits for the next run; the load time stays absent rather than wrong)."""
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
 
     pending = journal_runs(wh)
     try:
@@ -147,7 +147,7 @@ def _journal(wh: Warehouse) -> Path:
 
 def record(run: ActiveRun, status: str, reason: str, *, database: bool = True) -> str:
     """Record a run that did not complete. Returns where: ``runs`` or the journal file's path."""
-    from newsclaims.lake import atomic_write_bytes
+    from newsclaims.load.lake import atomic_write_bytes
     from newsclaims.models import Run
 
     row = Run(run_id=run.run_id, flow_run_id=run.flow_run_id, started_at=run.started_at,
@@ -166,8 +166,8 @@ def record(run: ActiveRun, status: str, reason: str, *, database: bool = True) -
 
 
 def _write_rows(wh: Warehouse, rows: list) -> None:
-    from newsclaims import warehouse as W
-    from newsclaims.schema_doc import apply_comments
+    from newsclaims.load import database as W
+    from newsclaims.load.schema_doc import apply_comments
 
     con = W.connect(wh)
     try:

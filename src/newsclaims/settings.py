@@ -18,7 +18,7 @@ class Warehouse:
     """The paths of one warehouse directory (the database file and its Parquet lake).
 
     The lake is ``<root>/lake`` unless ``lake_uri`` names another place: a local folder or an
-    ``s3://bucket/prefix`` (see :mod:`newsclaims.storage`). The database file is always local.
+    ``s3://bucket/prefix`` (see :mod:`newsclaims.load.storage`). The database file is always local.
     """
 
     root: Path
@@ -31,7 +31,7 @@ class Warehouse:
         root = Path(chosen).expanduser().resolve()
         lake = lake or os.environ.get(ENV_LAKE) or None
         if lake is not None:
-            from newsclaims.storage import check_location, is_remote
+            from newsclaims.load.storage import check_location, is_remote
 
             lake = check_location(str(lake))
             if not is_remote(lake):
@@ -46,7 +46,7 @@ class Warehouse:
 
     @property
     def remote_lake(self) -> bool:
-        from newsclaims.storage import is_remote
+        from newsclaims.load.storage import is_remote
 
         return is_remote(self.lake_uri)
 

@@ -66,7 +66,7 @@ def build_report_warehouse(root: Path):
 
 def seed_ids(wh) -> dict:
     """Article ids and the cross-outlet claim pairs of the seeds, by content."""
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
 
     _, arts = W.query(wh, "SELECT outlet, article_id FROM articles")
     ids = {o: a for o, a in arts}
@@ -90,7 +90,7 @@ def seed_ids(wh) -> dict:
 # ---------------------------------------------------------------------------------------------------
 
 def install_story_fixture(wh) -> bool:
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
 
     con = W.connect(wh)
     try:

@@ -18,7 +18,7 @@ def report_wh(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pages(report_wh, tmp_path_factory):
-    from newsclaims.cli_report import report_app
+    from newsclaims.cli.report import report_app
 
     wh, info = report_wh
     out = tmp_path_factory.mktemp("report-pages")

@@ -8,7 +8,7 @@ several ``.ann`` files (agreement checks), the first by sorted file name is the 
 The texts go through the real pipeline (a ``text_dir`` source in a temporary sources file,
 :func:`newsclaims.pipeline.run_local` into a throw-away warehouse); the ``claims`` table's spans
 (offsets into ``articles.body``) are mapped back to the raw files with
-:func:`newsclaims.normalize.body_to_raw` and scored against the gold spans:
+:func:`newsclaims.ingest.normalize.body_to_raw` and scored against the gold spans:
 
 Per role (source, cue, content), over the *set of distinct spans* of that role in each document,
 micro-averaged over documents:
@@ -649,13 +649,13 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
 
     import tomli_w
 
-    from newsclaims import warehouse as W
-    from newsclaims.decode import decode_bytes
-    from newsclaims.normalize import body_to_raw
+    from newsclaims.load import database as W
+    from newsclaims.ingest.decode import decode_bytes
+    from newsclaims.ingest.normalize import body_to_raw
     from newsclaims.pipeline import prepare_document, run_local
-    from newsclaims.profiles import load_profiles
+    from newsclaims.ingest.profiles import load_profiles
     from newsclaims.settings import Warehouse
-    from newsclaims.sources.base import RawDocument
+    from newsclaims.ingest.sources.base import RawDocument
 
     work = Path(work)
     if all_files_dir is not None:

@@ -17,7 +17,7 @@ How the pairs were drawn.  Same-claim pairs are rare among all pairs of a speake
 (about 2 %), so a uniform sample would hold few; the pairs were drawn per stratum, at most 8 (ECB+)
 or 4 (BBC) from one speaker and story: ``today`` -- pairs the lexical rule put in one group in that
 run; ``e80``/``e70``/``e60``/``e50`` -- pairs it did not group whose best sentence-vector cosine
-(:mod:`newsclaims.paraphrase`, guards only) was >= 0.8 / 0.7-0.8 / 0.6-0.7 / 0.5-0.6; ``rest`` --
+(:mod:`newsclaims.link.paraphrase`, guards only) was >= 0.8 / 0.7-0.8 / 0.6-0.7 / 0.5-0.6; ``rest`` --
 the others.  The scores were not shown while labelling.  So precision and recall here are those on
 this sample, not on all pairs; they compare methods on the same pairs.
 
@@ -38,7 +38,7 @@ What is measured
 The documents the pairs come from go through the real pipeline (:func:`newsclaims.evaluation.
 stories_eval.build_warehouse`); each pair's claims are found by document and content offsets (pairs
 whose claim the current extractor no longer produces are counted and left out).  Per block, all its
-labelled claims are grouped with :func:`newsclaims.claim_groups.group_claims` (one speaker, one
+labelled claims are grouped with :func:`newsclaims.link.claim_groups.group_claims` (one speaker, one
 story, so groups are connected components as in the pipeline: two claims can be joined through a
 third), and a pair is *predicted* same-claim when its two claims end in one group.  Scores:
 precision, recall and F1 of the label 1, for the lexical rule alone (the grouping before paraphrase)
@@ -142,7 +142,7 @@ class ExtractedClaim:
 
 def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
     """(document id, content start, content end) -> the claim the pipeline extracted there."""
-    from newsclaims import warehouse as W
+    from newsclaims.load import database as W
     from newsclaims.evaluation.stories_eval import _doc_id
 
     _, rows = W.query(wh, """SELECT a.raw_path, c.content_start, c.content_end, c.claim_id, c.article_id,
@@ -154,7 +154,7 @@ def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
 
 def predict(pairs: Sequence[LabelledPair], claims: dict, matcher) -> tuple[list[Optional[bool]], int]:
     """Per pair: True when grouping puts its claims in one group, None when a claim was not found."""
-    from newsclaims.claim_groups import GroupableClaim, group_claims
+    from newsclaims.link.claim_groups import GroupableClaim, group_claims
 
     def find(ref: ClaimRef):
         return claims.get((ref.doc_id, ref.start, ref.end))
@@ -208,8 +208,8 @@ def evaluate(pairs: Sequence[LabelledPair], claims: dict, methods: dict) -> dict
 
 
 def methods(*, paraphrase_threshold: Optional[float] = None, min_keys: Optional[int] = None) -> dict:
-    from newsclaims.claim_groups import ClaimMatcher
-    from newsclaims.paraphrase import load_encoder
+    from newsclaims.link.claim_groups import ClaimMatcher
+    from newsclaims.link.paraphrase import load_encoder
 
     kwargs = {}
     if paraphrase_threshold is not None:
@@ -273,8 +273,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"{args.pairs.name}: {len(pairs)} labelled pairs, {sum(p.same for p in pairs)} same-claim")
     print(format_report(result))
     if args.sweep:
-        from newsclaims.claim_groups import ClaimMatcher
-        from newsclaims.paraphrase import load_encoder
+        from newsclaims.link.claim_groups import ClaimMatcher
+        from newsclaims.link.paraphrase import load_encoder
 
         encoder = load_encoder()
         sweep = {}

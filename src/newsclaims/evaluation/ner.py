@@ -8,9 +8,9 @@ exact span and type after mapping OntoNotes labels to CoNLL (:data:`ONTO_TO_CONL
 
 What is scored. The normaliser removes the first short line (the headline) as the title, and may
 strip a dateline; predictions live in ``articles.body``. Every gold entity is projected from the
-raw file into the body through ``articles.body_map`` (:func:`newsclaims.normalize.body_to_raw`);
+raw file into the body through ``articles.body_map`` (:func:`newsclaims.ingest.normalize.body_to_raw`);
 entities that are not wholly in the body (headline, stripped dateline) are not scored for either
-system and are counted in the report. The raw spaCy model (:func:`newsclaims.nlp.load_nlp`) runs on
+system and are counted in the report. The raw spaCy model (:func:`newsclaims.extract.nlp.load_nlp`) runs on
 exactly the same body texts, so both systems see the same tokens. Exact-duplicate documents are
 scored with the predictions of the article they duplicate (same body); near duplicates (a similar
 body, not the same: the pipeline does not extract them) are scored for neither system, their gold
@@ -21,7 +21,7 @@ found by ``description`` or ``pronoun`` are not named entities and are ignored, 
 do not map (DATE, ...).
 
 The pipeline is scored as it is: its entity stage corrects the statistical NER with the rules of
-:mod:`newsclaims.ner_rules` (there is no separate post-processing here).
+:mod:`newsclaims.extract.ner_rules` (there is no separate post-processing here).
 
 Run: ``python -m newsclaims.evaluation.ner ../shared/eval/conll2003_en/eng.testa --errors 10``
 
@@ -235,7 +235,7 @@ def score(gold: Iterable[tuple], pred: Iterable[tuple]) -> dict[str, Counts]:
 def body_index(raw: str, body: str, body_map: Optional[list]) -> dict[int, int]:
     """Raw character offset -> body offset, for every non-space body character that is a copy of
     the raw character it maps to."""
-    from newsclaims.normalize import body_to_raw
+    from newsclaims.ingest.normalize import body_to_raw
 
     anchors = [list(a) for a in (body_map or [])]
     out: dict[int, int] = {}
@@ -276,10 +276,10 @@ class DocResult:
 
 
 def raw_model():
-    """The configured model alone, as :func:`newsclaims.nlp.load_nlp` loads it (the pipeline uses its
-    own copy, :func:`newsclaims.nlp.load_pipeline_nlp`, with the knowledge-base ruler and the
+    """The configured model alone, as :func:`newsclaims.extract.nlp.load_nlp` loads it (the pipeline uses its
+    own copy, :func:`newsclaims.extract.nlp.load_pipeline_nlp`, with the knowledge-base ruler and the
     entity stage's rules on top)."""
-    from newsclaims.nlp import load_nlp
+    from newsclaims.extract.nlp import load_nlp
 
     return load_nlp()
 
@@ -294,11 +294,11 @@ def _write_sources(tmp: Path, docs_dir: Path) -> Path:
 def run_documents(docs: list[ConllDoc], workdir: Path) -> tuple[list[DocResult], dict]:
     """Write the documents as text files, run the pipeline on the folder, read back ``mentions``, and
     run raw spaCy on the same bodies."""
-    from newsclaims import warehouse as w
-    from newsclaims.decode import decode_bytes
-    from newsclaims.normalize import normalise
+    from newsclaims.load import database as w
+    from newsclaims.ingest.decode import decode_bytes
+    from newsclaims.ingest.normalize import normalise
     from newsclaims.pipeline import run_local
-    from newsclaims.profiles import load_profiles, recognise
+    from newsclaims.ingest.profiles import load_profiles, recognise
     from newsclaims.settings import Warehouse
 
     docs_dir = workdir / "docs"

@@ -20,10 +20,10 @@ What is measured is the clusterer the pipeline uses, fed the features the pipeli
    :func:`newsclaims.pipeline.link_batches` reads) arrive ``--run-size`` at a time (default 10; 0:
    the whole split in one run), in file order and in ``--orders`` shuffled orders (seeds 0, 1, ...).
    ``--mode revise`` (default, the link stage since issue 16): each run re-clusters its revision
-   window (:func:`newsclaims.linking.revision_window`) with the new articles
-   (:func:`newsclaims.linking.revise_stories`); run ``k`` is ingested on day ``k * --days-per-run``
+   window (:func:`newsclaims.link.stories.revision_window`) with the new articles
+   (:func:`newsclaims.link.stories.revise_stories`); run ``k`` is ingested on day ``k * --days-per-run``
    (default 0: all runs on one day, so every earlier article is in the window, as in a backlog read
-   in one day). ``--mode single-pass``: :func:`newsclaims.linking.assign_stories`, each article
+   in one day). ``--mode single-pass``: :func:`newsclaims.link.stories.assign_stories`, each article
    joining a story once (the link stage before issue 16; its history is below). The report counts
    the story moves (``story_changes`` rows the runs would write) and the largest window.
 
@@ -40,7 +40,7 @@ Issue 16: re-clustering a revision window (``newsclaims eval stories FILE --spli
 ------------------------------------------------------------------------------------------------
 
 The method and its settings were chosen on train, with every train article clustered in one batch
-(what a run over a window holding them all computes; :class:`newsclaims.linking.ClusterParams`):
+(what a run over a window holding them all computes; :class:`newsclaims.link.stories.ClusterParams`):
 
 =====================================================  ==========  ==========
 method (threshold)                                      train F1    dev F1
@@ -59,7 +59,7 @@ average linkage at 0.21, then reassignment passes       **0.945**   **0.934**
   passes at 0.16-0.30)
 =====================================================  ==========  ==========
 
-The reassignment passes (:func:`newsclaims.linking._reassign`, at most 5; they converge in fewer)
+The reassignment passes (:func:`newsclaims.link.stories._reassign`, at most 5; they converge in fewer)
 move each article, in date order, to the story whose centroid it is most similar to, the
 article-to-story score of the single pass; average linkage alone is precise (train P 0.967) but
 splits (R 0.757), and the passes gather the splits (R 0.915) without the merges a single pass makes
@@ -107,12 +107,12 @@ lead (headline and 20 words) has a proper name no member's lead has while half o
 members' leads share a name the article never uses, 0.55-0.73 (recall 0.39-0.63: the leads of one
 event name different people).
 
-What the settings of :class:`newsclaims.linking.StoryParams` are and how they were chosen: the
+What the settings of :class:`newsclaims.link.stories.StoryParams` are and how they were chosen: the
 weights body 0.2, lead 0.2 (headline and first 20 words), entity ids 0.3, specifics 0.3 (without
 lone digits) and threshold 0.22 were chosen on train (mean B3 F1 over file order and 4 shuffles, 10
 articles per run; 0.911 / 0.894 at thresholds 0.20 / 0.24; with lone digits 0.906; 0.905 / 0.901 /
 0.883 with 30 / 50 / 100 lead words; body 0.4 / 0.2 / 0.2 / 0.2 0.885).  The proper-name view
-(capitalised words that do not open a sentence, :func:`newsclaims.linking.proper_names`) then takes
+(capitalised words that do not open a sentence, :func:`newsclaims.link.stories.proper_names`) then takes
 0.1 with the others scaled by 0.9: at 10 articles per run (file order / mean of 4 shuffles) train
 0.898 / 0.917 and dev 0.900 / 0.848, against 0.894 / 0.927 and 0.876 / 0.832 without it; at 0.2
 dev rises to 0.908 / 0.862 but train falls to 0.881 / 0.897, so 0.1 it is.
@@ -304,8 +304,8 @@ def _doc_id(raw_path: str) -> str:
 
 def pipeline_features(wh) -> Features:
     """Articles as the link stage sees them (see :func:`newsclaims.pipeline.link_batches`)."""
-    from newsclaims import warehouse as W
-    from newsclaims.linking import StoryArticle
+    from newsclaims.load import database as W
+    from newsclaims.link.stories import StoryArticle
 
     _, rows = W.query(wh, """
         SELECT a.article_id, a.raw_path, a.published_date, a.title, a.body, a.outlet,
@@ -336,14 +336,14 @@ def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], r
     at a time -- what successive pipeline runs do.
 
     ``mode="revise"`` (the pipeline's link stage): each run re-clusters its revision window
-    (:func:`newsclaims.linking.revision_window`: the stories with an article ingested in the last
-    ``revision_days`` days) together with the new articles (:func:`newsclaims.linking.revise_stories`,
-    ``cluster``: a :class:`~newsclaims.linking.ClusterParams`); run ``k`` is ingested on day
+    (:func:`newsclaims.link.stories.revision_window`: the stories with an article ingested in the last
+    ``revision_days`` days) together with the new articles (:func:`newsclaims.link.stories.revise_stories`,
+    ``cluster``: a :class:`~newsclaims.link.stories.ClusterParams`); run ``k`` is ingested on day
     ``FIRST_RUN_DAY + k * days_per_run`` (0: every run on one day, so the window holds every earlier
-    article). ``mode="single-pass"``: :func:`newsclaims.linking.assign_stories`, each article joining
+    article). ``mode="single-pass"``: :func:`newsclaims.link.stories.assign_stories`, each article joining
     a story once (``params``). ``stats`` (a dict) receives the number of story changes and the
     largest window."""
-    from newsclaims.linking import REVISION_DAYS, assign_stories, revise_stories, revision_window
+    from newsclaims.link.stories import REVISION_DAYS, assign_stories, revise_stories, revision_window
 
     done: dict[str, object] = {}
     existing: list = []
@@ -416,11 +416,11 @@ def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, r
 # --- fitting the view weights ----------------------------------------------------------------------
 
 def pair_cosines(articles: Sequence, lead_words: int = 20):
-    """Per view (:data:`newsclaims.linking.VIEWS`), the matrix of TF-IDF cosines between the
-    articles (IDF over them, as :func:`~newsclaims.linking.assign_stories` computes it)."""
+    """Per view (:data:`newsclaims.link.stories.VIEWS`), the matrix of TF-IDF cosines between the
+    articles (IDF over them, as :func:`~newsclaims.link.stories.assign_stories` computes it)."""
     import numpy as np
 
-    from newsclaims.linking import VIEWS, _tfidf, idf_of
+    from newsclaims.link.stories import VIEWS, _tfidf, idf_of
 
     n = len(articles)
     out = {}
@@ -439,11 +439,11 @@ def pair_cosines(articles: Sequence, lead_words: int = 20):
 def fit_weights(docs: Sequence[LabelledDoc], feats: Features, *, l2: float = 1.0, iterations: int = 50) -> dict:
     """A logistic regression "same gold cluster" on the view cosines of every pair of the documents'
     articles (L2 penalty ``l2`` on the weights, Newton steps), rescaled to the form of
-    :class:`newsclaims.linking.StoryParams`: weights summing to 1, and the threshold where the
+    :class:`newsclaims.link.stories.StoryParams`: weights summing to 1, and the threshold where the
     regression says one half."""
     import numpy as np
 
-    from newsclaims.linking import VIEWS
+    from newsclaims.link.stories import VIEWS
 
     gold_of: dict[str, str] = {}
     for d in docs:

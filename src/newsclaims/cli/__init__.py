@@ -1,0 +1,1 @@
+"""The ``newsclaims`` command line: ``main`` (run, status, query, eval, ...), ``sources``, ``report``."""

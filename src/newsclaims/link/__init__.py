@@ -1,0 +1,1 @@
+"""Link: across articles -> stories (``stories``) and claim groups (``claim_groups``, ``paraphrase``)."""
