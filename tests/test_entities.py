@@ -51,7 +51,7 @@ def test_role_description_needs_a_compatible_person():
 import spacy  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
-from newsclaims.extract.batch import ner_rules  # noqa: E402
+from newsclaims.extract import ner_rules  # noqa: E402
 from newsclaims.extract.kb import KBEntry, KnowledgeBase  # noqa: E402
 from newsclaims.extract.nlp import KB_RULER, load_pipeline_nlp  # noqa: E402
 

@@ -96,7 +96,7 @@ def test_a_title_and_a_first_name_do_not_join_another_person():
 def test_parties_ministries_councils_and_places_are_not_typed_person(text, tagged, surface, want):
     """The rules correct the tagger's PERSON on the spans it gets wrong in news (BBC politics has
     "Labour", "Lib Dem", "Defra", "Across Wales", "Woolwich" as PERSON): composed look-alikes."""
-    from newsclaims.extract.batch import ner_rules
+    from newsclaims.extract import ner_rules
     from newsclaims.extract.nlp import load_nlp
 
     doc = load_nlp()(text)

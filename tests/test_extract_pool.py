@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import time
 
-from newsclaims.extract.batch import batch as extract
+from newsclaims.extract import batch as extract
 
 
 def _stuck(_: int) -> int:

@@ -117,7 +117,7 @@ def test_bodies_are_clean(hostile_run):
 def test_per_document_limits_are_configurable(tmp_path, monkeypatch):
     import time as _time
 
-    from newsclaims.extract.batch import batch as extract
+    from newsclaims.extract import batch as extract
 
     feed = tmp_path / "feed"
     feed.mkdir()

@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 from hostile import ARTICLES  # noqa: E402
 
-from newsclaims.extract.batch import batch as extract  # noqa: E402
+from newsclaims.extract import batch as extract  # noqa: E402
 
 from newsclaims import pipeline
 from newsclaims.load import database as W  # noqa: E402
