@@ -419,7 +419,7 @@ def test_composed_distinct_statements_never_match_with_paraphrase(matcher):
 def test_without_an_encoder_grouping_is_lexical(monkeypatch, matcher):
     from newsclaims.link import paraphrase
 
-    monkeypatch.setenv(paraphrase.ENV_MODEL, "off")
+    monkeypatch.setenv(paraphrase.ENV_PARAPHRASE_MODEL, "off")
     paraphrase.load_encoder.cache_clear()
     try:
         lexical = ClaimMatcher(matcher.nlp)

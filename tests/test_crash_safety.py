@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from newsclaims.load import database as W
-from newsclaims.faults import ENV, POINTS
+from newsclaims.faults import POINTS
+from newsclaims.settings import ENV_KILL_AT as ENV
 from newsclaims.settings import Warehouse
 
 from conftest import REPO

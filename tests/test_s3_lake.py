@@ -203,7 +203,7 @@ def _run_local(corpus, wh_dir, url, kill_at=None):
     import subprocess
     import sys
 
-    from newsclaims.faults import ENV
+    from newsclaims.settings import ENV_KILL_AT as ENV
 
     code = ("import sys; from pathlib import Path; from newsclaims.pipeline import run_local; "
             "from newsclaims.settings import Warehouse; "

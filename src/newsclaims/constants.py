@@ -1,10 +1,7 @@
-"""Names and defaults used across the package, in one place."""
+"""File and folder names and fixed defaults used across the package, in one place (settings read
+from the environment, with their defaults, are in :mod:`newsclaims.settings`)."""
 
 from __future__ import annotations
-
-ENV_WAREHOUSE = "NEWSCLAIMS_WAREHOUSE"
-ENV_SOURCES = "NEWSCLAIMS_SOURCES"
-ENV_SPACY_MODEL = "NEWSCLAIMS_SPACY_MODEL"
 
 DEFAULT_WAREHOUSE_DIR = "warehouse"
 DEFAULT_SOURCES_FILE = "seeds/sources.toml"

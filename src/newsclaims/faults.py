@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import signal
+from newsclaims.settings import ENV_KILL_AT
 
-ENV = "NEWSCLAIMS_KILL_AT"
 POINTS = ("ingest", "extract", "lake", "load")
 
 
 def checkpoint(point: str) -> None:
-    if os.environ.get(ENV) == point:
+    if os.environ.get(ENV_KILL_AT) == point:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -37,6 +37,7 @@ from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source
 from newsclaims.ingest.sources.registry import load_sources
 from newsclaims.ingest.state import bind_state, commit_pending, stage_pending
 from newsclaims.load import database as wh_mod
+from newsclaims.settings import ENV_NEARDUP_SHINGLE_SIZE, ENV_NEARDUP_THRESHOLD
 
 log = logging.getLogger("newsclaims")
 
@@ -115,10 +116,6 @@ NEARDUP_STAMP = "neardup.json"
 def _neardup_state(wh: Warehouse) -> tuple[Path, Path]:
     state = wh.root / "state"
     return state / NEARDUP_INDEX, state / NEARDUP_STAMP
-
-
-ENV_NEARDUP_THRESHOLD = "NEWSCLAIMS_NEARDUP_THRESHOLD"
-ENV_NEARDUP_SHINGLE_SIZE = "NEWSCLAIMS_NEARDUP_SHINGLE_SIZE"
 
 
 def neardup_config():

@@ -15,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from newsclaims import constants as C
+from newsclaims import settings as S
+from newsclaims.settings import ENV_LAKE
 
 app = typer.Typer(help="newsclaims: raw news text into a DuckDB warehouse of who said what.",
                   no_args_is_help=True, add_completion=False)
@@ -35,7 +37,7 @@ _mount_subcommands()
 console = Console()
 err = Console(stderr=True)
 
-WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=C.ENV_WAREHOUSE,
+WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
                             help="Warehouse folder (database + Parquet lake). [default: ./warehouse]")
 
 
@@ -72,7 +74,7 @@ def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_
 
 @app.command()
 def run(
-    sources: Optional[Path] = typer.Option(None, "--sources", "-s", envvar=C.ENV_SOURCES,
+    sources: Optional[Path] = typer.Option(None, "--sources", "-s", envvar=S.ENV_SOURCES,
                                            help="Sources file (TOML). [default: ./seeds/sources.toml]"),
     warehouse: Optional[Path] = WarehouseOpt,
     engine: bool = typer.Option(True, "--prefect/--no-prefect",
@@ -86,7 +88,7 @@ def run(
                                     "Dask cluster, 2 workers) or dask=ADDRESS (a scheduler, e.g. "
                                     "dask=tcp://host:8786)."),
     lake: Optional[str] = typer.Option(
-        None, "--lake", envvar="NEWSCLAIMS_LAKE",
+        None, "--lake", envvar=ENV_LAKE,
         help="Where the Parquet lake lives: a folder or s3://bucket/prefix (default: the warehouse's lake/ "
              "folder). S3 settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and "
              "NEWSCLAIMS_S3_ENDPOINT or AWS_ENDPOINT_URL."),

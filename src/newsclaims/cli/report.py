@@ -12,12 +12,13 @@ from typing import Callable, Optional
 import typer
 
 from newsclaims import constants as C
+from newsclaims import settings as S
 
 report_app = typer.Typer(help="Reports people read: story dossiers, entities and run health "
                               "(HTML page, Markdown or terminal tables).", no_args_is_help=True)
 
 FORMATS = ("html", "md", "term")
-WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=C.ENV_WAREHOUSE,
+WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
                             help="Warehouse folder (database + Parquet lake). [default: ./warehouse]")
 OutOpt = typer.Option(None, "--out", "-o", help="Write the report to this file (html: default "
                                                 "WAREHOUSE/reports/KIND-ID.html; md: default stdout).")

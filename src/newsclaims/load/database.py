@@ -36,6 +36,12 @@ from newsclaims.faults import checkpoint
 from newsclaims.models import LAKE_MODELS, Run
 from newsclaims.settings import Warehouse
 from newsclaims.load.storage import is_remote
+from newsclaims.settings import (
+    DEFAULT_LOAD_WAIT,
+    DEFAULT_QUERY_SECONDS,
+    ENV_LOAD_WAIT,
+    ENV_QUERY_SECONDS,
+)
 
 _SQL_NAME = re.compile(r"^(\d{3})_[\w]+\.sql$")
 
@@ -101,8 +107,6 @@ def connect(wh: Warehouse, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 # --- waiting for readers, and the read copy -----------------------------------------------------------
 
-ENV_LOAD_WAIT = "NEWSCLAIMS_LOAD_WAIT"
-DEFAULT_LOAD_WAIT = 60.0
 READ_COPY = "newsclaims.read.duckdb"
 READ_STAMP = "newsclaims.read.json"
 
@@ -191,8 +195,6 @@ def read_connect(wh: Warehouse, config: Optional[dict] = None) -> duckdb.DuckDBP
 
 # --- hardened ad-hoc SQL ---------------------------------------------------------------------------------
 
-ENV_QUERY_SECONDS = "NEWSCLAIMS_QUERY_SECONDS"
-DEFAULT_QUERY_SECONDS = 30.0
 #: DuckDB's own switches: nothing outside the database file is read or written (COPY ... TO,
 #: EXPORT DATABASE, read_text, glob, ATTACH, INSTALL, extension auto-loading), and no statement may
 #: change the configuration back

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from newsclaims.settings import ENV_S3_ENDPOINT
 
-ENV_S3_ENDPOINT = "NEWSCLAIMS_S3_ENDPOINT"
 ENDPOINT_VARS = (ENV_S3_ENDPOINT, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
 REMOTE_SCHEMES = ("s3",)
 

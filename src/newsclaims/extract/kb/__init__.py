@@ -16,8 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
+from newsclaims.settings import ENV_KB
 
-ENV_KB = "NEWSCLAIMS_KB"
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
