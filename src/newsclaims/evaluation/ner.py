@@ -291,14 +291,80 @@ def _write_sources(tmp: Path, docs_dir: Path) -> Path:
     return src
 
 
+def _read_run(wh) -> dict:
+    """The run's articles, duplicates, rejects and mentions, keyed as :func:`_doc_result` needs them."""
+    from newsclaims.load import database as w
+
+    _, arts = w.query(wh, "SELECT article_id, raw_path, body, body_map, language FROM articles")
+    _, dups = w.query(wh, "SELECT raw_path, duplicate_of, method, similarity FROM duplicates")
+    _, rejs = w.query(wh, "SELECT raw_path, stage, reason FROM rejects")
+    _, ments = w.query(wh, "SELECT article_id, start_char, end_char, label, method FROM mentions")
+    by_article: dict[str, list[PSpan]] = defaultdict(list)
+    for aid, s, e, label, method in ments:
+        by_article[aid].append((s, e, label, method))
+    return {
+        "mentions": by_article,
+        "art_by_id": {a[0]: a for a in arts},
+        "art_by_file": {Path(a[1]).name: a for a in arts},
+        "dup_of": {Path(p).name: aid for p, aid, method, _ in dups if method == "exact"},
+        # a near duplicate (similar, not the same body) is not extracted: neither system is scored on it
+        "near": {Path(p).name: (aid, sim) for p, aid, method, sim in dups if method != "exact"},
+        "rej": {Path(p).name: f"{stage}: {reason}" for p, stage, reason in rejs},
+    }
+
+
+def _own_body(raw: str, profiles):
+    """The body and body map the pipeline's normaliser gives this file's own text."""
+    from newsclaims.ingest.decode import decode_bytes
+    from newsclaims.ingest.normalize import normalise
+    from newsclaims.ingest.profiles import recognise
+
+    text = decode_bytes(raw.encode("utf-8")).text
+    return normalise(text, recognise(text, profiles))
+
+
+def _doc_result(fname: str, d: ConllDoc, raw: str, offsets: list[tuple[int, int]], run: dict,
+                profiles) -> DocResult:
+    """One document's result: its status, the pipeline's mentions, and the gold spans projected onto
+    the body (or, when they fall outside it, kept apart)."""
+    gold = gold_spans(d, offsets)
+    art_by_file, dup_of = run["art_by_file"], run["dup_of"]
+    if fname in art_by_file or fname in dup_of:
+        aid = art_by_file[fname][0] if fname in art_by_file else dup_of[fname]
+        _, _, body, body_map, lang = run["art_by_id"][aid]
+        if fname in art_by_file:
+            status = "article" if (lang or "en") == "en" else "not-english"
+        else:
+            status = "duplicate"
+            # same body; this file's own offsets come from the same normaliser
+            own = _own_body(raw, profiles)
+            assert own.body == body, f"{fname}: duplicate body differs from {aid}"
+            body_map = own.body_map
+        preds = run["mentions"].get(aid, [])
+    elif fname in run["near"]:
+        return DocResult(d.doc_id, fname, "near-duplicate", gold_unscored=list(gold))
+    elif fname in run["rej"]:
+        status = "rejected"
+        own = _own_body(raw, profiles)
+        body, body_map, preds = own.body, own.body_map, []
+    else:
+        raise RuntimeError(f"{fname}: neither an article, a duplicate nor a reject")
+    index = body_index(raw, body, body_map)
+    r = DocResult(d.doc_id, fname, status, body=body, pipeline=preds)
+    for g in gold:
+        pr = project(g.start, g.end, index)
+        if pr is None:
+            r.gold_outside.append(g)
+        else:
+            r.gold.append(Span(pr[0], pr[1], g.label))
+    return r
+
+
 def run_documents(docs: list[ConllDoc], workdir: Path) -> tuple[list[DocResult], dict]:
     """Write the documents as text files, run the pipeline on the folder, read back ``mentions``, and
     run raw spaCy on the same bodies."""
-    from newsclaims.load import database as w
-    from newsclaims.ingest.decode import decode_bytes
-    from newsclaims.ingest.normalize import normalise
+    from newsclaims.ingest.profiles import load_profiles
     from newsclaims.pipeline import run_local
-    from newsclaims.ingest.profiles import load_profiles, recognise
     from newsclaims.settings import Warehouse
 
     docs_dir = workdir / "docs"
@@ -315,56 +381,9 @@ def run_documents(docs: list[ConllDoc], workdir: Path) -> tuple[list[DocResult],
     summary = run_local(_write_sources(workdir, docs_dir), wh)
     t_pipe = time.perf_counter() - t0
 
-    _, arts = w.query(wh, "SELECT article_id, raw_path, body, body_map, language FROM articles")
-    _, dups = w.query(wh, "SELECT raw_path, duplicate_of, method, similarity FROM duplicates")
-    _, rejs = w.query(wh, "SELECT raw_path, stage, reason FROM rejects")
-    _, ments = w.query(wh, "SELECT article_id, start_char, end_char, label, method FROM mentions")
-    by_article: dict[str, list[PSpan]] = defaultdict(list)
-    for aid, s, e, label, method in ments:
-        by_article[aid].append((s, e, label, method))
-    art_by_id = {a[0]: a for a in arts}
-    art_by_file = {Path(a[1]).name: a for a in arts}
-    dup_of = {Path(p).name: aid for p, aid, method, _ in dups if method == "exact"}
-    # a near duplicate (similar, not the same body) is not extracted: neither system is scored on it
-    near = {Path(p).name: (aid, sim) for p, aid, method, sim in dups if method != "exact"}
-    rej = {Path(p).name: f"{stage}: {reason}" for p, stage, reason in rejs}
-    profiles = load_profiles()
-
-    results: list[DocResult] = []
-    for fname, (d, raw, offsets) in raws.items():
-        gold = gold_spans(d, offsets)
-        if fname in art_by_file or fname in dup_of:
-            aid = art_by_file[fname][0] if fname in art_by_file else dup_of[fname]
-            _, _, body, body_map, lang = art_by_id[aid]
-            if fname in art_by_file:
-                status = "article" if (lang or "en") == "en" else "not-english"
-            else:
-                status = "duplicate"
-                # same body; this file's own offsets come from the same normaliser
-                text = decode_bytes(raw.encode("utf-8")).text
-                own = normalise(text, recognise(text, profiles))
-                assert own.body == body, f"{fname}: duplicate body differs from {aid}"
-                body_map = own.body_map
-            preds = by_article.get(aid, [])
-        elif fname in near:
-            results.append(DocResult(d.doc_id, fname, "near-duplicate", gold_unscored=list(gold)))
-            continue
-        elif fname in rej:
-            status = "rejected"
-            text = decode_bytes(raw.encode("utf-8")).text
-            own = normalise(text, recognise(text, profiles))
-            body, body_map, preds = own.body, own.body_map, []
-        else:
-            raise RuntimeError(f"{fname}: neither an article, a duplicate nor a reject")
-        index = body_index(raw, body, body_map)
-        r = DocResult(d.doc_id, fname, status, body=body, pipeline=preds)
-        for g in gold:
-            pr = project(g.start, g.end, index)
-            if pr is None:
-                r.gold_outside.append(g)
-            else:
-                r.gold.append(Span(pr[0], pr[1], g.label))
-        results.append(r)
+    run, profiles = _read_run(wh), load_profiles()
+    results = [_doc_result(fname, d, raw, offsets, run, profiles)
+               for fname, (d, raw, offsets) in raws.items()]
 
     t0 = time.perf_counter()
     nlp = raw_model()
@@ -439,7 +458,13 @@ def error_samples(results: list[DocResult], spans_of: Callable[[DocResult], Iter
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+SYSTEMS: dict[str, Callable[[DocResult], Iterable[PSpan]]] = {
+    "raw spaCy": lambda r: r.spacy,
+    "pipeline": lambda r: r.pipeline,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="python -m newsclaims.evaluation.ner",
         description="Exact-span NER P/R/F1 per CoNLL type: raw spaCy vs the pipeline's mentions "
@@ -451,49 +476,42 @@ def main(argv: list[str] | None = None) -> int:
                     help="print N sample false positives / negatives per type and system")
     ap.add_argument("--workdir", type=Path, default=None,
                     help="keep the text files and the warehouse here (must not hold a warehouse yet)")
-    args = ap.parse_args(argv)
+    return ap
 
-    t_start = time.perf_counter()
+
+def _read_docs(args) -> list[ConllDoc] | str:
+    """The documents to score, or an error message."""
     docs: list[ConllDoc] = []
     for f in args.files:
         if not f.is_file():
-            print(f"error: {f} is not a file", file=sys.stderr)
-            return 2
+            return f"{f} is not a file"
         docs.extend(read_conll(f))
     if args.limit_docs is not None:
         docs = docs[:args.limit_docs]
-    if not docs:
-        print("error: no documents", file=sys.stderr)
-        return 2
+    return docs or "no documents"
 
-    import logging
 
-    logging.getLogger("newsclaims").setLevel(logging.WARNING)
-    if args.workdir is not None:
-        if (args.workdir / "wh").exists() or (args.workdir / "docs").exists():
-            print(f"error: {args.workdir} already holds a run (the pipeline would skip every file as "
-                  f"seen); use an empty folder", file=sys.stderr)
-            return 2
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        results, info = run_documents(docs, args.workdir)
-    else:
+def _run(docs: list[ConllDoc], workdir: Optional[Path]) -> tuple[list[DocResult], dict] | str:
+    """:func:`run_documents` in ``workdir`` (which must hold no run yet) or a temporary folder."""
+    if workdir is None:
         with tempfile.TemporaryDirectory(prefix="nc_eval_ner_") as tmp:
-            results, info = run_documents(docs, Path(tmp))
+            return run_documents(docs, Path(tmp))
+    if (workdir / "wh").exists() or (workdir / "docs").exists():
+        return (f"{workdir} already holds a run (the pipeline would skip every file as "
+                f"seen); use an empty folder")
+    workdir.mkdir(parents=True, exist_ok=True)
+    return run_documents(docs, workdir)
 
-    systems: dict[str, Callable[[DocResult], Iterable[PSpan]]] = {
-        "raw spaCy": lambda r: r.spacy,
-        "pipeline": lambda r: r.pipeline,
-    }
-    scores = evaluate(results, systems)
 
+def _print_report(args, docs, results, info, scores, elapsed: float) -> None:
     status = Counter(r.status for r in results)
-    n_gold = sum(len(r.gold) for r in results)
     n_out = sum(len(r.gold_outside) for r in results)
     out_by_type = Counter(g.label for r in results for g in r.gold_outside)
     print(f"{len(docs)} documents from {', '.join(str(f) for f in args.files)}; model {info['model']}")
     print("pipeline outcome per document: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
-    print(f"gold entities scored (inside article bodies): {n_gold}; not scored (in the headline/dateline "
-          f"the normaliser removed): {n_out} ({', '.join(f'{t} {out_by_type[t]}' for t in TYPES)})")
+    print(f"gold entities scored (inside article bodies): {sum(len(r.gold) for r in results)}; not scored "
+          f"(in the headline/dateline the normaliser removed): {n_out} "
+          f"({', '.join(f'{t} {out_by_type[t]}' for t in TYPES)})")
     if status.get("near-duplicate"):
         print(f"gold entities in near-duplicate documents (not extracted, scored for neither system): "
               f"{sum(len(r.gold_unscored) for r in results)}")
@@ -506,23 +524,50 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(scores))
     base, pipe = scores["raw spaCy"]["overall"].f1, scores["pipeline"]["overall"].f1
     print(f"\noverall F1: pipeline - raw spaCy = {100 * (pipe - base):+.2f} points")
-    elapsed = time.perf_counter() - t_start
     print(f"\ntime: {elapsed:.1f}s total (pipeline run {info['pipeline_seconds']}s, raw spaCy "
           f"{info['spacy_seconds']}s)")
 
+
+def _print_errors(results: list[DocResult], n: int) -> dict:
     errors = {}
-    if args.errors:
-        for name in systems:
-            errors[name] = error_samples(results, systems[name], args.errors)
-            print(f"\n== sample errors: {name} ==")
-            for t in TYPES:
-                for kind in ("fp", "fn"):
-                    for line in errors[name][t][kind]:
-                        print(f"{t:<4} {kind.upper()}  {line}")
+    for name, system in SYSTEMS.items():
+        errors[name] = error_samples(results, system, n)
+        print(f"\n== sample errors: {name} ==")
+        for t in TYPES:
+            for kind in ("fp", "fn"):
+                for line in errors[name][t][kind]:
+                    print(f"{t:<4} {kind.upper()}  {line}")
+    return errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    t_start = time.perf_counter()
+    docs = _read_docs(args)
+    if isinstance(docs, str):
+        print(f"error: {docs}", file=sys.stderr)
+        return 2
+
+    import logging
+
+    logging.getLogger("newsclaims").setLevel(logging.WARNING)
+    ran = _run(docs, args.workdir)
+    if isinstance(ran, str):
+        print(f"error: {ran}", file=sys.stderr)
+        return 2
+    results, info = ran
+    scores = evaluate(results, SYSTEMS)
+    elapsed = time.perf_counter() - t_start
+    _print_report(args, docs, results, info, scores, elapsed)
+    errors = _print_errors(results, args.errors) if args.errors else {}
     if args.json:
+        status = Counter(r.status for r in results)
+        out_by_type = Counter(g.label for r in results for g in r.gold_outside)
         payload = {
             "files": [str(f) for f in args.files], "n_documents": len(docs), "documents": dict(status),
-            "gold_scored": n_gold, "gold_not_scored": n_out, "gold_not_scored_by_type": dict(out_by_type),
+            "gold_scored": sum(len(r.gold) for r in results),
+            "gold_not_scored": sum(len(r.gold_outside) for r in results),
+            "gold_not_scored_by_type": dict(out_by_type),
             "scores": {n: {t: c.as_dict() for t, c in s.items()} for n, s in scores.items()},
             "seconds": round(elapsed, 1), **info,
         }
