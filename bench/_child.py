@@ -47,7 +47,6 @@ def run(args: dict) -> dict:
 
     from newsclaims.settings import Warehouse
 
-    t0 = time.perf_counter()
     if args["engine"] == "prefect":
         from newsclaims.flows.pipeline import pipeline
 

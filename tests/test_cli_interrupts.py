@@ -20,7 +20,6 @@ import pytest
 from newsclaims.load import database as W
 from newsclaims.settings import Warehouse
 
-from conftest import REPO
 
 VOLATILE = {"run_id", "ingested_at", "loaded_at"}
 TABLES = ["articles", "duplicates", "rejects", "mentions", "entity_aliases", "entities", "claims",

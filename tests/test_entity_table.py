@@ -5,7 +5,6 @@ places not typed PERSON, cross-article links made at load, and the views for "wh
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -10,7 +10,7 @@ import pytest
 
 from newsclaims.evaluation import ner
 from newsclaims.evaluation.ner import (
-    Counts, Span, body_index, gold_spans, iob_spans, map_label, project, read_conll, render, score,
+    Counts, body_index, gold_spans, iob_spans, map_label, project, read_conll, render, score,
 )
 
 REPO = Path(__file__).resolve().parents[1]

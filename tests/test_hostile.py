@@ -3,7 +3,6 @@ the run completes, and the good documents beside them are all loaded."""
 
 from __future__ import annotations
 
-import codecs
 import io
 import zipfile
 

@@ -5,7 +5,6 @@ database refreshed atomically after each load, which never blocks the writer."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time

@@ -78,7 +78,7 @@ def first_names() -> dict[str, str]:
     given to both are left out of the file)."""
     out: dict[str, str] = {}
     text = resources.files("newsclaims.extract.kb").joinpath("first_names.tsv").read_text(encoding="utf-8")
-    for row in csv.reader((l for l in text.splitlines() if l.strip() and not l.startswith("#")), delimiter="\t"):
+    for row in csv.reader((line for line in text.splitlines() if line.strip() and not line.startswith("#")), delimiter="\t"):
         if len(row) >= 2 and row[1].strip() in ("m", "f"):
             out[row[0].strip().lower()] = row[1].strip()
     return out
@@ -207,7 +207,7 @@ class Discourse:
         """The one entity the article has tied the role noun to before ``pos`` (or anywhere, when
         nothing comes before); a capitalised modifier of the description ("the Democratic
         nominee") must be among the binding's."""
-        fits = [(p, c) for p, l, c, m in self.bindings if l == lemma and mods <= m and not (m & ROLE_SHIFTERS)]
+        fits = [(p, c) for p, lem, c, m in self.bindings if lem == lemma and mods <= m and not (m & ROLE_SHIFTERS)]
         before = {id(c): c for p, c in fits if p < pos}
         if not before:
             before = {id(c): c for p, c in fits}

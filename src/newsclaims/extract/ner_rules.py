@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 from typing import Callable, Iterable, Optional, Sequence
 
 from spacy.tokens import Doc

@@ -14,7 +14,6 @@ commit marker last. Staged batches (ingest's output, extraction's input) then li
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Mapping, Optional
 

@@ -57,7 +57,7 @@ def _date(value: str, where: str) -> Optional[dt.date]:
 def read_offices_tsv(text: str, source: str = "offices") -> list[Tenure]:
     """Rows of an offices TSV (header ``country office aliases holder start end``; ``#`` lines are
     comments). A bad row raises ``ValueError`` naming the file and line."""
-    lines = [(i, l) for i, l in enumerate(text.splitlines(), 1) if l.strip() and not l.startswith("#")]
+    lines = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     if not lines:
         return []
     header = [h.strip() for h in lines[0][1].split("\t")]
@@ -65,7 +65,7 @@ def read_offices_tsv(text: str, source: str = "offices") -> list[Tenure]:
     if missing:
         raise ValueError(f"{source}:{lines[0][0]}: header lacks column(s) {', '.join(missing)}")
     out = []
-    for (lineno, _), row in zip(lines[1:], csv.DictReader((l for _, l in lines), delimiter="\t")):
+    for (lineno, _), row in zip(lines[1:], csv.DictReader((line for _, line in lines), delimiter="\t")):
         where = f"{source}:{lineno}"
         country, office, holder = ((row.get(k) or "").strip() for k in ("country", "office", "holder"))
         if not country or not office or not holder:
