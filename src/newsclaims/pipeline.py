@@ -37,7 +37,13 @@ from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source
 from newsclaims.ingest.sources.registry import load_sources
 from newsclaims.ingest.state import bind_state, commit_pending, stage_pending
 from newsclaims.load import database as wh_mod
-from newsclaims.settings import ENV_NEARDUP_SHINGLE_SIZE, ENV_NEARDUP_THRESHOLD
+from newsclaims.link.window import claims_of_stories, day_of, revision_window_of
+from newsclaims.ingest.neardup_store import (
+    NEARDUP_INDEX,
+    commit_neardup_index,
+    load_neardup_index,
+    neardup_config,
+)
 
 log = logging.getLogger("newsclaims")
 
@@ -105,92 +111,6 @@ def _digest(parts: Iterable[str]) -> str:
         h.update(p.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:16]
-
-
-# --- near-duplicates -------------------------------------------------------------------------------
-
-NEARDUP_INDEX = "neardup.idx"
-NEARDUP_STAMP = "neardup.json"
-
-
-def _neardup_state(wh: Warehouse) -> tuple[Path, Path]:
-    state = wh.root / "state"
-    return state / NEARDUP_INDEX, state / NEARDUP_STAMP
-
-
-def neardup_config():
-    """The near-duplicate settings: the measured defaults of :class:`~newsclaims.ingest.neardup.NearDupConfig`
-    (5-word shingles, similarity 0.7), overridden by ``NEWSCLAIMS_NEARDUP_THRESHOLD`` and
-    ``NEWSCLAIMS_NEARDUP_SHINGLE_SIZE``."""
-    import os as _os
-    from dataclasses import replace
-
-    from newsclaims.ingest.neardup import NearDupConfig
-
-    config = NearDupConfig()
-    raw_t, raw_k = _os.environ.get(ENV_NEARDUP_THRESHOLD), _os.environ.get(ENV_NEARDUP_SHINGLE_SIZE)
-    try:
-        if raw_t:
-            config = replace(config, threshold=float(raw_t))
-        if raw_k:
-            config = replace(config, shingle_size=int(raw_k))
-    except ValueError:
-        raise ValueError(f"{ENV_NEARDUP_THRESHOLD} must be a number and {ENV_NEARDUP_SHINGLE_SIZE} "
-                         f"an integer (got {raw_t!r}, {raw_k!r})") from None
-    if not 0.0 < config.threshold <= 1.0 or config.shingle_size < 1:
-        raise ValueError(f"near-dup threshold must be in (0, 1] and shingle size >= 1 "
-                         f"(got {config.threshold}, {config.shingle_size})")
-    return config
-
-
-def _config_stamp(config) -> dict:
-    return {"shingle_size": config.shingle_size, "num_perm": config.num_perm, "seed": config.seed}
-
-
-def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
-    """The near-duplicate index of every kept article, rebuilt from the warehouse when the saved one
-    does not describe it (first use, a run that died between saving and loading, or other
-    shingle settings)."""
-    import json as _json
-
-    from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex
-
-    config = neardup_config()
-    index_path, stamp_path = _neardup_state(wh)
-    try:
-        stamp = _json.loads(stamp_path.read_text())
-    except (OSError, ValueError):
-        stamp = {}
-    if index_path.exists() and stamp.get("articles") == len(known_articles) \
-            and stamp.get("config", _config_stamp(NearDupConfig())) == _config_stamp(config):
-        return NearDupIndex.load(index_path, config)
-    index = NearDupIndex(config)
-    if known_articles:
-        con = wh_mod.connect(wh, read_only=True)
-        try:
-            cur = con.execute("SELECT article_id, body FROM articles ORDER BY ingested_at, article_id")
-            while rows := cur.fetchmany(1000):
-                for aid, body in rows:
-                    index.add(aid, body)
-        finally:
-            con.close()
-    return index
-
-
-def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
-    """After the load: the run's index (staged by ingest) becomes the saved one."""
-    import json as _json
-    import os as _os
-
-    staged = wh.root / "staging" / run_id / NEARDUP_INDEX
-    if not staged.exists():
-        return
-    index_path, stamp_path = _neardup_state(wh)
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    _os.replace(staged, index_path)
-    n = wh_mod.query(wh, "SELECT count(*) FROM articles")[1][0][0]
-    lake.atomic_write_bytes(stamp_path, _json.dumps({"articles": n, "run_id": run_id,
-                                                     "config": _config_stamp(neardup_config())}).encode())
 
 
 # --- ingest -----------------------------------------------------------------------------------------
@@ -283,6 +203,98 @@ def guarded_documents(source: Source, failures: dict[str, str], run_id: str = ""
                           {SOURCE_FAILURE: True, "stage": "source"}, error=reason)
 
 
+class _IngestRun:
+    """The state of one :func:`ingest`: what is known (earlier runs and this one), the batch being
+    filled, the duplicates and rejects found, the near-duplicate index (loaded on the first new
+    document: a run with nothing new never pays for it) and the page noise learned per feed."""
+
+    def __init__(self, wh: Warehouse, run_id: str, batch_size: int, result: IngestResult) -> None:
+        self.wh, self.run_id, self.batch_size, self.result = wh, run_id, batch_size, result
+        self.seen, self.known_articles = wh_mod.known_inputs(wh)
+        self.now = dt.datetime.now(dt.timezone.utc)
+        self.kept: dict[str, str] = {}  # article id -> raw path (not the article: memory stays flat)
+        self.pending: list[Article] = []
+        self.duplicates: list[Duplicate] = []
+        self.rejects: list[Reject] = []
+        self.seen_this_run: set[tuple[str, str]] = set()
+        self.neardup = None
+        self.noise = feednoise.NoiseBook(wh.root, run_id)
+
+    def flush(self) -> None:
+        """Write the batch being filled to staging Parquet (one extraction task's input)."""
+        if self.pending:
+            ids = [a.article_id for a in self.pending]
+            path = lake.staging_location(self.wh, self.run_id, f"b_{_digest(ids)}.parquet")
+            lake.write_parquet_atomic(to_table(Article, self.pending), path)
+            self.result.batches.append(str(path))
+            self.pending.clear()
+            checkpoint("ingest")
+
+    def chunk(self, chunk: list[RawDocument], profiles) -> None:
+        """Decode the chunk's new documents, learn the page noise of their feeds from them, then
+        prepare and admit each."""
+        fresh: list[tuple[RawDocument, Decoded | Reject]] = []
+        for doc in chunk:
+            self.result.n_documents += 1
+            key = (doc.raw_path, doc.sha256)
+            if key in self.seen or key in self.seen_this_run:
+                self.result.n_skipped += 1
+                continue
+            self.seen_this_run.add(key)
+            fresh.append((doc, decode_document(doc, self.run_id)))
+        learned = self.noise.observe_chunk((doc.feed, decoded.text) for doc, decoded in fresh
+                                           if not isinstance(decoded, Reject))
+        for doc, decoded in fresh:
+            item = prepare_document(doc, profiles, self.run_id, self.now, decoded=decoded,
+                                    learned_noise=learned.get(doc.feed))
+            if isinstance(item, Reject):
+                self.rejects.append(item)
+            else:
+                self.admit(doc, item)
+
+    def _duplicate(self, doc: RawDocument, item: Article, of: str, method: str, similarity: float) -> None:
+        self.duplicates.append(Duplicate(
+            raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
+            duplicate_of=of, method=method, similarity=similarity, run_id=self.run_id))
+
+    def admit(self, doc: RawDocument, item: Article) -> None:
+        """Keep the article unless it is an exact or near duplicate of one already kept."""
+        aid, known, kept = item.article_id, self.known_articles, self.kept
+        if aid in known or aid in kept:
+            self._duplicate(doc, item, aid, "exact", 1.0)
+            log.info("%s is an exact duplicate of %s", doc.raw_path, kept.get(aid, aid))
+            return
+        if self.neardup is None:
+            self.neardup = load_neardup_index(self.wh, known)
+        hit = self.neardup.query(item.body)
+        if hit is not None and (hit[0] in known or hit[0] in kept):
+            self._duplicate(doc, item, hit[0], "near", round(float(hit[1]), 4))
+            log.info("%s is a near-duplicate (%.2f) of %s", doc.raw_path, hit[1], hit[0])
+            self.neardup.add(aid, item.body, duplicate_of=hit[0])  # its wording matches later copies too
+            return
+        self.neardup.add(aid, item.body)
+        kept[aid] = doc.raw_path
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def finish(self, failures: dict[str, str]) -> None:
+        """Write the last batch, the duplicates and rejects, the source failures, the learned noise
+        and the near-duplicate index to staging."""
+        wh, run_id = self.wh, self.run_id
+        self.flush()
+        if self.duplicates or self.rejects:
+            keys = [f"{d.raw_path}:{d.raw_sha256}" for d in self.duplicates] + \
+                   [f"{r.raw_path}:{r.raw_sha256}" for r in self.rejects]
+            lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: self.duplicates, Reject: self.rejects},
+                             {"run_id": run_id})
+        if failures:  # per run: the same failure next run is recorded again
+            lake.write_batch(wh, f"f_{_digest([run_id, *sorted(failures)])}", {SourceFailure: [
+                SourceFailure(run_id=run_id, source=name, reason=why, failed_at=self.now)
+                for name, why in sorted(failures.items())]}, {"run_id": run_id})
+        self.noise.stage()
+
+
 def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
            only: Optional[list[str]] = None) -> IngestResult:
     """Read every enabled source, keep what is new, and stage it in batches for extraction."""
@@ -292,90 +304,24 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     sf = load_sources(sources_file)
     bind_state(sf.sources, wh, run_id)
     profiles = load_profiles(sf.outlet_profiles)
-    seen, known_articles = wh_mod.known_inputs(wh)
-    staging = wh.root / "staging" / run_id
-    now = dt.datetime.now(dt.timezone.utc)
     result = IngestResult(run_id=run_id, batches=[])
-    kept: dict[str, str] = {}  # article id -> raw path (not the article: memory stays flat)
-    pending: list[Article] = []
-    duplicates: list[Duplicate] = []
-    rejects: list[Reject] = []
-    seen_this_run: set[tuple[str, str]] = set()
-    neardup = None  # loaded on the first new document: a run with nothing new never pays for it
-    noise = feednoise.NoiseBook(wh.root, run_id)
-
-    def flush() -> None:
-        if pending:
-            ids = [a.article_id for a in pending]
-            path = lake.staging_location(wh, run_id, f"b_{_digest(ids)}.parquet")
-            lake.write_parquet_atomic(to_table(Article, pending), path)
-            result.batches.append(str(path))
-            pending.clear()
-            checkpoint("ingest")
-
+    run = _IngestRun(wh, run_id, batch_size, result)
     failures: dict[str, str] = {}
     for source in sf.sources:
         if not source.config.enabled or (only and source.name not in only):
             continue
         for chunk in _chunks(guarded_documents(source, failures, run_id), feednoise.CHUNK_DOCS):
-            fresh: list[tuple[RawDocument, Decoded | Reject]] = []
-            for doc in chunk:
-                result.n_documents += 1
-                key = (doc.raw_path, doc.sha256)
-                if key in seen or key in seen_this_run:
-                    result.n_skipped += 1
-                    continue
-                seen_this_run.add(key)
-                fresh.append((doc, decode_document(doc, run_id)))
-            learned = noise.observe_chunk((doc.feed, decoded.text) for doc, decoded in fresh
-                                          if not isinstance(decoded, Reject))
-            for doc, decoded in fresh:
-                item = prepare_document(doc, profiles, run_id, now, decoded=decoded,
-                                        learned_noise=learned.get(doc.feed))
-                if isinstance(item, Reject):
-                    rejects.append(item)
-                    continue
-                aid = item.article_id
-                if aid in known_articles or aid in kept:
-                    duplicates.append(Duplicate(
-                        raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
-                        duplicate_of=aid, method="exact", similarity=1.0, run_id=run_id))
-                    log.info("%s is an exact duplicate of %s", doc.raw_path, kept.get(aid, aid))
-                    continue
-                if neardup is None:
-                    neardup = load_neardup_index(wh, known_articles)
-                hit = neardup.query(item.body)
-                if hit is not None and (hit[0] in known_articles or hit[0] in kept):
-                    duplicates.append(Duplicate(
-                        raw_path=doc.raw_path, raw_sha256=doc.sha256, feed=doc.feed, outlet=item.outlet,
-                        duplicate_of=hit[0], method="near", similarity=round(float(hit[1]), 4), run_id=run_id))
-                    log.info("%s is a near-duplicate (%.2f) of %s", doc.raw_path, hit[1], hit[0])
-                    neardup.add(aid, item.body, duplicate_of=hit[0])  # its wording matches later copies too
-                    continue
-                neardup.add(aid, item.body)
-                kept[aid] = doc.raw_path
-                pending.append(item)
-                if len(pending) >= batch_size:
-                    flush()
-    flush()
-    if duplicates or rejects:
-        keys = [f"{d.raw_path}:{d.raw_sha256}" for d in duplicates] + \
-               [f"{r.raw_path}:{r.raw_sha256}" for r in rejects]
-        lake.write_batch(wh, f"i_{_digest(keys)}", {Duplicate: duplicates, Reject: rejects},
-                         {"run_id": run_id})
-    if failures:  # per run: the same failure next run is recorded again
-        lake.write_batch(wh, f"f_{_digest([run_id, *sorted(failures)])}", {SourceFailure: [
-            SourceFailure(run_id=run_id, source=name, reason=why, failed_at=now)
-            for name, why in sorted(failures.items())]}, {"run_id": run_id})
+            run.chunk(chunk, profiles)
+    run.finish(failures)
     result.source_failures = dict(sorted(failures.items()))
-    noise.stage()
     stage_pending(sf.sources)  # feed state (ETags, seen items) becomes state only after the load
-    if neardup is not None and kept:
+    if run.neardup is not None and run.kept:
+        staging = wh.root / "staging" / run_id
         staging.mkdir(parents=True, exist_ok=True)
-        neardup.save(staging / NEARDUP_INDEX)
-    result.n_articles = len(kept)
-    result.n_duplicates = len(duplicates)
-    result.n_rejects = len(rejects)
+        run.neardup.save(staging / NEARDUP_INDEX)
+    result.n_articles = len(run.kept)
+    result.n_duplicates = len(run.duplicates)
+    result.n_rejects = len(run.rejects)
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -428,62 +374,8 @@ def _lake_rows(wh: Warehouse, table: str, batch_ids: list[str]) -> list[dict]:
     return rows
 
 
-def _day(value) -> Optional[dt.date]:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _revision_window(wh: Warehouse, new: list, articles: list[dict]) -> tuple[list, set[str]]:
-    """The earlier articles a run re-clusters: :func:`newsclaims.link.stories.revision_window` in SQL, with
-    the day of the run's newest ingestion as "now". Also the story ids that a new story could take
-    ("s_" + a member's id) but a story outside the window has."""
-    from newsclaims.extract.entities import match_key  # person ids compared with their spelling folded
-    from newsclaims.link.stories import MAX_WINDOW, REVISION_DAYS, StoryArticle
-
-    days = dt.timedelta(days=REVISION_DAYS)
-    since = _day(max(a["ingested_at"] for a in articles)) - days
-    dates = [a.published_date for a in new if a.published_date]
-    lo = (min(dates) - days) if dates else None
-    hi = (max(dates) + days) if dates else None
-    con = wh_mod.connect(wh, read_only=True)
-    try:
-        rows = con.execute("""
-            WITH recent AS (
-                SELECT s.story_id, max(a.ingested_at)::DATE AS last_ingested
-                FROM articles a JOIN article_stories s USING (article_id)
-                WHERE a.ingested_at::DATE >= ? OR a.published_date >= ?
-                   OR (? IS NOT NULL AND a.published_date BETWEEN ? AND ?)
-                GROUP BY s.story_id
-            ),
-            sized AS (
-                SELECT r.story_id, sum(count(*)) OVER (ORDER BY any_value(r.last_ingested) DESC, r.story_id)
-                       AS running
-                FROM recent r JOIN article_stories s USING (story_id) GROUP BY r.story_id
-            )
-            SELECT a.article_id, a.published_date, a.title, a.body, a.outlet, s.story_id,
-                   list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL), any_value(a.ingested_at)
-            FROM sized z JOIN article_stories s USING (story_id) JOIN articles a USING (article_id)
-            LEFT JOIN mentions m USING (article_id)
-            WHERE z.running <= ?
-            GROUP BY ALL ORDER BY a.article_id""",
-            [since, since, lo, lo, hi, MAX_WINDOW]).fetchall()
-        window = [StoryArticle(r[0], r[1], r[2], r[3], {match_key(e) for e in r[6] or []}, r[4], r[5], ingested=_day(r[7]))
-                  for r in rows]
-        # the names a new story could take ("s_" + a member's id) that a story outside the window has
-        inside = {a.story_id for a in window}
-        names = ["s_" + aid.removeprefix("a_") for aid in [a.article_id for a in window + new]]
-        # ... or that a story merged away had (a dead id is not given to another story)
-        history = ("UNION SELECT old_story_id FROM story_changes WHERE old_story_id IN (SELECT unnest($1))"
-                   if wh_mod.has_column(con, "story_changes") else "")
-        taken = {sid for (sid,) in con.execute(
-            f"SELECT story_id FROM article_stories WHERE story_id IN (SELECT unnest($1)) {history}",
-            [names]).fetchall() if sid not in inside}
-    finally:
-        con.close()
-    return window, taken
-
-
 def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult:
-    """Assign the run's new articles to stories and their claims to claim groups (see linking.py)."""
+    """Assign the run's new articles to stories and their claims to claim groups (see :mod:`newsclaims.link.stories`)."""
     from newsclaims.extract.entities import match_key  # person ids compared with their spelling folded
     from newsclaims.link.stories import GroupClaim, StoryArticle, group_claims, revise_stories
 
@@ -502,12 +394,12 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
                 (m["start_char"], m["end_char"], m["text"], match_key(m["entity_id"])))
     new = [StoryArticle(a["article_id"], a["published_date"], a["title"], a["body"],
                         ents_by_article.get(a["article_id"], set()), a["outlet"],
-                        ingested=_day(a["ingested_at"])) for a in articles]
+                        ingested=day_of(a["ingested_at"])) for a in articles]
     existing: list[StoryArticle] = []
     existing_claims: list[GroupClaim] = []
     taken: set[str] = set()
     if wh_mod.has_table(wh, "article_stories"):
-        existing, taken = _revision_window(wh, new, articles)
+        existing, taken = revision_window_of(wh, new, articles)
     assigned, changes = revise_stories(existing, new, taken=taken)
     new_ids = {a.article_id for a in new}
     story_of = {aid: sid for aid, (sid, _) in assigned.items() if aid in new_ids}
@@ -517,32 +409,7 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
     current = {a.article_id: a.story_id for a in existing}
     read_ids = stories_touched | {c.old_story_id for c in changes if c.new_story_id in stories_touched}
     if existing and stories_touched:
-        con = wh_mod.connect(wh, read_only=True)
-        try:
-            placeholders = ", ".join("?" * len(read_ids))
-            # a warehouse loaded before migration 003 has no signatures yet (the load adds the column)
-            signatures = "c.group_segments" if wh_mod.has_column(con, "claims", "group_segments") else "NULL"
-            rows = con.execute(f"""
-                SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, g.claim_group_id,
-                       c.content_start, c.content_end, {signatures}
-                FROM claims c JOIN article_stories s USING (article_id)
-                LEFT JOIN claim_groups g USING (claim_id)
-                WHERE s.story_id IN ({placeholders}) AND c.speaker_entity_id IS NOT NULL""",
-                list(read_ids)).fetchall()
-            mrows = con.execute(f"""
-                SELECT m.article_id, m.start_char, m.end_char, m.text, m.entity_id FROM mentions m
-                JOIN article_stories s USING (article_id)
-                WHERE s.story_id IN ({placeholders}) AND m.entity_id IS NOT NULL""",
-                list(read_ids)).fetchall()
-        finally:
-            con.close()
-        old_spans: dict[str, list] = {}
-        for aid, s, e, text, eid in mrows:
-            old_spans.setdefault(aid, []).append((s, e, text, match_key(eid)))
-        existing_claims = [
-            GroupClaim(r[0], r[1], current.get(r[1], r[2]), match_key(r[3]), r[4], r[5],
-                       [(t, eid) for s, e, t, eid in old_spans.get(r[1], []) if r[6] <= s and e <= r[7]], r[8])
-            for r in rows if current.get(r[1], r[2]) in stories_touched]
+        existing_claims = claims_of_stories(wh, read_ids, current, stories_touched)
 
     def entity_spans(c: dict) -> list[tuple[str, str]]:
         return [(t, eid) for s, e, t, eid in spans_by_article.get(c["article_id"], [])

@@ -19,8 +19,8 @@ all for ``newsclaims --help``-style documentation and for the test that keeps th
 | `NEWSCLAIMS_OFFICES` | none | extract.kb.offices.load_offices |
 | `NEWSCLAIMS_CUES` | none | extract.claims.lexicon.load_lexicon |
 | `NEWSCLAIMS_PARAPHRASE_MODEL` | the pinned packages | link.paraphrase.load_encoder |
-| `NEWSCLAIMS_NEARDUP_THRESHOLD` | 0.7 (NearDupConfig) | pipeline.neardup_config |
-| `NEWSCLAIMS_NEARDUP_SHINGLE_SIZE` | 5 (NearDupConfig) | pipeline.neardup_config |
+| `NEWSCLAIMS_NEARDUP_THRESHOLD` | 0.7 (NearDupConfig) | ingest.neardup_store.neardup_config |
+| `NEWSCLAIMS_NEARDUP_SHINGLE_SIZE` | 5 (NearDupConfig) | ingest.neardup_store.neardup_config |
 | `NEWSCLAIMS_LOAD_WAIT` | 60 | load.database.load_wait |
 | `NEWSCLAIMS_QUERY_SECONDS` | 30 | load.database.query_seconds |
 | `NEWSCLAIMS_KILL_AT` | none | faults.checkpoint |

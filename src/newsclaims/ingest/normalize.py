@@ -371,51 +371,41 @@ def _match_dateline(text: str, profile: Optional[OutletProfile]) -> Optional[re.
     return GENERIC_DATELINE.match(text)
 
 
-def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Optional[dict] = None,
-              extra_noise: Iterable[str] = (), raw_path: str = "", split_header: bool = True,
-              learned_noise: Optional[Callable[[str], bool]] = None) -> Normalised:
-    """Normalise one decoded document (see module doc).
+def _date_lines(raw: str, paras: list, removed: list[str]) -> tuple[list, list[dt.date]]:
+    """Header paragraphs that only give the date ("Published August 2, 2013") are neither title nor
+    body: the paragraphs without them, and their dates."""
+    kept, line_dates = [], []
+    for i, p in enumerate(paras):
+        d = date_line(p.text(raw)) if i < DATE_LINE_PARAGRAPHS else None
+        if d is None:
+            kept.append(p)
+        else:
+            line_dates.append(d)
+            removed.append(p.text(raw))
+    return kept, line_dates
 
-    ``learned_noise(line)`` says whether a line is page noise learned from the document's feed.
 
-    ``split_header=False`` keeps every paragraph in the body (no title, subtitle or dateline split).
-    """
-    metadata = dict(metadata or {})
-    drop, meta = _drop_ranges(raw, profile)
-    metadata = {**meta, **metadata}
-    removed: list[str] = []
-    noise = set(profile.noise_lines) if profile else set()
-    noise.update(line.strip() for line in extra_noise)
-    paras = _paragraphs(raw, drop, noise, removed, learned_noise)
-
-    title = subtitle = place = None
-    published: Optional[dt.date] = None
-    date_source = None
-    line_dates: list[dt.date] = []
-    if split_header:  # header lines that only give the date are neither title nor body
-        kept = []
-        for i, p in enumerate(paras):
-            d = date_line(p.text(raw)) if i < DATE_LINE_PARAGRAPHS else None
-            if d is None:
-                kept.append(p)
-            else:
-                line_dates.append(d)
-                removed.append(p.text(raw))
-        paras = kept
-    dateline_idx, dateline_match = None, None
-    dateline_only = False
-    for i, p in enumerate(paras[:4] if split_header else []):
+def _find_dateline(raw: str, paras: list, profile: Optional[OutletProfile]):
+    """``(paragraph index, match, whether the paragraph is only the dateline)`` of the dateline in the
+    first four paragraphs, or ``(None, None, False)``."""
+    for i, p in enumerate(paras[:4]):
         m = DATELINE_ONLY.match(p.text(raw))
         if m:  # a paragraph that is just the dateline (place and date): not body text
-            dateline_idx, dateline_match, dateline_only = i, m, True
-            break
-    for i, p in enumerate(paras[:4] if split_header and dateline_idx is None else []):
+            return i, m, True
+    for i, p in enumerate(paras[:4]):
         s, e = p.segments[0]
         para_text = raw[s:p.segments[-1][1]]
         m = _match_dateline(para_text, profile)
         if m and not _is_headline(para_text[m.end():]):
-            dateline_idx, dateline_match = i, m
-            break
+            return i, m, False
+    return None, None, False
+
+
+def _header(raw: str, paras: list, profile: Optional[OutletProfile], metadata: dict, split_header: bool,
+            dateline_idx: Optional[int], dateline_only: bool):
+    """``(title, subtitle, body paragraphs, head)``: the paragraphs before the body (``head`` of them)
+    give the title and subtitle unless the metadata does."""
+    title = subtitle = None
     head = dateline_idx if dateline_idx is not None else 0
     if metadata.get("title"):
         title = metadata["title"]
@@ -434,28 +424,42 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
         body_paras = body_paras[1:]  # the dateline paragraph is not body text
     if metadata.get("subtitle"):
         subtitle = metadata["subtitle"]
+    return title, subtitle, body_paras, head
 
+
+def _build_body(raw: str, body_paras: list, cut: int) -> "_Builder":
+    """The body text with its anchors back to ``raw``; ``cut`` characters of the first paragraph (the
+    dateline it was matched in) are left out."""
     b = _Builder()
     for i, p in enumerate(body_paras):
         if i:
             b.add_separator("\n\n")
         segs = list(p.segments)
-        if i == 0 and dateline_match is not None and not dateline_only and head == dateline_idx:
+        if i == 0 and cut:
             s0, e0 = segs[0]  # the dateline starts the paragraph it was matched in
-            segs[0] = (s0 + dateline_match.end(), e0)
+            segs[0] = (s0 + cut, e0)
         for j, (s, e) in enumerate(segs):
             if j:
                 b.add_separator(" ")
             _emit_segment(b, raw, *_trim(raw, s, e))
-    body = b.text()
-    if dateline_match is not None:
-        place = re.sub(r"\s+,", ",", dateline_match.groupdict().get("place") or "").strip(" ,.") or None
-    if place:
-        if place.split(",")[0].isupper():
-            place = ", ".join(" ".join(w.capitalize() if w.isupper() else w for w in part.split())
-                              for part in place.split(","))
-            place = re.sub(r",\s+", ", ", place)
+    return b
 
+
+def _dateline_place(dateline_match) -> Optional[str]:
+    place = re.sub(r"\s+,", ",", dateline_match.groupdict().get("place") or "").strip(" ,.") or None
+    if place and place.split(",")[0].isupper():
+        place = ", ".join(" ".join(w.capitalize() if w.isupper() else w for w in part.split())
+                          for part in place.split(","))
+        place = re.sub(r",\s+", ", ", place)
+    return place
+
+
+def _published(metadata: dict, line_dates: list[dt.date], dateline_match, body: str,
+               raw_path: str) -> tuple[Optional[dt.date], Optional[str]]:
+    """The publication date and where it came from: metadata, a date line, the dateline (its year
+    inferred from the body when it has none), the file's path."""
+    published: Optional[dt.date] = None
+    date_source = None
     if metadata.get("date"):
         published = metadata["date"] if isinstance(metadata["date"], dt.date) else _date_from_meta(str(metadata["date"]))
         date_source = "metadata" if published else None
@@ -477,7 +481,38 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
     if published is None and raw_path:
         published = _date_from_meta(raw_path)
         date_source = "path" if published else None
+    return published, date_source
 
+
+def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Optional[dict] = None,
+              extra_noise: Iterable[str] = (), raw_path: str = "", split_header: bool = True,
+              learned_noise: Optional[Callable[[str], bool]] = None) -> Normalised:
+    """Normalise one decoded document (see module doc).
+
+    ``learned_noise(line)`` says whether a line is page noise learned from the document's feed.
+
+    ``split_header=False`` keeps every paragraph in the body (no title, subtitle or dateline split).
+    """
+    metadata = dict(metadata or {})
+    drop, meta = _drop_ranges(raw, profile)
+    metadata = {**meta, **metadata}
+    removed: list[str] = []
+    noise = set(profile.noise_lines) if profile else set()
+    noise.update(line.strip() for line in extra_noise)
+    paras = _paragraphs(raw, drop, noise, removed, learned_noise)
+
+    line_dates: list[dt.date] = []
+    dateline_idx, dateline_match, dateline_only = None, None, False
+    if split_header:
+        paras, line_dates = _date_lines(raw, paras, removed)
+        dateline_idx, dateline_match, dateline_only = _find_dateline(raw, paras, profile)
+    title, subtitle, body_paras, head = _header(raw, paras, profile, metadata, split_header,
+                                                dateline_idx, dateline_only)
+    cut = dateline_match.end() if dateline_match is not None and not dateline_only and head == dateline_idx else 0
+    b = _build_body(raw, body_paras, cut)
+    body = b.text()
+    place = _dateline_place(dateline_match) if dateline_match is not None else None
+    published, date_source = _published(metadata, line_dates, dateline_match, body, raw_path)
     return Normalised(
         body=body,
         body_map=b.anchors,

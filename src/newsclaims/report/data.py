@@ -112,29 +112,9 @@ def _segments(body: str, claims: list[dict]) -> list[dict]:
     return out
 
 
-def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
-    with open_warehouse(wh) as con:
-        story_id = resolve_story(con, ref)
-        articles = _rows(con, """
-            SELECT r.*, a.body FROM rpt_story_articles r JOIN articles a USING (article_id)
-            WHERE story_id = ? ORDER BY published_date NULLS LAST, outlet, article_id""", [story_id])
-        story = _one(con, "SELECT * FROM stories WHERE story_id = ?", [story_id]) or {}
-        claims = _rows(con, """
-            SELECT * FROM rpt_story_claims WHERE story_id = ?
-            ORDER BY outlet, article_id, content_start, claim_id""", [story_id])
-        speakers = _rows(con, """
-            SELECT * FROM rpt_story_speakers WHERE story_id = ?
-            ORDER BY total_claims DESC, speaker, outlet""", [story_id])
-        exclusive = _rows(con, """
-            SELECT * FROM rpt_story_exclusive WHERE story_id = ?
-            ORDER BY outlet, item_kind, label, item_id""", [story_id])
-    outlets = sorted({a["outlet"] for a in articles})
-    days = [a["published_date"] for a in articles if a["published_date"]]
-    by_id = {c["claim_id"]: c for c in claims}
-    for c in claims:
-        c["anchor"] = f"claim-{c['claim_id']}"
-
-    # claim groups carried by two or more outlets, every outlet's wording side by side
+def _cross_groups(claims: list[dict], outlets: list[str]) -> list[dict]:
+    """Claim groups carried by two or more outlets, every outlet's wording side by side (with the
+    words the others do not have highlighted), numbered in order of first appearance."""
     groups: dict[str, list[dict]] = {}
     for c in claims:
         if c["group_n_outlets"] > 1:
@@ -164,8 +144,11 @@ def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
     cross.sort(key=lambda g: (g["order"], g["claim_group_id"]))
     for i, g in enumerate(cross, 1):
         g["number"] = i
+    return cross
 
-    # who was quoted how often: one row per speaker, a count per outlet
+
+def _quoted(speakers: list[dict]) -> list[dict]:
+    """Who was quoted how often: one row per speaker, a count per outlet and per kind of speech."""
     who: dict[str, dict] = {}
     for s in speakers:
         w = who.setdefault(s["speaker_key"], {
@@ -175,7 +158,33 @@ def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
         w["per_outlet"][s["outlet"]] = int(s["n_claims"])
         for k in ("direct", "indirect", "mixed"):
             w[k] += int(s[f"n_{k}"])
-    quoted = sorted(who.values(), key=lambda w: (-w["total"], not w["resolved"], w["speaker"].lower()))
+    return sorted(who.values(), key=lambda w: (-w["total"], not w["resolved"], w["speaker"].lower()))
+
+
+def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
+    with open_warehouse(wh) as con:
+        story_id = resolve_story(con, ref)
+        articles = _rows(con, """
+            SELECT r.*, a.body FROM rpt_story_articles r JOIN articles a USING (article_id)
+            WHERE story_id = ? ORDER BY published_date NULLS LAST, outlet, article_id""", [story_id])
+        story = _one(con, "SELECT * FROM stories WHERE story_id = ?", [story_id]) or {}
+        claims = _rows(con, """
+            SELECT * FROM rpt_story_claims WHERE story_id = ?
+            ORDER BY outlet, article_id, content_start, claim_id""", [story_id])
+        speakers = _rows(con, """
+            SELECT * FROM rpt_story_speakers WHERE story_id = ?
+            ORDER BY total_claims DESC, speaker, outlet""", [story_id])
+        exclusive = _rows(con, """
+            SELECT * FROM rpt_story_exclusive WHERE story_id = ?
+            ORDER BY outlet, item_kind, label, item_id""", [story_id])
+    outlets = sorted({a["outlet"] for a in articles})
+    days = [a["published_date"] for a in articles if a["published_date"]]
+    by_id = {c["claim_id"]: c for c in claims}
+    for c in claims:
+        c["anchor"] = f"claim-{c['claim_id']}"
+
+    cross = _cross_groups(claims, outlets)
+    quoted = _quoted(speakers)
 
     exclusive_by_outlet = []
     for o in outlets:

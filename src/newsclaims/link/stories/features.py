@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 WINDOW_DAYS = 7
 #: the revision window: each run re-clusters the stories with an article published or ingested in
-#: the last this-many days (see :func:`revise_stories` and ``pipeline._revision_window``) ...
+#: the last this-many days (see :func:`revise_stories` and ``link.window.revision_window_of``) ...
 REVISION_DAYS = 7
 #: ... up to this many articles (whole stories, most recently ingested first): the pair scores of
 #: the window are a dense matrix

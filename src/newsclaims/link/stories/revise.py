@@ -110,7 +110,7 @@ def revision_window(earlier: Iterable[StoryArticle], new: list[StoryArticle], no
     """The earlier articles a run re-clusters: every article of the stories that have an article
     ingested on or after ``now - days`` or published on or after that day or within ``days`` of a
     new article's publication date (an undated article counts by its ingestion day only); whole
-    stories, the most recently ingested first, up to ``max_articles``. (``pipeline._revision_window``
+    stories, the most recently ingested first, up to ``max_articles``. (``link.window.revision_window_of``
     is the same selection in SQL.)"""
     since = now - dt.timedelta(days=days)
     dates = [a.published_date for a in new if a.published_date]
