@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsclaims.ingest.neardup import (
-    NearDupConfig,
-    NearDupIndex,
-    canonical_tokens,
-    learn_noise,
-    noise_key,
-    shingle_hashes,
-    strip_noise,
-)
+from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex, canonical_tokens, shingle_hashes
+from newsclaims.ingest.pagenoise import learn_noise, noise_key, strip_noise
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 BBC_DIR = EVAL_DIR / "bbc_news"
@@ -239,7 +232,7 @@ def test_strip_noise_never_empties_a_document():
 
 
 def test_template_shared_by_different_articles_needs_noise_stripping():
-    pages = _feed()
+    _feed()
     big_menu = MENU + [f"{a} {b}" for a in ("Local", "Regional", "Global") for b in MENU]
     short = [_site_page(text.split("\n\n")[1], big_menu, ["Same box item"] * 3) for text in ARTICLES]
     raw = NearDupIndex()

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from newsclaims import constants as C
 from newsclaims.load import lake
 from newsclaims import runlog
-from newsclaims.ingest import feednoise
+from newsclaims.ingest import pagenoise
 from newsclaims.ingest.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
 from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
@@ -150,7 +150,7 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
     """Decode and normalise one document into an Article, or a Reject saying why not.
 
     ``decoded`` is :func:`decode_document`'s result when the caller already has it;
-    ``learned_noise`` is the page noise learned from the document's feed (:mod:`newsclaims.ingest.feednoise`).
+    ``learned_noise`` is the page noise learned from the document's feed (:mod:`newsclaims.ingest.pagenoise`).
     """
     if decoded is None:
         decoded = decode_document(doc, run_id)
@@ -158,7 +158,7 @@ def prepare_document(doc: RawDocument, profiles, run_id: str, now: dt.datetime, 
         return decoded
     try:
         profile = recognise(decoded.text, profiles)
-        noisy = (lambda line: feednoise.is_noise(line, learned_noise)) if learned_noise else None
+        noisy = (lambda line: pagenoise.is_noise(line, learned_noise)) if learned_noise else None
         norm = normalise(decoded.text, profile, metadata=doc.metadata, raw_path=doc.raw_path, learned_noise=noisy)
     except Exception as exc:  # a normaliser bug must cost one document, not the run
         log.exception("normalise failed for %s", doc.raw_path)
@@ -218,7 +218,7 @@ class _IngestRun:
         self.rejects: list[Reject] = []
         self.seen_this_run: set[tuple[str, str]] = set()
         self.neardup = None
-        self.noise = feednoise.NoiseBook(wh.root, run_id)
+        self.noise = pagenoise.NoiseBook(wh.root, run_id)
 
     def flush(self) -> None:
         """Write the batch being filled to staging Parquet (one extraction task's input)."""
@@ -310,7 +310,7 @@ def ingest(sources_file: Path, wh: Warehouse, run_id: str, *, batch_size: int = 
     for source in sf.sources:
         if not source.config.enabled or (only and source.name not in only):
             continue
-        for chunk in _chunks(guarded_documents(source, failures, run_id), feednoise.CHUNK_DOCS):
+        for chunk in _chunks(guarded_documents(source, failures, run_id), pagenoise.CHUNK_DOCS):
             run.chunk(chunk, profiles)
     run.finish(failures)
     result.source_failures = dict(sorted(failures.items()))
@@ -472,7 +472,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
             source_failures=ingest_result.source_failures, status=LOAD_DEFERRED, message=str(exc))
     commit_pending(wh, run_id)
     commit_neardup_index(wh, run_id)
-    feednoise.commit(wh.root, run_id)
+    pagenoise.commit(wh.root, run_id)
     staging = wh.root / "staging" / run_id
     if staging.is_dir():
         shutil.rmtree(staging, ignore_errors=True)

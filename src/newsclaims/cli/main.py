@@ -343,8 +343,6 @@ def stories(
     """Stories with their ids, article and outlet counts and dates, most recently ingested first."""
     import datetime as dt
 
-    from newsclaims.load import database as W
-    from newsclaims.settings import Warehouse
 
     where, params = [], []
     if since:

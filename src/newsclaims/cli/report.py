@@ -11,7 +11,6 @@ from typing import Callable, Optional
 
 import typer
 
-from newsclaims import constants as C
 from newsclaims import settings as S
 
 report_app = typer.Typer(help="Reports people read: story dossiers, entities and run health "

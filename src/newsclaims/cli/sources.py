@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsclaims import constants as C
 from newsclaims import settings as S
 
 sources_app = typer.Typer(help="List, check, add, remove, disable, enable and reset the sources of a sources file.",

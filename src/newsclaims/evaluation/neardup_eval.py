@@ -24,7 +24,7 @@ contradicted by real duplicates in the source.
 
 :func:`evaluate` streams the documents in a shuffled order through ingest's own path: mojibake
 repaired as :func:`~newsclaims.ingest.decode.decode_bytes` does, page noise learned per site (feed) as the
-stream goes in ingest's chunks (:mod:`newsclaims.ingest.feednoise`) and removed by the normaliser, then
+stream goes in ingest's chunks (:mod:`newsclaims.ingest.pagenoise`) and removed by the normaliser, then
 the real :class:`~newsclaims.ingest.neardup.NearDupIndex`: each document is either
 a duplicate of an earlier kept document (``query`` hit) or kept (``add``).  Pairwise precision
 and recall compare the predicted groups with the gold clusters.  The baseline is plain
@@ -86,9 +86,9 @@ from typing import Iterable, Sequence
 
 from newsclaims.ingest.decode import decode_bytes
 from newsclaims.evaluation import write_json
-from newsclaims.ingest.feednoise import CHUNK_DOCS, NoiseBook, is_noise
+from newsclaims.ingest.pagenoise import CHUNK_DOCS, NoiseBook, is_noise, learn_noise, strip_noise
 from newsclaims.ingest.normalize import normalise
-from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex, config_dict, learn_noise, shingle_hashes, strip_noise
+from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex, config_dict, shingle_hashes
 from newsclaims.evaluation.neardup_synth import (
     Article,
     _typography,
@@ -276,10 +276,10 @@ def _stream(docs: Sequence[BenchDoc], texts: Sequence[str], index: NearDupIndex,
 
 def denoise_per_site(docs: Sequence[BenchDoc], *, batch: bool = False) -> list[str]:
     """Each doc's article body as ingest computes it: the site's (feed's) noise learned as the
-    stream goes, in chunks (:mod:`newsclaims.ingest.feednoise`), and removed by the normaliser.
+    stream goes, in chunks (:mod:`newsclaims.ingest.pagenoise`), and removed by the normaliser.
 
     ``batch=True`` instead learns each site's noise from all its pages at once and strips it with
-    :func:`~newsclaims.ingest.neardup.strip_noise` (the upper bound a streaming learner can reach)."""
+    :func:`~newsclaims.ingest.pagenoise.strip_noise` (the upper bound a streaming learner can reach)."""
     if batch:
         by_site: dict[str, list[str]] = defaultdict(list)
         for doc in docs:

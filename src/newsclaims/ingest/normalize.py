@@ -139,7 +139,7 @@ def _emit_segment(b: _Builder, raw: str, start: int, end: int) -> None:
     for m in _PIECE.finditer(raw, start, end):
         gap = raw[prev_end:m.start()]
         if not first:
-            if any(not (ch in _INVISIBLE) for ch in gap):  # real whitespace in the gap
+            if any(ch not in _INVISIBLE for ch in gap):  # real whitespace in the gap
                 if gap == " ":
                     b.add(" ", prev_end)
                 else:
@@ -200,8 +200,8 @@ def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[st
     """Non-empty lines after noise removal, grouped into paragraphs (hard-wrapped lines joined).
 
     ``noise_lines`` are a profile's exact noise lines; ``learned`` tells a feed's learned noise
-    (see :mod:`newsclaims.ingest.feednoise`), removed with the context rules of
-    :func:`newsclaims.ingest.neardup.noise_plan` unless that would leave nothing."""
+    (see :mod:`newsclaims.ingest.pagenoise`), removed with the context rules of
+    :func:`newsclaims.ingest.pagenoise.noise_plan` unless that would leave nothing."""
     blocks: list[list[tuple[list[tuple[int, int]], str]]] = [[]]
     pos = 0
     for line in raw.splitlines(keepends=True):
@@ -220,7 +220,7 @@ def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[st
         blocks[-1].append((pieces, content))
     blocks = [b for b in blocks if b]
     if learned is not None and blocks:
-        from newsclaims.ingest.neardup import noise_plan
+        from newsclaims.ingest.pagenoise import noise_plan
 
         plan = noise_plan([[content for _, content in b] for b in blocks], learned)
         if any(any(keep) for keep in plan):

@@ -11,7 +11,10 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 import jinja2
 from markupsafe import Markup

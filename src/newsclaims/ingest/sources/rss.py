@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from pathlib import Path
 from typing import Any, Iterator, Literal, Optional
 
 from pydantic import Field, model_validator

@@ -1,13 +1,19 @@
-"""Page noise learned per feed, as ingest streams the feed's documents.
+"""Page noise, in one place: how lines are compared (:func:`noise_key`, :func:`line_keys`), which lines
+recur across a set of pages (:func:`learn_noise`, :func:`strip_noise`), what to drop around them
+(:func:`noise_plan`, used by the normaliser), and what is learned per feed as ingest streams the
+feed's documents (:class:`FeedNoise`, :class:`NoiseBook`). Outlet profiles add fixed noise lines of
+their own (:mod:`newsclaims.ingest.profiles`), which the normaliser applies with these.
+
+Page noise learned per feed
 
 A site wraps every article in the same template: menus, cookie banners, "most read" boxes,
 footers with a changing timestamp.  No outlet profile describes them all, and they make two
 different articles of one site look alike while a syndicated copy on another site looks different.
 Like Media Cloud's repeated-sentence filter, we count, per feed, in how many documents each line
-occurs (lines compared by :func:`newsclaims.ingest.neardup.noise_key`: canonical words, digits masked) and
+occurs (lines compared by :func:`noise_key`: canonical words, digits masked) and
 treat a line as noise once it has been seen in at least ``min_docs`` documents *and* in at least
 ``min_fraction`` of the feed's recent documents.  The normaliser then removes those lines (plus
-the headline lists boxed in by them, see :func:`newsclaims.ingest.neardup.noise_plan`) before near-dup
+the headline lists boxed in by them, see :func:`noise_plan`) before near-dup
 comparison and extraction, keeping its body-to-raw offset map.
 
 Streaming and bounded
@@ -29,13 +35,17 @@ import hashlib
 import json
 import logging
 import os
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
+
+import numpy as np
 
 from newsclaims.load.lake import atomic_write_bytes
-from newsclaims.ingest.neardup import line_keys
+from newsclaims.ingest.neardup import canonical_tokens
 
 log = logging.getLogger("newsclaims")
 
@@ -200,3 +210,159 @@ def reset(root: Path, feed: str) -> bool:
         return True
     except FileNotFoundError:
         return False
+
+
+# --- page noise ------------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+#: a line this short (in words) that sits between noise lines is treated as part of the noise block
+SHORT_LINE_WORDS = 12
+
+
+def noise_key(line: str) -> str:
+    """Comparison key of a line for noise learning: its canonical word tokens (so typography,
+    mojibake and whitespace do not matter) with digit runs masked, so "Updated 14:32, 3 May"
+    and "Updated 09:05, 12 May" share a key but a sentence with other words does not."""
+    return " ".join(_DIGITS.sub("#", token) for token in canonical_tokens(line))
+
+
+#: a short line is also keyed by its first tokens, so "Page last updated at 07:48 GMT, Tuesday,
+#: 22 March" is learned although weekday and month change from page to page
+PREFIX_TOKENS = 4
+_PREFIX_MARK = "^ "
+
+
+def line_keys(line: str) -> tuple[str, str | None]:
+    """(full key, prefix key or None): the prefix key exists for short lines longer than the
+    prefix, the shape of template datelines and bylines."""
+    tokens = noise_key(line).split()
+    full = " ".join(tokens)
+    if PREFIX_TOKENS < len(tokens) <= SHORT_LINE_WORDS:
+        return full, _PREFIX_MARK + " ".join(tokens[:PREFIX_TOKENS])
+    return full, None
+
+
+def in_noise_set(line: str, noise: set[str]) -> bool:
+    """Whether ``line`` is one of the learned noise keys (see :func:`learn_noise`)."""
+    full, prefix = line_keys(line)
+    return full in noise or (prefix is not None and prefix in noise)
+
+
+def learn_noise(texts: Sequence[str], *, min_docs: int = 5, min_fraction: float = 0.3) -> set[str]:
+    """Lines/paragraphs (stripped) that recur across many documents of one feed: menus, footers,
+    'related stories' boxes.
+
+    A line is noise when at least ``min_docs`` documents *and* at least ``min_fraction`` of the
+    documents contain it (counted once per document).  The fraction guard keeps a story that a
+    small feed republished five times from being learned as its own template.  Lines are compared
+    by :func:`noise_key` (digits masked), and short lines also by their first
+    ``PREFIX_TOKENS`` tokens (marked ``"^ "``), so the returned set holds keys, which
+    :func:`strip_noise` expects.
+    """
+    if not texts:
+        return set()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        keys: set[str] = set()
+        for line in text.splitlines():
+            if line.strip():
+                full, prefix = line_keys(line)
+                keys.add(full)
+                if prefix is not None:
+                    keys.add(prefix)
+        counts.update(keys)
+    needed = max(min_docs, int(np.ceil(min_fraction * len(texts))))
+    return {key for key, n in counts.items() if n >= needed and key and key != _PREFIX_MARK.strip()}
+
+
+def strip_noise(text: str, noise: set[str]) -> str:
+    """``text`` without its noise lines, keeping the paragraph structure.
+
+    Besides the learned lines themselves, two jusText-style context rules remove the items of
+    rotating link boxes ("most read", "related stories"), which change from page to page and so
+    can never be learned one by one:
+
+    * a paragraph block holding a learned line (the box heading) loses its other lines too when
+      all of them are headline-like (at most ``SHORT_LINE_WORDS`` words, starting with a capital,
+      digit or quote);
+    * a run of one-line headline-like paragraphs is dropped when learned noise bounds it on one
+      side and noise or the document edge on the other.  A title sitting between the menu and
+      the first body paragraph is kept, because a body paragraph bounds it.
+
+    If stripping would leave nothing (a feed of five copies of one story learns the story as
+    "noise"), the text is returned unchanged.
+    """
+    if not noise or not text:
+        return text
+    blocks = _blocks(text)
+    plan = noise_plan(blocks, lambda line: in_noise_set(line, noise))
+    kept = ["\n".join(line for line, keep in zip(lines, keeps) if keep) for lines, keeps in zip(blocks, plan)]
+    kept = [block for block in kept if block]
+    if not kept:
+        return text
+    return "\n\n".join(kept)
+
+
+def noise_plan(blocks: Sequence[Sequence[str]], noisy) -> list[list[bool]]:
+    """Which lines of each paragraph block to keep, given ``noisy(line) -> bool`` for learned
+    noise: the lines themselves go, plus the context rules of :func:`strip_noise`.  Shared by
+    :func:`strip_noise` and the normaliser (which must keep its body-to-raw offset map, so it works
+    on its own line records rather than on text)."""
+    keeps: list[list[bool]] = []
+    kinds: list[str] = []
+    for lines in blocks:
+        keep = [not noisy(line) for line in lines]
+        kept = [line for line, k in zip(lines, keep) if k]
+        if len(kept) < len(lines) and all(_headline_like(line) for line in kept):
+            keep = [False] * len(lines)  # a learned heading with a list of headline-like items under it
+            kept = []
+        keeps.append(keep)
+        kinds.append(_block_kind(kept))
+    _drop_boxed_items(kinds)
+    return [keep if kind not in ("noise", "boxed") else [False] * len(keep) for keep, kind in zip(keeps, kinds)]
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Paragraph blocks (separated by blank lines) as lists of stripped non-empty lines."""
+    blocks, current = [], []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+_HEADLINE_START = re.compile(r"^[\W_]*[A-Z0-9\u00C0-\u00DE]")
+
+
+def _headline_like(line: str) -> bool:
+    return len(line.split()) <= SHORT_LINE_WORDS and bool(_HEADLINE_START.match(line))
+
+
+def _block_kind(lines: list[str]) -> str:
+    if not lines:
+        return "noise"
+    return "item" if len(lines) == 1 and _headline_like(lines[0]) else "text"
+
+
+def _drop_boxed_items(kinds: list[str]) -> None:
+    """Relabel maximal runs of one-line headline-like blocks as ``boxed`` when noise bounds the
+    run on one side and noise or a document edge on the other."""
+    i, n = 0, len(kinds)
+    while i < n:
+        if kinds[i] != "item":
+            i += 1
+            continue
+        j = i
+        while j < n and kinds[j] == "item":
+            j += 1
+        before = kinds[i - 1] if i > 0 else "edge"
+        after = kinds[j] if j < n else "edge"
+        if "noise" in (before, after) and {before, after} <= {"noise", "edge"}:
+            kinds[i:j] = ["boxed"] * (j - i)
+        i = j

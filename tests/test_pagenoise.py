@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from newsclaims.ingest import feednoise
+from newsclaims.ingest import pagenoise as feednoise
 from newsclaims.load import database as W
 from newsclaims.ingest.normalize import body_to_raw
 from newsclaims.pipeline import run_local
