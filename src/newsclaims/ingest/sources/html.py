@@ -26,9 +26,21 @@ from pydantic import Field, field_validator, model_validator
 
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig, register_source
 from newsclaims.ingest.sources.text_dir import SourceUnreadable
-from newsclaims.ingest.sources.web import (FetchConfig, Fetcher, HttpUrlStr, check_glob, check_source_path,
-                                    display_path, extract_page, not_regular, ordered_map,
-                                    read_file_capped, word_count)
+from newsclaims.ingest.sources.guards import (
+    HttpUrlStr,
+    check_glob,
+    check_source_path,
+    display_path,
+    not_regular,
+    read_file_capped,
+)
+from newsclaims.ingest.sources.web import (
+    FetchConfig,
+    Fetcher,
+    extract_page,
+    ordered_map,
+    word_count,
+)
 
 
 class HtmlConfig(SourceConfig):

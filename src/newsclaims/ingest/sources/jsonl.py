@@ -27,8 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from newsclaims import constants as C
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig, register_source
 from newsclaims.ingest.sources.text_dir import SourceUnreadable
-from newsclaims.ingest.sources.web import (check_glob, check_source_path, display_path, is_http_url, not_regular,
-                                    parse_date)
+from newsclaims.ingest.sources.guards import (
+    check_glob,
+    check_source_path,
+    display_path,
+    is_http_url,
+    not_regular,
+)
+from newsclaims.ingest.sources.web import parse_date
 
 HEAD_BYTES = 65536
 
@@ -116,7 +122,7 @@ class JsonLines(Source):
         return target.parent.resolve(), [target]
 
     def documents(self) -> Iterator[RawDocument]:
-        from newsclaims.ingest.sources.web import confine
+        from newsclaims.ingest.sources.guards import confine
 
         root, files = self._files()
         for path in files:

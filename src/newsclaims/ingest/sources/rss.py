@@ -31,9 +31,23 @@ from typing import Any, Iterator, Literal, Optional
 from pydantic import Field, model_validator
 
 from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source, SourceConfig, register_source
-from newsclaims.ingest.sources.web import (FetchConfig, Fetcher, HttpUrlStr, check_source_path, display_path,
-                                    extract_page, html_fragment_to_text, is_http_url, ordered_map,
-                                    parse_date, read_file_capped, redact_url, word_count)
+from newsclaims.ingest.sources.guards import (
+    HttpUrlStr,
+    check_source_path,
+    display_path,
+    is_http_url,
+    read_file_capped,
+    redact_url,
+)
+from newsclaims.ingest.sources.web import (
+    FetchConfig,
+    Fetcher,
+    extract_page,
+    html_fragment_to_text,
+    ordered_map,
+    parse_date,
+    word_count,
+)
 
 log = logging.getLogger("newsclaims.ingest.sources")
 

@@ -14,7 +14,12 @@ from pydantic import field_validator
 
 from newsclaims import constants as C
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.ingest.sources.web import check_glob, check_source_path, not_regular, read_regular
+from newsclaims.ingest.sources.guards import (
+    check_glob,
+    check_source_path,
+    not_regular,
+    read_regular,
+)
 
 
 class SourceUnreadable(OSError):
