@@ -4,32 +4,30 @@
 -- count speakers with the `speakers` view, which keeps unresolved claims on one row of their own.
 CREATE OR REPLACE VIEW who_said_what AS
 WITH claim_rows AS (
-    SELECT claim_id, article_id, kind, speaker_entity_id, speaker_text, cue, content, confidence
-    FROM claims
+    SELECT * FROM stg_claims
 ),
-with_articles AS (
-    SELECT c.*, a.outlet, a.published_date, a.title AS article_title
+articles_of AS (
+    SELECT article_id, outlet, published_date, title AS article_title FROM stg_articles
+),
+final AS (
+    SELECT
+        c.speaker,
+        a.outlet,
+        a.published_date,
+        c.kind,
+        c.cue,
+        c.content,
+        c.speaker_text,
+        c.speaker_entity_id,
+        c.speaker_type,
+        c.confidence,
+        a.article_title,
+        c.article_id,
+        c.claim_id,
+        c.story_id,
+        c.claim_group_id,
+        c.speaker_resolved
     FROM claim_rows c
-    JOIN articles a USING (article_id)
+    JOIN articles_of a USING (article_id)
 )
-SELECT
-    coalesce(e.name, w.speaker_text) AS speaker,
-    w.outlet,
-    w.published_date,
-    w.kind,
-    w.cue,
-    w.content,
-    w.speaker_text,
-    w.speaker_entity_id,
-    e.type AS speaker_type,
-    w.confidence,
-    w.article_title,
-    w.article_id,
-    w.claim_id,
-    s.story_id,
-    g.claim_group_id,
-    e.entity_id IS NOT NULL AS speaker_resolved
-FROM with_articles w
-LEFT JOIN entities e ON e.entity_id = w.speaker_entity_id
-LEFT JOIN article_stories s ON s.article_id = w.article_id
-LEFT JOIN claim_groups g ON g.claim_id = w.claim_id;
+SELECT * FROM final;

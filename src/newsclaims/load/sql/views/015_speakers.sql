@@ -13,9 +13,9 @@ WITH claim_rows AS (
     LEFT JOIN claim_groups g ON g.claim_id = c.claim_id
 )
 SELECT
-    coalesce(any_value(name), '(unresolved)') AS speaker,
+    coalesce(min(name), '(unresolved)') AS speaker,
     entity_id AS speaker_entity_id,
-    any_value(type) AS speaker_type,
+    min(type) AS speaker_type,
     entity_id IS NOT NULL AS resolved,
     count(*) AS n_claims,
     count(*) FILTER (WHERE kind = 'direct') AS n_direct,

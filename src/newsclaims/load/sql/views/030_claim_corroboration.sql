@@ -11,9 +11,9 @@ WITH grouped AS (
 )
 SELECT
     claim_group_id,
-    any_value(story_id) AS story_id,
-    any_value(speaker_entity_id) AS speaker_entity_id,
-    coalesce(any_value(e.name), '(unresolved)') AS speaker,
+    min(story_id) AS story_id,
+    min(speaker_entity_id) AS speaker_entity_id,
+    coalesce(min(e.name), '(unresolved)') AS speaker,
     min(published_date) AS first_reported,
     count(DISTINCT outlet) AS n_outlets,
     count(*) AS n_claims,

@@ -16,7 +16,7 @@ SELECT
     r.story_id,
     r.outlet,
     r.claim_group_id,
-    any_value(r.content) AS content,
+    min(r.content) AS content,
     go.n_outlets,
     go.n_outlets = 1 AS only_this_outlet
 FROM claim_rows r

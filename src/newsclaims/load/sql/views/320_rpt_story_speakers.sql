@@ -5,8 +5,8 @@ WITH per_outlet AS (
     SELECT
         story_id,
         coalesce(speaker_entity_id, 'text:' || lower(speaker)) AS speaker_key,
-        any_value(speaker) AS speaker,
-        any_value(speaker_entity_id) AS speaker_entity_id,
+        min(speaker) AS speaker,
+        min(speaker_entity_id) AS speaker_entity_id,
         bool_or(speaker_resolved) AS speaker_resolved,
         outlet,
         count(*) AS n_claims,

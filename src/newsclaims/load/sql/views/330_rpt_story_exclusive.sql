@@ -3,11 +3,11 @@
 -- and named entities only that outlet mentioned.
 CREATE OR REPLACE VIEW rpt_story_exclusive AS
 WITH entity_outlets AS (
-    SELECT s.story_id, coalesce(a.outlet, '(feed ' || a.feed || ')') AS outlet, m.entity_id,
+    SELECT s.story_id, a.outlet_label AS outlet, m.entity_id,
            count(*) AS n_mentions
     FROM mentions m
     JOIN article_stories s USING (article_id)
-    JOIN articles a USING (article_id)
+    JOIN stg_articles a USING (article_id)
     WHERE m.entity_id IS NOT NULL
     GROUP BY ALL
 ),

@@ -2,13 +2,11 @@
 -- lies inside the claim's content spans), one row per entity, claim and role.
 CREATE OR REPLACE VIEW rpt_entity_claims AS
 WITH claim_rows AS (
-    SELECT c.claim_id, c.article_id, coalesce(a.outlet, '(feed ' || a.feed || ')') AS outlet,
+    SELECT c.claim_id, c.article_id, a.outlet_label AS outlet,
            a.published_date, a.title AS article_title, c.kind, c.speaker_entity_id,
-           coalesce(e.name, c.speaker_text, '(unknown)') AS speaker, c.cue, c.content,
-           coalesce(c.content_spans, [[c.content_start, c.content_end]]) AS content_spans
-    FROM claims c
-    JOIN articles a USING (article_id)
-    LEFT JOIN entities e ON e.entity_id = c.speaker_entity_id
+           c.speaker_label AS speaker, c.cue, c.content, c.spans AS content_spans
+    FROM stg_claims c
+    JOIN stg_articles a USING (article_id)
 ),
 spans AS (
     SELECT claim_id, article_id, unnest(content_spans) AS sp FROM claim_rows

@@ -2,9 +2,9 @@
 -- (the series behind the chart of `newsclaims report entity`). day is the article's published date.
 CREATE OR REPLACE VIEW rpt_entity_daily AS
 WITH m AS (
-    SELECT m.entity_id, coalesce(a.outlet, '(feed ' || a.feed || ')') AS outlet, a.published_date AS day,
+    SELECT m.entity_id, a.outlet_label AS outlet, a.published_date AS day,
            count(*) AS mentions
-    FROM mentions m JOIN articles a USING (article_id)
+    FROM mentions m JOIN stg_articles a USING (article_id)
     WHERE m.entity_id IS NOT NULL
     GROUP BY ALL
 ),

@@ -11,7 +11,7 @@ c AS (
 SELECT
     coalesce(m.entity_id, c.entity_id) AS entity_id,
     a.article_id,
-    coalesce(a.outlet, '(feed ' || a.feed || ')') AS outlet,
+    a.outlet_label AS outlet,
     a.title,
     a.published_date,
     coalesce(m.mentions, 0) AS mentions,
@@ -20,5 +20,5 @@ SELECT
     st.story_id
 FROM m
 FULL OUTER JOIN c ON c.entity_id = m.entity_id AND c.article_id = m.article_id
-JOIN articles a ON a.article_id = coalesce(m.article_id, c.article_id)
+JOIN stg_articles a ON a.article_id = coalesce(m.article_id, c.article_id)
 LEFT JOIN article_stories st ON st.article_id = a.article_id;
