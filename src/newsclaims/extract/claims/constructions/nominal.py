@@ -1,0 +1,68 @@
+"""Nominal cues: ``Trump's claim that …``."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+
+from newsclaims.extract.claims.context import Context
+from newsclaims.extract.claims.spans import RELATIVE_PRONOUNS, ClaimSpan
+NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
+
+
+def find(ctx: Context) -> Iterator[ClaimSpan]:
+    """Nouns that report what someone said or holds ("Trump's claim that …", "the senator's
+    criticism of the plan", "support for the bill from unions"): the noun (with the preposition
+    that introduces the content) is the cue, the possessor or by/from phrase the source, the
+    that-clause or the preposition's object the content. Only with a named source."""
+    for n in ctx.doc:
+        if n.pos_ != "NOUN" or n.lemma_.lower() not in ctx.lex.noun_cues or ctx.in_quote(n):
+            continue
+        if any(c.content_start <= n.idx < c.content_end for c in ctx.claims if c.cue and
+               c.cue[0] <= n.idx < c.cue[1]):
+            continue
+        src = next((c for c in n.children if c.dep_ == "poss" and c.i < n.i), None)
+        if src is None and n.tag_ == "NNS":
+            # "But Trump claims that …": a verb the tagger read as a plural noun, its subject as
+            # a compound name
+            src = next((c for c in n.children if c.dep_ == "compound" and c.i == n.i - 1 and
+                        c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")), None)
+        content = None
+        cue_end = n.idx + len(n)
+        for c in n.children:
+            if c.i <= n.i:
+                continue
+            if c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" or
+                                                 m.dep_ == "aux" and m.lower_ == "to" and m.i == c.left_edge.i
+                                                 for m in c.children):
+                toks = list(c.subtree)
+                content = (min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+            elif c.dep_ == "prep" and c.lower_ in ("by", "from") and src is None:
+                src = next((o for o in c.children if o.dep_ == "pobj"), None)
+            elif c.dep_ == "prep" and c.lower_ in NOUN_CUE_PREPS and content is None:
+                obj = next((o for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
+                if c.lower_ == "to" and n.lemma_.lower() not in ("opposition", "reference", "objection"):
+                    continue
+                if obj is not None and c.i == n.i + 1 and obj.ent_type_ not in ("DATE", "TIME"):
+                    toks = list(obj.subtree)
+                    content = (min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                    cue_end = c.idx + len(c)
+        if src is None or content is None or src.lower_ in RELATIVE_PRONOUNS:
+            continue
+        content = ctx.tidy(*content)
+        if content[1] <= content[0]:
+            continue
+        mods = [c for c in n.children if c.dep_ == "amod" and c.i < n.i and (src.i < c.i)]
+        cue_start = min([n.idx] + [c.idx for c in mods])
+        speaker = ctx.source_span(src)
+        if src.dep_ == "poss":
+            case = next((c for c in src.children if c.dep_ == "case"), None)
+            if case is not None:
+                speaker = (speaker[0], max(speaker[1], case.idx + len(case)))
+        cluster = ctx.resolve(ctx.speaker_span(src), src)
+        content = ctx.close_quotes(*content, through=True)
+        inner = [q for q in ctx.quotes if content[0] <= q.start and q.end <= content[1] + 1]
+        for q in inner:
+            q.used = True
+        yield (ClaimSpan("mixed" if inner else "indirect", [content], speaker, (cue_start, cue_end),
+                           cluster, 0.5))

@@ -1,0 +1,74 @@
+"""Source phrases: ``according to X, …``."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from spacy.tokens import Token
+
+from newsclaims.extract.claims.context import Context
+from newsclaims.extract.claims.spans import ClaimSpan, trim
+
+
+_SENTENCE_BREAK = re.compile(r"(?:(?:(?<=[a-z]{4})|(?<=[0-9)%]{2}))[.!?]|[!?]|[:;])[\"”’']*\s+(?=[\"“A-Z])")
+_CONNECTIVE = re.compile(r"(?:But|And|However|Yet|So|Still|Also|Instead|Meanwhile|Moreover|In fact|Even so|Indeed|"
+                         r"In addition|Now)\b,?\s+(?=\S)")
+
+
+def find(ctx: Context) -> Iterator[ClaimSpan]:
+    for tok in ctx.doc:
+        if tok.lower_ != "according" or ctx.in_quote(tok):
+            continue
+        to = tok.nbor(1) if tok.i + 1 < len(ctx.doc) else None
+        if to is None or to.lower_ != "to":
+            continue
+        objs = [c for c in to.children if c.dep_ == "pobj"] or \
+               [c for c in tok.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        yield from _source_phrase(ctx, tok, objs[0], list(tok.subtree) + list(to.subtree), (tok.idx, to.idx + len(to)))
+
+
+def _source_phrase(ctx: Context, tok: Token, src: Token, phrase_toks: list[Token], cue: tuple[int, int]) -> Iterator[ClaimSpan]:
+    """A source-first phrase ("according to X", "in X's poll"): its object is the source, the rest
+    of the sentence without the phrase the content."""
+    speaker = ctx.speaker_span(src)
+    cluster = ctx.resolve(speaker, src)
+    speaker = ctx.source_span(src)
+    sent = tok.sent
+    ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
+    start = sent.start_char
+    if ps > start:
+        # a sentence the parser ran together with the one before ('… came from.” London
+        # was …', 'firms: London was …'): the content starts after the last break
+        breaks = list(_SENTENCE_BREAK.finditer(ctx.text, start, ps))
+        if breaks and re.search(r"\w+\W+\w+", ctx.text[breaks[-1].end():ps]):
+            start = breaks[-1].end()
+        # nor across a paragraph break (a time stamp or dateline the parser put in the sentence)
+        start = max(start, ctx.text.rfind("\n", start, ps) + 1)
+    left = trim(ctx.text, start, ps) if ps > start else (ps, ps)
+    right = trim(ctx.text, pe, sent.end_char)
+    right = (right[0], right[1] - (1 if ctx.text[right[1] - 1:right[1]] == "." else 0))
+    left = (left[0], left[1] - (1 if ctx.text[left[1] - 1:left[1]] == "." else 0))
+    words = lambda f: len(re.findall(r"\w+", ctx.text[f[0]:f[1]]))  # noqa: E731
+    if words(left) >= 2 and words(right) >= 3 and ctx.text[pe:pe + 1] == "," and \
+            ctx.text[ps - 2:ps].strip() == ",":
+        # "A, according to X, B": the phrase interrupts the content, two fragments
+        frags = [left, right]
+    elif words(left) > words(right):
+        frags = [left]
+    else:
+        frags = [right]
+    # a connective opening the sentence is the writer's ("Still, according to the poll, …")
+    m = _CONNECTIVE.match(ctx.text, frags[0][0], frags[0][1])
+    if m and m.end() < frags[0][1]:
+        frags[0] = (m.end(), frags[0][1])
+    content = (frags[0][0], frags[-1][1])
+    inner = [q for q in ctx.quotes if content[0] <= q.start and q.end <= content[1] + 1]
+    for q in inner:
+        q.used = True
+    kind = "mixed" if inner else "indirect"
+    if len(inner) == 1 and (inner[0].start, inner[0].end) == content:
+        kind = "direct"
+    yield (ClaimSpan(kind, frags, speaker, cue, cluster, 0.8))

@@ -1,0 +1,76 @@
+"""Transcript lines and signed quotes."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+
+from newsclaims.extract.claims.context import Context
+from newsclaims.extract.claims.spans import ClaimSpan, trim
+
+
+_LABEL = re.compile(r"(?m)^[\"“]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(?=\S)")
+_DASH_NAME = re.compile(r"[ \t]*[―—][ \t]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})(?=[ \t]*(?:[.\n“\"]|$))")
+NOT_SPEAKERS = {"update", "updated", "note", "editor's note", "editor’s note", "photo", "source", "watch",
+                "read more", "related", "video", "correction", "clarification", "advertisement", "image",
+                "credit", "caption", "follow", "subscribe", "contact", "tags", "title", "date", "by"}
+
+
+def find(ctx: Context) -> Iterator[ClaimSpan]:
+    """Transcript lines ``PENCE: And that's why …`` (a paragraph opening with a name and a colon)
+    and quotes signed with a dash, ``“…” ― Ana Ruiz``."""
+    for m in _LABEL.finditer(ctx.text):
+        name = m.group(1)
+        if name.lower() in NOT_SPEAKERS or ctx.quote_at(m.start(1)) not in (None,) and \
+                not ctx.text[m.start():m.start(1)]:
+            continue
+        span = ctx.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if span is None:
+            continue
+        if name == "Q" or any(t.ent_type_ in ("GPE", "LOC") for t in span):
+            continue  # an interviewer's question; a list of names by state
+        named = name.isupper() or len(name) == 1 or any(t.ent_type_ in ("PERSON", "ORG", "NORP")
+                                                          for t in span)
+        if not named or any(t.pos_ in ("VERB", "AUX") for t in span):
+            continue
+        end = ctx.text.find("\n", m.end())
+        end = len(ctx.text) if end < 0 else end
+        nxt = _LABEL.search(ctx.text, m.end(), end)
+        nested = re.search(r"\s[\"“][A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}: ", ctx.text[m.end():end])
+        if nested:
+            end = m.end() + nested.start()
+        elif nxt:
+            end = nxt.start()
+        s, e = trim(ctx.text, m.end(), end)
+        while e > s and ctx.text[e - 1] in "\"“ ":
+            e -= 1
+        # a transcript turn (an upper-case label, "PENCE:") is quoted whole, its final period included
+        if e > s and ctx.text[e - 1] == "." and not ctx.text[s:e].endswith(("”", "''")) and \
+                not (name.isupper() and len(name) > 1):
+            e -= 1
+        if e - s < 3 or any(c.content_start <= s < c.content_end for c in ctx.claims):
+            continue
+        speaker = (m.start(1), m.end(1))
+        head = span.root
+        for q in ctx.quotes:
+            if s <= q.start and q.end <= e + 1:
+                q.used = True
+        yield (ClaimSpan("direct", [(s, e)], speaker, (m.end(1), m.end(1) + 1),
+                           ctx.resolve(speaker, head), 0.7))
+    for q in ctx.quotes:
+        m = _DASH_NAME.match(ctx.text, q.end)
+        if m is None or q.used and not any(c.content_spans == q.spans and c.speaker is None for c in ctx.claims):
+            continue
+        span = ctx.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if span is None or not (any(t.ent_type_ == "PERSON" for t in span) or
+                                all(t.pos_ == "PROPN" for t in span)):
+            continue
+        ctx.claims = [c for c in ctx.claims if c.content_spans != q.spans]
+        q.used = True
+        name = m.group(1)
+        # the sentence's period is no part of the name ("― Ana Ruiz."), an initial's is ("Jr.")
+        cut = 1 if name.endswith(".") and len(name.split()[-1]) > 3 else 0
+        speaker = (m.start(1), m.end(1) - cut)
+        dash = m.start() + len(m.group()) - len(m.group().lstrip(" \t"))
+        yield (ClaimSpan("direct", q.spans, speaker, (dash, dash + 1), ctx.resolve(speaker, span.root), 0.7))
