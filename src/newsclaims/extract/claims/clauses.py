@@ -12,7 +12,8 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from newsclaims.extract.claims.spans import (INFINITIVE_NOUNS, OBJECT_INFINITIVE_VERBS, PLATFORM_NOUNS,
-                                             RELATIVE_PRONOUNS, SETTING_NOUNS, SUBJECT_DEPS, trim)
+                                             RELATIVE_PRONOUNS, SETTING_NOUNS, SUBJECT_DEPS, token_extent,
+                                             trim)
 
 
 class Clauses:
@@ -107,7 +108,7 @@ class Clauses:
                         not any(x.dep_ == "mark" or x.tag_ in ("WRB", "WDT", "WP") for x in c.children) and \
                         subj.lower_ not in RELATIVE_PRONOUNS:
                     toks = [t for t in c.subtree if t.i >= subj.left_edge.i]
-                    return trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                    return trim(self.text, *token_extent(toks))
         if not comps:
             return None
         right = [c for c in comps if c.i > verb.i]
@@ -175,7 +176,7 @@ class Clauses:
                     toks = sorted(toks + [t for t in self.doc[c.right_edge.i + 1:end + 1]],
                                   key=lambda t: t.i)
                     break
-        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        s, e = token_extent(toks)
         return trim(self.text, s, e)
 
     def _clause_cut(self, c: Token) -> Optional[int]:
@@ -245,7 +246,7 @@ class Clauses:
         # a quoted fragment right after the object ("accused Western governments “hysterically advancing”")
         if not toks:
             return None
-        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        s, e = token_extent(toks)
         end_sent = verb.sent.end_char
         q = self.quote_at(e) or next((q for q in self.quotes if 0 <= q.start - e <= 2), None)
         if q is not None and q.end <= end_sent + 2:
@@ -291,7 +292,7 @@ class Clauses:
                 # "called for the city to act": the parser reads "for" as opening a clause
                 toks = [t for t in c.subtree if t.i > mark.i]
                 if toks:
-                    s, e = trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                    s, e = trim(self.text, *token_extent(toks))
                     return mark.idx + len(mark), (s, e)
             if c.dep_ not in ("prep", "dative") or c.i <= verb.i or c.i - verb.i > 3:
                 continue
@@ -303,7 +304,7 @@ class Clauses:
                 return None
             toks = list(objs[0].subtree)
             toks += [t for x in verb.children if x.dep_ in ("xcomp", "ccomp") and x.i > c.i for t in x.subtree]
-            s, e = trim(self.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+            s, e = trim(self.text, *token_extent(toks))
             return c.idx + len(c), (s, e)
         return None
 

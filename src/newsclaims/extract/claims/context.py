@@ -15,7 +15,7 @@ from newsclaims.extract.claims.clauses import Clauses
 from newsclaims.extract.claims.lexicon import CueLexicon
 from newsclaims.extract.claims.quotes import Quote, find_quotes, inside, is_title
 from newsclaims.extract.claims.spans import (MEDIA_NOUNS, RELATIVE_PRONOUNS, SOURCE_CUT_DEPS, SUBJECT_DEPS,
-                                             VERB_GROUP_ADVERBS, ClaimSpan, trim)
+                                             VERB_GROUP_ADVERBS, ClaimSpan, token_extent, trim)
 from newsclaims.extract.entities import ArticleEntities, Cluster
 
 
@@ -100,7 +100,7 @@ class Context(Clauses):
         particle = self.lex.particles.get(self.lemma(verb))
         toks += [c for c in verb.children if c.dep_ == "prt" and (particle is None or c.lower_ == particle)
                  or c.dep_ == "advmod" and c.lower_ == particle and c.i == verb.i + 1]
-        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        s, e = token_extent(toks)
         # "said in a statement": the statement is how it was said, part of the cue
         last = max(t.i for t in toks)
         for c in verb.children:
@@ -137,7 +137,7 @@ class Context(Clauses):
         for t in right:
             toks.extend(t.subtree)
         toks = [t for t in toks if not self.in_quote(t)] or [subj]
-        s, e = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+        s, e = token_extent(toks)
         return trim(self.text, s, e)
 
     def source_span(self, subj: Token, verb: Optional[Token] = None) -> tuple[int, int]:
@@ -260,6 +260,25 @@ class Context(Clauses):
         cluster, _how = self.ents.resolve_speaker(span[0], span[1], head.text if head is not None else "",
                                                   head_span)
         return cluster
+
+    def source(self, subj: Token, verb: Optional[Token] = None) -> tuple[tuple[int, int], Optional[Cluster]]:
+        """Who said it, for a source token (a subject, a by-phrase's or a source phrase's object): the
+        source span as annotated (:meth:`source_span`: the whole noun phrase, appositions and all)
+        and the entity it names, resolved from the tighter :meth:`speaker_span`."""
+        return self.source_span(subj, verb), self.resolve(self.speaker_span(subj), subj)
+
+    def quoted_kind(self, s: int, e: int, whole_is_direct: bool = True) -> str:
+        """Mark the quotes inside a content span used and say what kind of speech it is: "indirect"
+        (no quote inside), "mixed" (quoted words in a reported clause), or — ``whole_is_direct`` —
+        "direct" when the content is exactly one quote."""
+        inner = [q for q in self.quotes if s <= q.start and q.end <= e + 1]
+        for q in inner:
+            q.used = True
+        if not inner:
+            return "indirect"
+        if whole_is_direct and len(inner) == 1 and (inner[0].start, inner[0].end) == (s, e):
+            return "direct"
+        return "mixed"
 
     def close_quotes(self, s: int, e: int, through: bool = False) -> tuple[int, int]:
         """A content span that ends (starts) inside a quotation, only punctuation before the

@@ -32,4 +32,4 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         left = trim(ctx.text, ctx.doc[first].idx, adv.idx)
         right = ctx.tidy(adv.idx + len(adv), ctx.doc[last].idx + len(ctx.doc[last]))
         if left[1] > left[0] and right[1] > right[0]:
-            yield (ClaimSpan("indirect", [left, right], None, (adv.idx, adv.idx + len(adv)), None, 0.5))
+            yield ClaimSpan("indirect", [left, right], None, (adv.idx, adv.idx + len(adv)), None, 0.5)

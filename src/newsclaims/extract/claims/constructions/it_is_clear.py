@@ -30,5 +30,5 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         first = clause.left_edge.i + (1 if end is not adj else 0)
         content = ctx.tidy(ctx.doc[first].idx, clause.right_edge.idx + len(clause.right_edge))
         if content[1] > content[0]:
-            yield (ClaimSpan("indirect", [content], None, (ctx.doc[start].idx, end.idx + len(end)), None,
-                               0.5))
+            cue = (ctx.doc[start].idx, end.idx + len(end))
+            yield ClaimSpan("indirect", [content], None, cue, None, 0.5)

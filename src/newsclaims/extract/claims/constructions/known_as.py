@@ -36,4 +36,4 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
                 outer = outer.head.head
             frags = [trim(ctx.text, outer.left_edge.idx, head.idx + len(head)), name]
         if all(e > s for s, e in frags):
-            yield (ClaimSpan("indirect", frags, None, (v.idx, as_.idx + len(as_)), None, 0.5))
+            yield ClaimSpan("indirect", frags, None, (v.idx, as_.idx + len(as_)), None, 0.5)

@@ -9,7 +9,7 @@ from spacy.tokens import Span, Token
 
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.quotes import Quote
-from newsclaims.extract.claims.spans import ClaimSpan, trim
+from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
@@ -43,7 +43,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         if standalone and previous is not None and previous.speaker_cluster is not None and \
                 _near(ctx, previous, q):
             q.used = True
-            yield (ClaimSpan("direct", q.spans, None, None, previous.speaker_cluster, 0.6))
+            yield ClaimSpan("direct", q.spans, None, None, previous.speaker_cluster, 0.6)
             continue
         if sent is None or inner_words > 40:
             continue
@@ -54,9 +54,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         subj = ctx.subject_of(verb) or ctx.subject_of(root)
         if subj is None:
             continue
-        speaker = ctx.speaker_span(subj)
-        cluster = ctx.resolve(speaker, subj)
-        speaker = ctx.source_span(subj, verb)
+        speaker, cluster = ctx.source(subj, verb)
         if cluster is None or cluster.type not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
         cue = ctx.cue_span(verb) if ctx.lex.cue_lemma(verb.lemma_, verb.text) else (verb.idx, verb.idx + len(verb))
@@ -75,14 +73,13 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         sent_claimed = any(sent.start_char <= c.content_start < sent.end_char for c in ctx.claims)
         toks = [] if sent_claimed else [t for t in verb.subtree if t.i > verb.i]
         if toks:
-            s = min(t.idx for t in toks)
-            e = max(t.idx + len(t) for t in toks)
+            s, e = token_extent(toks)
             s, e = trim(ctx.text, min(s, q.start), max(e, q.end))
         else:
             s, e = q.start, q.end
         if ctx.text[e - 1:e] == "." and not ctx.text[s:e].endswith(("”", "\"", "''", "»")):
             e -= 1
-        yield (ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5))
+        yield ClaimSpan("mixed", [(s, e)], speaker, cue, cluster, 0.5)
 
 
 def _ends_quoted(ctx: Context, c: ClaimSpan) -> bool:

@@ -6,7 +6,7 @@ from typing import Iterator
 
 
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.spans import ClaimSpan
+from newsclaims.extract.claims.spans import ClaimSpan, token_extent
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
@@ -26,13 +26,9 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
             continue
         c = min(clauses, key=lambda t: t.i)
         toks = list(c.subtree)
-        speaker = ctx.speaker_span(subj)
-        cluster = ctx.resolve(speaker, subj)
-        speaker = ctx.source_span(subj, verb)
+        speaker, cluster = ctx.source(subj, verb)
         cue = (ctx.cue_span(verb)[0], clear.idx + len(clear))
-        comp = ctx.tidy(min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+        comp = ctx.tidy(*token_extent(toks))
         comp = ctx.close_quotes(*comp, through=True)
-        inner = [q for q in ctx.quotes if comp[0] <= q.start and q.end <= comp[1] + 1]
-        for q in inner:
-            q.used = True
-        yield (ClaimSpan("mixed" if inner else "indirect", [comp], speaker, cue, cluster, 0.8))
+        kind = ctx.quoted_kind(*comp, whole_is_direct=False)
+        yield ClaimSpan(kind, [comp], speaker, cue, cluster, 0.8)

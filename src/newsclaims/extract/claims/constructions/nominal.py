@@ -6,7 +6,7 @@ from typing import Iterator
 
 
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.spans import RELATIVE_PRONOUNS, ClaimSpan
+from newsclaims.extract.claims.spans import RELATIVE_PRONOUNS, ClaimSpan, token_extent
 NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
 
 
@@ -36,7 +36,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
                                                  m.dep_ == "aux" and m.lower_ == "to" and m.i == c.left_edge.i
                                                  for m in c.children):
                 toks = list(c.subtree)
-                content = (min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                content = token_extent(toks)
             elif c.dep_ == "prep" and c.lower_ in ("by", "from") and src is None:
                 src = next((o for o in c.children if o.dep_ == "pobj"), None)
             elif c.dep_ == "prep" and c.lower_ in NOUN_CUE_PREPS and content is None:
@@ -45,7 +45,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
                     continue
                 if obj is not None and c.i == n.i + 1 and obj.ent_type_ not in ("DATE", "TIME"):
                     toks = list(obj.subtree)
-                    content = (min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+                    content = token_extent(toks)
                     cue_end = c.idx + len(c)
         if src is None or content is None or src.lower_ in RELATIVE_PRONOUNS:
             continue
@@ -54,15 +54,11 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
             continue
         mods = [c for c in n.children if c.dep_ == "amod" and c.i < n.i and (src.i < c.i)]
         cue_start = min([n.idx] + [c.idx for c in mods])
-        speaker = ctx.source_span(src)
+        speaker, cluster = ctx.source(src)
         if src.dep_ == "poss":
             case = next((c for c in src.children if c.dep_ == "case"), None)
             if case is not None:
                 speaker = (speaker[0], max(speaker[1], case.idx + len(case)))
-        cluster = ctx.resolve(ctx.speaker_span(src), src)
         content = ctx.close_quotes(*content, through=True)
-        inner = [q for q in ctx.quotes if content[0] <= q.start and q.end <= content[1] + 1]
-        for q in inner:
-            q.used = True
-        yield (ClaimSpan("mixed" if inner else "indirect", [content], speaker, (cue_start, cue_end),
-                           cluster, 0.5))
+        kind = ctx.quoted_kind(*content, whole_is_direct=False)
+        yield ClaimSpan(kind, [content], speaker, (cue_start, cue_end), cluster, 0.5)

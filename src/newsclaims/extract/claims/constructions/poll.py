@@ -7,7 +7,7 @@ from typing import Iterator
 
 
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.spans import ClaimSpan, trim
+from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
 
 POLL_NOUNS = {"poll", "survey"}
 # "it is unclear whether …": a judgement with no source
@@ -24,7 +24,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         sent = tok.sent
         root = sent.root
         phrase = list(tok.subtree)
-        ps, pe = min(t.idx for t in phrase), max(t.idx + len(t) for t in phrase)
+        ps, pe = token_extent(phrase)
         line = ctx.text.rfind("\n", 0, ps) + 1
         if tok.i == sent.start or not re.search(r"\w", ctx.text[max(line, sent.start_char):ps]):
             # sentence-initial: the clause after the comma that closes the opening phrase
@@ -42,6 +42,5 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         if len(re.findall(r"\w+", ctx.text[content[0]:content[1]])) < 3 or \
                 any(c.content_start < content[1] and content[0] < c.content_end for c in ctx.claims):
             continue
-        speaker = ctx.speaker_span(obj)
-        yield (ClaimSpan("indirect", [content], ctx.source_span(obj), (tok.idx, tok.idx + len(tok)),
-                           ctx.resolve(speaker, obj), 0.6))
+        speaker, cluster = ctx.source(obj)
+        yield ClaimSpan("indirect", [content], speaker, (tok.idx, tok.idx + len(tok)), cluster, 0.6)

@@ -8,7 +8,7 @@ from typing import Iterator
 from spacy.tokens import Token
 
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.spans import ClaimSpan, trim
+from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
 
 
 _SENTENCE_BREAK = re.compile(r"(?:(?:(?<=[a-z]{4})|(?<=[0-9)%]{2}))[.!?]|[!?]|[:;])[\"”’']*\s+(?=[\"“A-Z])")
@@ -33,11 +33,9 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
 def _source_phrase(ctx: Context, tok: Token, src: Token, phrase_toks: list[Token], cue: tuple[int, int]) -> Iterator[ClaimSpan]:
     """A source-first phrase ("according to X", "in X's poll"): its object is the source, the rest
     of the sentence without the phrase the content."""
-    speaker = ctx.speaker_span(src)
-    cluster = ctx.resolve(speaker, src)
-    speaker = ctx.source_span(src)
+    speaker, cluster = ctx.source(src)
     sent = tok.sent
-    ps, pe = min(t.idx for t in phrase_toks), max(t.idx + len(t) for t in phrase_toks)
+    ps, pe = token_extent(phrase_toks)
     start = sent.start_char
     if ps > start:
         # a sentence the parser ran together with the one before ('… came from.” London
@@ -65,10 +63,4 @@ def _source_phrase(ctx: Context, tok: Token, src: Token, phrase_toks: list[Token
     if m and m.end() < frags[0][1]:
         frags[0] = (m.end(), frags[0][1])
     content = (frags[0][0], frags[-1][1])
-    inner = [q for q in ctx.quotes if content[0] <= q.start and q.end <= content[1] + 1]
-    for q in inner:
-        q.used = True
-    kind = "mixed" if inner else "indirect"
-    if len(inner) == 1 and (inner[0].start, inner[0].end) == content:
-        kind = "direct"
-    yield (ClaimSpan(kind, frags, speaker, cue, cluster, 0.8))
+    yield ClaimSpan(ctx.quoted_kind(*content), frags, speaker, cue, cluster, 0.8)

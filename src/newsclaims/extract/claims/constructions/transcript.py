@@ -56,8 +56,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         for q in ctx.quotes:
             if s <= q.start and q.end <= e + 1:
                 q.used = True
-        yield (ClaimSpan("direct", [(s, e)], speaker, (m.end(1), m.end(1) + 1),
-                           ctx.resolve(speaker, head), 0.7))
+        yield ClaimSpan("direct", [(s, e)], speaker, (m.end(1), m.end(1) + 1), ctx.resolve(speaker, head), 0.7)
     for q in ctx.quotes:
         m = _DASH_NAME.match(ctx.text, q.end)
         if m is None or q.used and not any(c.content_spans == q.spans and c.speaker is None for c in ctx.claims):
@@ -73,4 +72,4 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         cut = 1 if name.endswith(".") and len(name.split()[-1]) > 3 else 0
         speaker = (m.start(1), m.end(1) - cut)
         dash = m.start() + len(m.group()) - len(m.group().lstrip(" \t"))
-        yield (ClaimSpan("direct", q.spans, speaker, (dash, dash + 1), ctx.resolve(speaker, span.root), 0.7))
+        yield ClaimSpan("direct", q.spans, speaker, (dash, dash + 1), ctx.resolve(speaker, span.root), 0.7)

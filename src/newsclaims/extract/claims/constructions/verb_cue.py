@@ -9,7 +9,7 @@ from spacy.tokens import Token
 
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.quotes import OPEN_MARKS, Quote
-from newsclaims.extract.claims.spans import ADDRESSEE_VERBS, ClaimSpan, trim
+from newsclaims.extract.claims.spans import ADDRESSEE_VERBS, ClaimSpan, token_extent, trim
 
 GROUP_NOUNS = {"group", "organization", "organisation", "committee", "campaign", "pac", "party", "union",
                "company", "people", "voter", "candidate", "official", "lawmaker", "member", "leader", "country",
@@ -66,10 +66,7 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and ctx.lemma(verb) not in ctx.lex.speech_verbs and \
             not adjacent_quotes(ctx, verb):
         return  # "voters supporting the plan": a description of the noun, not a reported stance
-    speaker = ctx.speaker_span(subj) if subj is not None else None
-    cluster = ctx.resolve(speaker, subj)
-    if subj is not None:
-        speaker = ctx.source_span(subj, verb)
+    speaker, cluster = ctx.source(subj, verb) if subj is not None else (None, None)
     cue = ctx.cue_span(verb)
     lemma = ctx.lemma(verb)
     belief = lemma in ctx.lex.belief_verbs
@@ -95,7 +92,7 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
                     s0, _ = trim(ctx.text, sent.start_char, first.start)
                     spans = [(s0, spans[0][1])] + spans[1:]
                     kind = "mixed"
-        yield (ClaimSpan(kind, _with_relative(ctx, verb, subj, spans), speaker, cue, cluster, 0.9))
+        yield ClaimSpan(kind, _with_relative(ctx, verb, subj, spans), speaker, cue, cluster, 0.9)
         return
     if lemma in ctx.lex.quote_verbs:
         return
@@ -118,7 +115,6 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
     if subj is not None and subj.i < verb.i and (subj.dep_ == "nsubjpass" or lemma in ctx.lex.raising_verbs):
         yield from passive(ctx, verb, subj, lemma, cue)
         return
-    kind = "indirect"
     prep = ctx.prep_cue(verb, lemma)
     if prep is not None:
         cue = (cue[0], max(cue[1], prep[0]))
@@ -135,20 +131,14 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
     if comp is None and subj is not None:
         frags = ctx.parenthetical(verb)
         if frags:
-            yield (ClaimSpan("indirect", frags, speaker, cue, cluster, 0.7))
+            yield ClaimSpan("indirect", frags, speaker, cue, cluster, 0.7)
             return
     if comp is None or subj is None:
         return
     if ctx.quote_at(comp[0]) is None or ctx.text[comp[0]] not in OPEN_MARKS + '"':
         comp = ctx.tidy(*comp)
     comp = ctx.close_quotes(*comp, through=True)
-    inner = [q for q in ctx.quotes if comp[0] <= q.start and q.end <= comp[1] + 1]
-    if inner:
-        kind = "mixed"
-        for q in inner:
-            q.used = True
-        if len(inner) == 1 and (inner[0].start, inner[0].end) == comp:
-            kind = "direct"
+    kind = ctx.quoted_kind(*comp)
     confidence = 0.6 if belief else 0.8
     frags = [comp] + _after_frame(ctx, verb, comp, cue)
     frame_s = min(subj.left_edge.idx, cue[0])
@@ -156,7 +146,7 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
         # the frame inside its own clause: "which he said was a mistake" -> "which" + "was a mistake"
         a, b = trim(ctx.text, comp[0], frame_s), trim(ctx.text, cue[1], comp[1])
         frags = [f for f in (a, b) if f[1] > f[0]]
-    yield (ClaimSpan(kind, _with_relative(ctx, verb, subj, frags), speaker, cue, cluster, confidence))
+    yield ClaimSpan(kind, _with_relative(ctx, verb, subj, frags), speaker, cue, cluster, confidence)
 
 
 def passive(ctx: Context, verb: Token, subj: Token, lemma: str, cue: tuple[int, int]) -> Iterator[ClaimSpan]:
@@ -166,8 +156,7 @@ def passive(ctx: Context, verb: Token, subj: Token, lemma: str, cue: tuple[int, 
     expected to pass", "She was named the winner"): subject and complement, two fragments."""
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     src = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-    speaker = ctx.source_span(src) if src is not None else None
-    cluster = ctx.resolve(ctx.speaker_span(src), src) if src is not None else None
+    speaker, cluster = ctx.source(src) if src is not None else (None, None)
     prep = ctx.prep_cue(verb, lemma)
     if prep is not None:
         cue, comp = (cue[0], max(cue[1], prep[0])), prep[1]
@@ -183,7 +172,7 @@ def passive(ctx: Context, verb: Token, subj: Token, lemma: str, cue: tuple[int, 
                 # "is widely seen as a liberal": "as" right after the verb belongs to the cue
                 cue = (cue[0], as_[0].idx + len(as_[0]))
                 toks = [t for t in toks if t.i != as_[0].i]
-            comp = trim(ctx.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+            comp = trim(ctx.text, *token_extent(toks))
     if comp is None and src is None:
         # "they have been accused of hurting civilians", "blamed for the outbreak": the charge, its
         # preposition in the cue
@@ -192,11 +181,11 @@ def passive(ctx: Context, verb: Token, subj: Token, lemma: str, cue: tuple[int, 
         obj = next((o for o in p.children if o.dep_ in ("pobj", "pcomp")), None) if p is not None else None
         if obj is not None:
             toks = list(obj.subtree)
-            comp = trim(ctx.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+            comp = trim(ctx.text, *token_extent(toks))
             cue = (cue[0], p.idx + len(p))
     if lemma in ADDRESSEE_VERBS:
         if comp is not None:
-            yield (ClaimSpan("indirect", [ctx.tidy(*comp)], speaker, cue, cluster, 0.6))
+            yield ClaimSpan("indirect", [ctx.tidy(*comp)], speaker, cue, cluster, 0.6)
         return
     if lemma in ctx.lex.raising_verbs:
         if ctx.raised_cue(verb) is not None:
@@ -204,7 +193,7 @@ def passive(ctx: Context, verb: Token, subj: Token, lemma: str, cue: tuple[int, 
         if subj.lower_ == "it" and comp is not None and \
                 any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
             # "it appears that the talks failed": an empty subject, the clause is the content
-            yield (ClaimSpan("indirect", [ctx.tidy(*comp)], speaker, cue, cluster, 0.6))
+            yield ClaimSpan("indirect", [ctx.tidy(*comp)], speaker, cue, cluster, 0.6)
             return
     subject = ctx.source_span(subj, verb)
     frags = [subject] + ([ctx.tidy(*comp)] if comp is not None else [])
@@ -212,7 +201,7 @@ def passive(ctx: Context, verb: Token, subj: Token, lemma: str, cue: tuple[int, 
             lemma not in ctx.lex.speech_verbs or subj.ent_type_ == "PERSON" or
             subj.tag_ == "PRP" and subj.lower_ not in ("it", "this", "that"))):
         return  # "the diagnosis was confirmed" (a speech verb): the subject is what was said
-    yield (ClaimSpan("indirect", frags, speaker, cue, cluster, 0.6))
+    yield ClaimSpan("indirect", frags, speaker, cue, cluster, 0.6)
 
 
 def asked(ctx: Context, verb: Token, cue: tuple[int, int]) -> Iterator[ClaimSpan]:
@@ -228,9 +217,9 @@ def asked(ctx: Context, verb: Token, cue: tuple[int, int]) -> Iterator[ClaimSpan
         if not comps:
             return
         toks = list(comps[0].subtree)
-        content = trim(ctx.text, min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+        content = trim(ctx.text, *token_extent(toks))
     if content[1] > content[0]:
-        yield (ClaimSpan("indirect", [content], None, cue, None, 0.6))
+        yield ClaimSpan("indirect", [content], None, cue, None, 0.6)
 
 
 def _after_frame(ctx: Context, verb: Token, comp: tuple[int, int], cue: tuple[int, int]) -> list[tuple[int, int]]:
