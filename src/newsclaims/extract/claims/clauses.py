@@ -149,35 +149,39 @@ class Clauses:
             # verb on the cue, but it continues the reported clause (unless it is a cue itself);
             # so do bare infinitives coordinated with a reported one ("proposed to triple the
             # program, grow the corps and create a reserve")
-            for x in verb.children:
-                if c.dep_ == "xcomp" and (x.tag_ != "VB" or
-                                          re.match(r"\s*,\s*(?:and|or|but)\b", self.text[c.right_edge.idx +
-                                                       len(c.right_edge):x.idx])):
-                    continue  # ("wanted to see the show, and not stay up late": a step of its own)
-                cue_lemma = self.lex.cue_lemma(x.lemma_, x.text)
-                that_clause = x.left_edge.lower_ == "that" or any(y.dep_ == "mark" and y.lower_ == "that"
-                                                                   for y in x.children)
-                # (a modal marks the reported clause, not the frame: "says it would depress revenue
-                # but would eventually add $84 billion")
-                modal = any(y.dep_ == "aux" and y.tag_ == "MD" for y in x.children) and \
-                    not any(y.tag_ == "MD" for y in verb.children)
-                if x.dep_ == "conj" and x.i > c.right_edge.i and x.pos_ in ("VERB", "AUX") and (that_clause or (
-                        (cue_lemma is None or cue_lemma in self.lex.belief_verbs or
-                         cue_lemma not in self.lex.speech_verbs or modal) and
-                        not any(y.dep_ in SUBJECT_DEPS for y in x.children))) and \
-                        not self.in_quote(x) and "\n" not in self.text[c.right_edge.idx:x.idx]:
-                    end = x.right_edge.i
-                    for y in x.children:
-                        if c.dep_ == "xcomp" and y.dep_ == "conj" and y.i > x.i and \
-                                any(z.dep_ in SUBJECT_DEPS for z in y.children):
-                            end = min(end, y.left_edge.i - 1)  # "… and he pledged …": a new clause
-                    while c.dep_ == "xcomp" and end > x.i and self.doc[end].dep_ in ("cc", "punct"):
-                        end -= 1
-                    toks = sorted(toks + [t for t in self.doc[c.right_edge.i + 1:end + 1]],
-                                  key=lambda t: t.i)
-                    break
+            toks = self._continued(verb, c, toks)
         s, e = token_extent(toks)
         return trim(self.text, s, e)
+
+    def _continued(self, verb: Token, c: Token, toks: list[Token]) -> list[Token]:
+        """The reported clause ``c`` (its tokens ``toks``) with a verb coordinated after it that
+        continues it rather than starting an attribution of its own."""
+        for x in verb.children:
+            if c.dep_ == "xcomp" and (x.tag_ != "VB" or
+                                      re.match(r"\s*,\s*(?:and|or|but)\b", self.text[c.right_edge.idx +
+                                                   len(c.right_edge):x.idx])):
+                continue  # ("wanted to see the show, and not stay up late": a step of its own)
+            cue_lemma = self.lex.cue_lemma(x.lemma_, x.text)
+            that_clause = x.left_edge.lower_ == "that" or any(y.dep_ == "mark" and y.lower_ == "that"
+                                                               for y in x.children)
+            # (a modal marks the reported clause, not the frame: "says it would depress revenue
+            # but would eventually add $84 billion")
+            modal = any(y.dep_ == "aux" and y.tag_ == "MD" for y in x.children) and \
+                not any(y.tag_ == "MD" for y in verb.children)
+            if x.dep_ == "conj" and x.i > c.right_edge.i and x.pos_ in ("VERB", "AUX") and (that_clause or (
+                    (cue_lemma is None or cue_lemma in self.lex.belief_verbs or
+                     cue_lemma not in self.lex.speech_verbs or modal) and
+                    not any(y.dep_ in SUBJECT_DEPS for y in x.children))) and \
+                    not self.in_quote(x) and "\n" not in self.text[c.right_edge.idx:x.idx]:
+                end = x.right_edge.i
+                for y in x.children:
+                    if c.dep_ == "xcomp" and y.dep_ == "conj" and y.i > x.i and \
+                            any(z.dep_ in SUBJECT_DEPS for z in y.children):
+                        end = min(end, y.left_edge.i - 1)  # "… and he pledged …": a new clause
+                while c.dep_ == "xcomp" and end > x.i and self.doc[end].dep_ in ("cc", "punct"):
+                    end -= 1
+                return sorted(toks + [t for t in self.doc[c.right_edge.i + 1:end + 1]], key=lambda t: t.i)
+        return toks
 
     def _clause_cut(self, c: Token) -> Optional[int]:
         """Where a reported clause ends before something that is no part of it: a coordinated verb

@@ -1,4 +1,9 @@
-"""Transcript lines and signed quotes."""
+"""Transcript lines: ``PENCE: And that's why we will win.``
+
+A paragraph that opens with a name and a colon is that speaker's turn (direct), up to the next
+label or the paragraph end; labels such as "Update:" or "Photo:" (``NOT_SPEAKERS``), "Q:" and
+place names are not speakers.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ from newsclaims.extract.claims.spans import ClaimSpan, trim
 
 
 _LABEL = re.compile(r"(?m)^[\"“]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(?=\S)")
-_DASH_NAME = re.compile(r"[ \t]*[―—][ \t]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})(?=[ \t]*(?:[.\n“\"]|$))")
 NOT_SPEAKERS = {"update", "updated", "note", "editor's note", "editor’s note", "photo", "source", "watch",
                 "read more", "related", "video", "correction", "clarification", "advertisement", "image",
                 "credit", "caption", "follow", "subscribe", "contact", "tags", "title", "date", "by"}
@@ -57,19 +61,3 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
             if s <= q.start and q.end <= e + 1:
                 q.used = True
         yield ClaimSpan("direct", [(s, e)], speaker, (m.end(1), m.end(1) + 1), ctx.resolve(speaker, head), 0.7)
-    for q in ctx.quotes:
-        m = _DASH_NAME.match(ctx.text, q.end)
-        if m is None or q.used and not any(c.content_spans == q.spans and c.speaker is None for c in ctx.claims):
-            continue
-        span = ctx.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-        if span is None or not (any(t.ent_type_ == "PERSON" for t in span) or
-                                all(t.pos_ == "PROPN" for t in span)):
-            continue
-        ctx.claims = [c for c in ctx.claims if c.content_spans != q.spans]
-        q.used = True
-        name = m.group(1)
-        # the sentence's period is no part of the name ("― Ana Ruiz."), an initial's is ("Jr.")
-        cut = 1 if name.endswith(".") and len(name.split()[-1]) > 3 else 0
-        speaker = (m.start(1), m.end(1) - cut)
-        dash = m.start() + len(m.group()) - len(m.group().lstrip(" \t"))
-        yield ClaimSpan("direct", q.spans, speaker, (dash, dash + 1), ctx.resolve(speaker, span.root), 0.7)

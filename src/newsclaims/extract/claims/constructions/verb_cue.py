@@ -69,29 +69,9 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
     speaker, cluster = ctx.source(subj, verb) if subj is not None else (None, None)
     cue = ctx.cue_span(verb)
     lemma = ctx.lemma(verb)
-    belief = lemma in ctx.lex.belief_verbs
     quotes = adjacent_quotes(ctx, verb)
     if quotes and subj is not None:
-        for q in quotes:
-            q.used = True
-        quotes = sorted(quotes, key=lambda q: q.start)
-        spans = [span for q in quotes for span in q.spans]
-        kind = "direct"
-        first = quotes[0]
-        if first.end <= cue[0] and not first.fragments:
-            # 'Ms. Lund is “not a quitter,” he said': the clause the quote ends is the content
-            sent = ctx.sentence_at(first.start)
-            if sent is not None and sent.start_char < first.start:
-                prefix = ctx.text[sent.start_char:first.start]
-                if re.search(r"\w", prefix) and not re.search(r"[\n\"“”«»!?;:]|''", prefix) and \
-                        not re.search(r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})\.\s", prefix) and \
-                        len(prefix) < 150 and not ctx.text[first.start - 1:first.start].isalnum() and \
-                        not any(t.pos_ in ("VERB", "AUX") and ctx.lex.cue_lemma(t.lemma_, t.text)
-                                for t in ctx.doc.char_span(sent.start_char, first.start,
-                                                            alignment_mode="expand") or []):
-                    s0, _ = trim(ctx.text, sent.start_char, first.start)
-                    spans = [(s0, spans[0][1])] + spans[1:]
-                    kind = "mixed"
+        kind, spans = _quoted(ctx, quotes, cue)
         yield ClaimSpan(kind, _with_relative(ctx, verb, subj, spans), speaker, cue, cluster, 0.9)
         return
     if lemma in ctx.lex.quote_verbs:
@@ -115,6 +95,40 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
     if subj is not None and subj.i < verb.i and (subj.dep_ == "nsubjpass" or lemma in ctx.lex.raising_verbs):
         yield from passive(ctx, verb, subj, lemma, cue)
         return
+    yield from _reported(ctx, verb, subj, lemma, cue, speaker, cluster)
+
+
+def _quoted(ctx: Context, quotes: list[Quote], cue: tuple[int, int]) -> tuple[str, list[tuple[int, int]]]:
+    """The content and kind of a cue with quotes beside it (the quotes are marked used): the quotes'
+    spans, "direct"; or, when the first quote ends a clause it does not open, "mixed" from the
+    clause's start."""
+    for q in quotes:
+        q.used = True
+    quotes = sorted(quotes, key=lambda q: q.start)
+    spans = [span for q in quotes for span in q.spans]
+    kind = "direct"
+    first = quotes[0]
+    if first.end <= cue[0] and not first.fragments:
+        # 'Ms. Lund is “not a quitter,” he said': the clause the quote ends is the content
+        sent = ctx.sentence_at(first.start)
+        if sent is not None and sent.start_char < first.start:
+            prefix = ctx.text[sent.start_char:first.start]
+            if re.search(r"\w", prefix) and not re.search(r"[\n\"“”«»!?;:]|''", prefix) and \
+                    not re.search(r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})\.\s", prefix) and \
+                    len(prefix) < 150 and not ctx.text[first.start - 1:first.start].isalnum() and \
+                    not any(t.pos_ in ("VERB", "AUX") and ctx.lex.cue_lemma(t.lemma_, t.text)
+                            for t in ctx.doc.char_span(sent.start_char, first.start,
+                                                        alignment_mode="expand") or []):
+                s0, _ = trim(ctx.text, sent.start_char, first.start)
+                spans = [(s0, spans[0][1])] + spans[1:]
+                kind = "mixed"
+    return kind, spans
+
+
+def _reported(ctx: Context, verb: Token, subj: Optional[Token], lemma: str, cue: tuple[int, int],
+              speaker: Optional[tuple[int, int]], cluster) -> Iterator[ClaimSpan]:
+    """A cue without adjacent quotes: its content is a prepositional object ("called for X"), its
+    clausal complement, its object and as-phrase, or the clause around a parenthetical frame."""
     prep = ctx.prep_cue(verb, lemma)
     if prep is not None:
         cue = (cue[0], max(cue[1], prep[0]))
@@ -139,7 +153,7 @@ def from_cue(ctx: Context, verb: Token) -> Iterator[ClaimSpan]:
         comp = ctx.tidy(*comp)
     comp = ctx.close_quotes(*comp, through=True)
     kind = ctx.quoted_kind(*comp)
-    confidence = 0.6 if belief else 0.8
+    confidence = 0.6 if lemma in ctx.lex.belief_verbs else 0.8
     frags = [comp] + _after_frame(ctx, verb, comp, cue)
     frame_s = min(subj.left_edge.idx, cue[0])
     if comp[0] < frame_s and cue[1] < comp[1] and subj.i < verb.i:
