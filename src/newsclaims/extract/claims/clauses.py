@@ -11,9 +11,14 @@ from typing import Optional
 
 from spacy.tokens import Span, Token
 
-from newsclaims.extract.claims.spans import (INFINITIVE_NOUNS, OBJECT_INFINITIVE_VERBS, PLATFORM_NOUNS,
-                                             RELATIVE_PRONOUNS, SETTING_NOUNS, SUBJECT_DEPS, token_extent,
-                                             trim)
+from newsclaims.extract.claims.spans import SUBJECT_DEPS, token_extent, trim
+from newsclaims.extract.claims.words import (
+    INFINITIVE_NOUNS,
+    OBJECT_INFINITIVE_VERBS,
+    PLATFORM_NOUNS,
+    RELATIVE_PRONOUNS,
+    SETTING_NOUNS,
+)
 
 
 class Clauses:

@@ -14,8 +14,18 @@ from spacy.tokens import Doc, Span, Token
 from newsclaims.extract.claims.clauses import Clauses
 from newsclaims.extract.claims.lexicon import CueLexicon
 from newsclaims.extract.claims.quotes import Quote, find_quotes, inside, is_title
-from newsclaims.extract.claims.spans import (MEDIA_NOUNS, RELATIVE_PRONOUNS, SOURCE_CUT_DEPS, SUBJECT_DEPS,
-                                             VERB_GROUP_ADVERBS, ClaimSpan, token_extent, trim)
+from newsclaims.extract.claims.spans import (
+    SOURCE_CUT_DEPS,
+    SUBJECT_DEPS,
+    ClaimSpan,
+    token_extent,
+    trim,
+)
+from newsclaims.extract.claims.words import (
+    MEDIA_NOUNS,
+    RELATIVE_PRONOUNS,
+    VERB_GROUP_ADVERBS,
+)
 from newsclaims.extract.entities import ArticleEntities, Cluster
 
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from newsclaims.extract.claims.words import TITLE_SMALL_WORDS
+
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»“"
 
@@ -27,7 +29,6 @@ class Quote:
     @property
     def spans(self) -> list[tuple[int, int]]:
         return self.fragments or [(self.start, self.end)]
-
 
 
 _MARK = re.compile(r"'{2,}|``|[\"“”«»„]")
@@ -110,10 +111,6 @@ def _same_style(text: str, a: int, b: int) -> bool:
     return style(a) == style(b)
 
 
-
-_TITLE_SMALL = {"of", "the", "a", "an", "and", "for", "with", "in", "on", "to", "at", "&", "or", "from", "by"}
-
-
 def is_title(text: str, q: Quote) -> bool:
     """A name in quotation marks (a show, a book, a slogan: “Meet the Press,”), not speech: two to
     six words, each capitalised but for small function words, no sentence punctuation inside."""
@@ -123,7 +120,7 @@ def is_title(text: str, q: Quote) -> bool:
     words = inner.split()
     if not 2 <= len(words) <= 6 or re.search(r"[!?;:]|\.\s", inner):
         return False
-    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL
+    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS
                                           for w in words)
 
 

@@ -30,9 +30,19 @@ find a content wins. Reordering this list changes results.
 
 from __future__ import annotations
 
-from newsclaims.extract.claims.constructions import (hearsay, it_is_clear, known_as, leftover_quotes, made_clear,
-                                                     nominal, poll, signed_quote, source_phrase, transcript,
-                                                     verb_cue)
+from newsclaims.extract.claims.constructions import (
+    hearsay,
+    it_is_clear,
+    known_as,
+    leftover_quotes,
+    made_clear,
+    nominal,
+    poll,
+    signed_quote,
+    source_phrase,
+    transcript,
+    verb_cue,
+)
 from newsclaims.extract.claims.context import Context
 
 CONSTRUCTIONS = (verb_cue, source_phrase, poll, made_clear, it_is_clear, nominal, known_as, hearsay, transcript,

@@ -1,12 +1,12 @@
-"""``reportedly`` / ``allegedly``."""
+"""Hearsay adverbs: ``The group is reportedly spending $1.5 million`` (``reportedly``, ``allegedly``)."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.spans import SUBJECT_DEPS, ClaimSpan, trim
+from newsclaims.extract.claims.words import HEARSAY_ADVERBS
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
@@ -14,7 +14,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
     pistol``: a report nobody is named for; the adverb is the cue, the clause around it the content
     (two fragments, the adverb left out)."""
     for adv in ctx.doc:
-        if adv.lower_ not in ("reportedly", "allegedly") or adv.dep_ != "advmod" or ctx.in_quote(adv):
+        if adv.lower_ not in HEARSAY_ADVERBS or adv.dep_ != "advmod" or ctx.in_quote(adv):
             continue
         verb = adv.head
         if verb.pos_ not in ("VERB", "AUX") or verb.i < adv.i and verb.i != adv.i - 1 or \

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.spans import ClaimSpan
+from newsclaims.extract.claims.words import CLARITY_ADJECTIVES, CLARITY_VERBS
 
-CLARITY_ADJECTIVES = {"clear", "unclear", "obvious", "apparent", "evident"}
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
     """``it was unclear whether …`` / ``It is apparent that …``: a judgement nobody is named for; the
@@ -21,7 +20,7 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         clause = next((c for c in list(verb.children) + list(adj.children) if c.dep_ in ("ccomp", "advcl")
                        and c.i > adj.i and c.pos_ in ("VERB", "AUX") and
                        c.left_edge.lower_ in ("that", "whether", "if")), None)
-        if it is None or clause is None or verb.lemma_.lower() not in ("be", "become", "seem") or \
+        if it is None or clause is None or verb.lemma_.lower() not in CLARITY_VERBS or \
                 any(c.content_start <= adj.idx < c.content_end for c in ctx.claims):
             continue
         start = min(it.i, verb.i, *[c.i for c in verb.children if c.dep_ in ("aux", "neg") and c.i < adj.i])

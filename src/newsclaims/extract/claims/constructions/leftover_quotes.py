@@ -1,4 +1,11 @@
-"""Quotes no construction claimed."""
+"""Quotes no earlier construction claimed (``Quote.used`` unset), last in the order.
+
+- A quote that stands alone as a sentence or paragraph continues the quote just before it:
+  ``"We will win," she said. "Nobody can stop us."`` — one claim, two fragments; or, farther away,
+  it is a direct claim of the same speaker.
+- Otherwise a quote inside a clause is a mixed claim of the clause's subject, when that subject is a
+  person, organisation or place: ``Pike called the plan "a disgrace" on Friday.``
+"""
 
 from __future__ import annotations
 

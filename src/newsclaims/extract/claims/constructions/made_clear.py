@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.spans import ClaimSpan, token_extent
 

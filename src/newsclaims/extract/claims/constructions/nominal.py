@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.spans import RELATIVE_PRONOUNS, ClaimSpan, token_extent
-NOUN_CUE_PREPS = {"of", "for", "on", "about", "against", "to"}
+from newsclaims.extract.claims.spans import ClaimSpan, token_extent
+from newsclaims.extract.claims.words import (
+    NOUN_CUE_PREPS,
+    NOUN_CUES_WITH_TO,
+    NOUN_SOURCE_PREPS,
+    RELATIVE_PRONOUNS,
+)
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
@@ -37,11 +41,11 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
                                                  for m in c.children):
                 toks = list(c.subtree)
                 content = token_extent(toks)
-            elif c.dep_ == "prep" and c.lower_ in ("by", "from") and src is None:
+            elif c.dep_ == "prep" and c.lower_ in NOUN_SOURCE_PREPS and src is None:
                 src = next((o for o in c.children if o.dep_ == "pobj"), None)
             elif c.dep_ == "prep" and c.lower_ in NOUN_CUE_PREPS and content is None:
                 obj = next((o for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
-                if c.lower_ == "to" and n.lemma_.lower() not in ("opposition", "reference", "objection"):
+                if c.lower_ == "to" and n.lemma_.lower() not in NOUN_CUES_WITH_TO:
                     continue
                 if obj is not None and c.i == n.i + 1 and obj.ent_type_ not in ("DATE", "TIME"):
                     toks = list(obj.subtree)

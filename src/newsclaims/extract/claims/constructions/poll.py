@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
+from newsclaims.extract.claims.words import POLL_NOUNS
 
-POLL_NOUNS = {"poll", "survey"}
 # "it is unclear whether …": a judgement with no source
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:

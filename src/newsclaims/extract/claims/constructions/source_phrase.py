@@ -1,4 +1,9 @@
-"""Source phrases: ``according to X, …``."""
+"""Source phrases: ``According to the police, two men were arrested.``
+
+The phrase's object is the source, the phrase the cue, the rest of the sentence the content (two
+fragments when the phrase interrupts it: ``The plan, according to aides, is dead.``). The phrases are
+``source_phrases`` in ``cues.toml``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,9 @@ from spacy.tokens import Token
 
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
-
+from newsclaims.extract.claims.words import CONNECTIVE
 
 _SENTENCE_BREAK = re.compile(r"(?:(?:(?<=[a-z]{4})|(?<=[0-9)%]{2}))[.!?]|[!?]|[:;])[\"”’']*\s+(?=[\"“A-Z])")
-_CONNECTIVE = re.compile(r"(?:But|And|However|Yet|So|Still|Also|Instead|Meanwhile|Moreover|In fact|Even so|Indeed|"
-                         r"In addition|Now)\b,?\s+(?=\S)")
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
@@ -59,7 +62,7 @@ def _source_phrase(ctx: Context, tok: Token, src: Token, phrase_toks: list[Token
     else:
         frags = [right]
     # a connective opening the sentence is the writer's ("Still, according to the poll, …")
-    m = _CONNECTIVE.match(ctx.text, frags[0][0], frags[0][1])
+    m = CONNECTIVE.match(ctx.text, frags[0][0], frags[0][1])
     if m and m.end() < frags[0][1]:
         frags[0] = (m.end(), frags[0][1])
     content = (frags[0][0], frags[-1][1])

@@ -10,15 +10,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.spans import ClaimSpan, trim
-
+from newsclaims.extract.claims.words import NOT_SPEAKERS
 
 _LABEL = re.compile(r"(?m)^[\"“]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(?=\S)")
-NOT_SPEAKERS = {"update", "updated", "note", "editor's note", "editor’s note", "photo", "source", "watch",
-                "read more", "related", "video", "correction", "clarification", "advertisement", "image",
-                "credit", "caption", "follow", "subscribe", "contact", "tags", "title", "date", "by"}
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:

@@ -1,4 +1,19 @@
-"""Reporting verbs: ``X said …``, ``"…," X said``, ``X was asked whether …``."""
+"""Reporting verbs from the lexicon (``cues.toml``), read from the dependency parse.
+
+The verb's subject is the source (:meth:`Context.subject_of`); the content is, in order of
+preference:
+
+- quotes adjacent to the cue frame, direct: ``"We will win," she said.`` / ``He said: "No."`` /
+  ``"A," she said, "B."`` — mixed when the quote ends a clause it does not open:
+  ``Ms. Lund is "not a quitter," he said.``;
+- a prepositional object: ``She called for new elections.`` (``prep_cues``);
+- the clausal complement, indirect (mixed with quoted words inside): ``He said that the plan failed.``;
+- the object and its as-phrase: ``They characterized the vote as "a sham."`` (``object_verbs``);
+- the clause around a parenthetical frame: ``The plan, she said, would cost too much.``
+
+Passives take the by-phrase as source (``The deal was criticised by unions.``) or none
+(``The deal is expected to pass.``); ``Asked whether he would run, …`` is a question without an asker.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +24,15 @@ from spacy.tokens import Token
 
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.quotes import OPEN_MARKS, Quote
-from newsclaims.extract.claims.spans import ADDRESSEE_VERBS, ClaimSpan, token_extent, trim
+from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
+from newsclaims.extract.claims.words import (
+    ADDRESSEE_ONLY,
+    ADDRESSEE_VERBS,
+    AS_ONLY,
+    GROUP_NOUNS,
+    HYPOTHETICAL,
+)
 
-GROUP_NOUNS = {"group", "organization", "organisation", "committee", "campaign", "pac", "party", "union",
-               "company", "people", "voter", "candidate", "official", "lawmaker", "member", "leader", "country",
-               "government", "administration", "agency", "network", "firm", "coalition", "senator", "politician",
-               "activist", "supporter", "critic", "donor", "nation", "city", "state", "court"}
-AS_ONLY = {"see", "regard"}
-ADDRESSEE_ONLY = {"tell", "inform", "brief", "notify", "assure", "reassure", "remind"}
-HYPOTHETICAL = {"would", "could", "should", "might", "may", "will", "wo", "ca", "'d", "’d", "'ll", "’ll", "to"}
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
     for verb in ctx.cue_verbs():
