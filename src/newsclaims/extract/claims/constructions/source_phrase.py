@@ -20,17 +20,24 @@ _SENTENCE_BREAK = re.compile(r"(?:(?:(?<=[a-z]{4})|(?<=[0-9)%]{2}))[.!?]|[!?]|[:
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:
+    """Each source phrase of the lexicon (``source_phrases`` in ``cues.toml``: "according to", …)
+    where its words stand in a row, outside quotes; the object of its last word (or of its first,
+    as the parser sometimes hangs it) is the source."""
+    phrases = [phrase.split() for phrase in ctx.lex.source_phrases]
     for tok in ctx.doc:
-        if tok.lower_ != "according" or ctx.in_quote(tok):
-            continue
-        to = tok.nbor(1) if tok.i + 1 < len(ctx.doc) else None
-        if to is None or to.lower_ != "to":
-            continue
-        objs = [c for c in to.children if c.dep_ == "pobj"] or \
-               [c for c in tok.children if c.dep_ == "pobj"]
-        if not objs:
-            continue
-        yield from _source_phrase(ctx, tok, objs[0], list(tok.subtree) + list(to.subtree), (tok.idx, to.idx + len(to)))
+        for words in phrases:
+            if tok.lower_ != words[0] or ctx.in_quote(tok):
+                continue
+            end = tok.i + len(words)
+            if end > len(ctx.doc) or [t.lower_ for t in ctx.doc[tok.i:end]] != words:
+                continue
+            last = ctx.doc[end - 1]
+            objs = [c for c in last.children if c.dep_ == "pobj"] or \
+                   [c for c in tok.children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            phrase_toks = list(tok.subtree) + list(last.subtree)
+            yield from _source_phrase(ctx, tok, objs[0], phrase_toks, (tok.idx, last.idx + len(last)))
 
 
 def _source_phrase(ctx: Context, tok: Token, src: Token, phrase_toks: list[Token], cue: tuple[int, int]) -> Iterator[ClaimSpan]:
