@@ -33,3 +33,10 @@ def test_according_to_at_the_end_starts_after_a_sentence_break_the_parser_missed
 def test_according_to_content_stays_in_its_paragraph():
     c = one("9:35 a.m.\nThe bridge will reopen next week, according to the city engineer.", cue="according to")
     assert c["content"] == "The bridge will reopen next week"
+
+
+def test_in_the_words_of_is_a_source_phrase():
+    # added as one line of cues.toml (source_phrases)
+    c = one("In the words of Mayor Tom Baines, the budget is a disgrace.", cue="In the words of",
+            speaker="Mayor Tom Baines")
+    assert c["content"] == "the budget is a disgrace"
