@@ -68,8 +68,9 @@ def startup(args: dict) -> dict:
     t0 = time.perf_counter()
     import newsclaims.pipeline  # noqa: F401
     if args.get("engine") == "prefect":
-        import newsclaims.flows.pipeline  # noqa: F401
         from prefect import flow
+
+        import newsclaims.flows.pipeline  # noqa: F401
 
         @flow(name="newsclaims-bench-startup")
         def nothing() -> None:  # Prefect's start-up: its temporary API server and a flow run record

@@ -24,9 +24,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    from newsclaims.load import database as W
     from newsclaims.link.claim_groups import ClaimMatcher, GroupableClaim, _candidate_pairs, group_claims
     from newsclaims.link.paraphrase import load_encoder
+    from newsclaims.load import database as W
     from newsclaims.settings import Warehouse
 
     _, rows = W.query(Warehouse.resolve(args.warehouse), """

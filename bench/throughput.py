@@ -128,8 +128,14 @@ def build_scaled_corpus(corpus: Path, factor: int, dest: Path, seed: int = 0) ->
     Returns (sources file, number of documents, number of words)."""
     import random
 
-    from newsclaims.evaluation.neardup_eval import (_typography, _whitespace, load_bbc, make_copy,
-                                                     make_site, render_page)
+    from newsclaims.evaluation.neardup_eval import (
+        _typography,
+        _whitespace,
+        load_bbc,
+        make_copy,
+        make_site,
+        render_page,
+    )
 
     rng = random.Random(seed)
     articles = load_bbc(corpus)

@@ -22,8 +22,15 @@ from newsclaims import constants as C
 from newsclaims import pipeline as P
 from newsclaims import runlog
 from newsclaims.load.locking import run_lock
-from newsclaims.runners import (DASK_EXTRACT_PROCESSES, RunnerSpec, is_distributed, parse_runner, task_runner,
-                                where, worker_api)
+from newsclaims.runners import (
+    DASK_EXTRACT_PROCESSES,
+    RunnerSpec,
+    is_distributed,
+    parse_runner,
+    task_runner,
+    where,
+    worker_api,
+)
 from newsclaims.settings import Warehouse, resolve_sources_file
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+
 from newsclaims.settings import ENV_KILL_AT
 
 POINTS = ("ingest", "extract", "lake", "load")

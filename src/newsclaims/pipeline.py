@@ -23,27 +23,39 @@ from typing import Iterable, Iterator, Optional
 from pydantic import BaseModel
 
 from newsclaims import constants as C
-from newsclaims.load import lake
 from newsclaims import runlog
-from newsclaims.ingest import pagenoise
-from newsclaims.ingest.decode import DecodeError, Decoded, decode_bytes
 from newsclaims.faults import checkpoint
-from newsclaims.models import (Article, ArticleStory, Claim, ClaimGroup, Duplicate, EntityAlias, Mention,
-                               Reject, Run, SourceFailure, StoryChange, to_table)
-from newsclaims.ingest.normalize import normalise
-from newsclaims.ingest.profiles import load_profiles, recognise
-from newsclaims.settings import Warehouse
-from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source
-from newsclaims.ingest.sources.registry import load_sources
-from newsclaims.ingest.state import bind_state, commit_pending, stage_pending
-from newsclaims.load import database as wh_mod
-from newsclaims.link.window import claims_of_stories, day_of, revision_window_of
+from newsclaims.ingest import pagenoise
+from newsclaims.ingest.decode import Decoded, DecodeError, decode_bytes
 from newsclaims.ingest.neardup_store import (
     NEARDUP_INDEX,
     commit_neardup_index,
     load_neardup_index,
     neardup_config,
 )
+from newsclaims.ingest.normalize import normalise
+from newsclaims.ingest.profiles import load_profiles, recognise
+from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source
+from newsclaims.ingest.sources.registry import load_sources
+from newsclaims.ingest.state import bind_state, commit_pending, stage_pending
+from newsclaims.link.window import claims_of_stories, day_of, revision_window_of
+from newsclaims.load import database as wh_mod
+from newsclaims.load import lake
+from newsclaims.models import (
+    Article,
+    ArticleStory,
+    Claim,
+    ClaimGroup,
+    Duplicate,
+    EntityAlias,
+    Mention,
+    Reject,
+    Run,
+    SourceFailure,
+    StoryChange,
+    to_table,
+)
+from newsclaims.settings import Warehouse
 
 log = logging.getLogger("newsclaims")
 

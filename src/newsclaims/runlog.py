@@ -10,7 +10,7 @@ Interrupts. ``newsclaims run`` installs :func:`install_handlers`: on the first S
 process prints one line, records the run as interrupted, kills its own child processes (extraction
 workers, Prefect's temporary API server, a local Dask cluster) and exits at once with 130 (SIGINT) or
 143 (SIGTERM), the shell's codes for death by those signals. Stopping at once is safe because a run
-is safe against SIGKILL at any point (``tests/test_crash_safety.py``): staged files, uncommitted lake
+is safe against SIGKILL at any point (``tests/e2e/test_crash_safety.py``): staged files, uncommitted lake
 batches and an unfinished load transaction are never used, and the next run redoes that work.
 Waiting for Prefect to report a crash instead costs minutes when the signal also stopped its API
 server (which shares the terminal's process group).
@@ -88,8 +88,8 @@ def one_line(exc: BaseException) -> str:
 
 def is_expected(exc: Optional[BaseException]) -> bool:
     """A mistake in the input or a busy warehouse: retrying the task cannot help."""
-    from newsclaims.load.locking import WarehouseLocked
     from newsclaims.ingest.sources.registry import SourcesFileError
+    from newsclaims.load.locking import WarehouseLocked
 
     return isinstance(exc, (SourcesFileError, WarehouseLocked, FileNotFoundError, NotADirectoryError,
                             PermissionError, ValueError))

@@ -1,4 +1,4 @@
-"""Helpers for the hostile-input tests (tests/test_hostile_*.py): good articles to load beside the
+"""Helpers for the hostile-input tests (tests/*/test_hostile*.py): good articles to load beside the
 bad input, a bounded run, and a scan of every file under the warehouse for a secret."""
 
 from __future__ import annotations

@@ -97,11 +97,11 @@ def run(
 ) -> None:
     """Run the pipeline (ingest, extract, load) and print what it found."""
     from newsclaims import runlog
+    from newsclaims.ingest.sources.registry import SourcesFileError
     from newsclaims.load.locking import WarehouseLocked
+    from newsclaims.load.storage import LakeLocationError
     from newsclaims.runners import parse_runner
     from newsclaims.settings import Warehouse, resolve_sources_file
-    from newsclaims.ingest.sources.registry import SourcesFileError
-    from newsclaims.load.storage import LakeLocationError
 
     sources_file = resolve_sources_file(sources)
     try:
@@ -291,8 +291,8 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
 def schema(table: Optional[str] = typer.Argument(None, help="A table or view: its columns, types and meanings."),
            warehouse: Optional[Path] = WarehouseOpt) -> None:
     """What each table, view and column means (the descriptions stored in the database)."""
-    from newsclaims.load import schema_doc
     from newsclaims.load import database as W
+    from newsclaims.load import schema_doc
     from newsclaims.settings import Warehouse
 
     wh = Warehouse.resolve(warehouse)

@@ -31,8 +31,8 @@ WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
 
 
 def _load(sources: Optional[Path]):
-    from newsclaims.settings import resolve_sources_file
     from newsclaims.ingest.sources.registry import SourcesFileError, load_sources
+    from newsclaims.settings import resolve_sources_file
 
     path = resolve_sources_file(sources)
     try:
@@ -54,8 +54,8 @@ def _get(sf, name: str):
 @sources_app.command("list")
 def list_sources(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = WarehouseOpt) -> None:
     """The sources of the file: kind, where they read, schedule, and what the warehouse has seen."""
-    from newsclaims.settings import Warehouse
     from newsclaims.ingest.state import read_state
+    from newsclaims.settings import Warehouse
 
     sf = _load(sources)
     wh = Warehouse.resolve(warehouse)
@@ -119,9 +119,9 @@ def check(
 
     Nothing is written: no warehouse, no state (the source is read as if it were new).
     """
+    from newsclaims.ingest.profiles import load_profiles
     from newsclaims.models import Reject
     from newsclaims.pipeline import prepare_document
-    from newsclaims.ingest.profiles import load_profiles
 
     sf = _load(sources)
     source = _get(sf, name)
@@ -212,8 +212,8 @@ def add(
     sources: Optional[Path] = SourcesOpt,
 ) -> None:
     """Append a validated [[sources]] block to the sources file (created if missing)."""
-    from newsclaims.settings import resolve_sources_file
     from newsclaims.ingest.sources.registry import SourcesFileError, load_sources
+    from newsclaims.settings import resolve_sources_file
 
     path_ = resolve_sources_file(sources)
     block: dict[str, Any] = {"name": name, "kind": kind}
@@ -392,9 +392,9 @@ def reset(
 ) -> None:
     """Forget what a source has seen: its next run reads everything again (the warehouse still skips
     documents it already holds)."""
+    from newsclaims.ingest.state import reset_source
     from newsclaims.load.locking import WarehouseLocked, run_lock
     from newsclaims.settings import Warehouse
-    from newsclaims.ingest.state import reset_source
 
     sf = _load(sources)
     _get(sf, name)
@@ -423,8 +423,8 @@ def serve(
     Point it at a Prefect server (``PREFECT_API_URL=http://127.0.0.1:4200/api``) to see the runs in the UI.
     """
     from newsclaims.deployments import build_deployments, deployment_specs
-    from newsclaims.settings import Warehouse, resolve_sources_file
     from newsclaims.ingest.sources.registry import SourcesFileError
+    from newsclaims.settings import Warehouse, resolve_sources_file
 
     sources_file = resolve_sources_file(sources)
     wh = str(Warehouse.resolve(warehouse).root)

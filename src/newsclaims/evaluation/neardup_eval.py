@@ -84,11 +84,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from newsclaims.ingest.decode import decode_bytes
 from newsclaims.evaluation import write_json
-from newsclaims.ingest.pagenoise import CHUNK_DOCS, NoiseBook, is_noise, learn_noise, strip_noise
-from newsclaims.ingest.normalize import normalise
-from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex, config_dict, shingle_hashes
 from newsclaims.evaluation.neardup_synth import (
     Article,
     _typography,
@@ -98,6 +94,10 @@ from newsclaims.evaluation.neardup_synth import (
     make_site,
     render_page,
 )
+from newsclaims.ingest.decode import decode_bytes
+from newsclaims.ingest.neardup import NearDupConfig, NearDupIndex, config_dict, shingle_hashes
+from newsclaims.ingest.normalize import normalise
+from newsclaims.ingest.pagenoise import CHUNK_DOCS, NoiseBook, is_noise, learn_noise, strip_noise
 
 __all__ = [
     "make_copy",

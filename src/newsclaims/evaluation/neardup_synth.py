@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 
-
 @dataclass(frozen=True)
 class Article:
     """One BBC article: ``key`` is its path relative to the corpus (e.g. ``business/001.txt``)."""

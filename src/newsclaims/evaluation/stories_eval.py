@@ -97,7 +97,7 @@ same features the scores stay put (0.875 / 0.856 with the first date-line reader
 lines they were before, title and lead text whose year and month told sibling events of different
 years apart.  The publication year and month added to the specifics view recover part of it (dev
 file order 0.863 -> 0.892, 5 shuffles 0.869; train 3 shuffles 0.889 -> 0.899) but make every pair
-of a dated feed share two words: two fires reported on one day merge (``tests/test_stories.py``),
+of a dated feed share two words: two fires reported on one day merge (``tests/link/test_stories.py``),
 so they are not kept.  Also tried then, at dev 5 shuffles (0.869 with the date words): a story
 refusing an article whose most frequent proper name (2-6 times) none of its members uses, 0.817-0.838;
 a story of 3 or more refusing an article whose score is below 0.4 / 0.5 / 0.6 of the members' mean
@@ -304,8 +304,8 @@ def _doc_id(raw_path: str) -> str:
 
 def pipeline_features(wh) -> Features:
     """Articles as the link stage sees them (see :func:`newsclaims.pipeline.link_batches`)."""
-    from newsclaims.load import database as W
     from newsclaims.link.stories import StoryArticle
+    from newsclaims.load import database as W
 
     _, rows = W.query(wh, """
         SELECT a.article_id, a.raw_path, a.published_date, a.title, a.body, a.outlet,

@@ -5,20 +5,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import threading
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from newsclaims.link.claim_groups import segment_signatures
 from newsclaims.extract.claims import extract_claims, load_lexicon
 from newsclaims.extract.claims.extractor import claim_id
 from newsclaims.extract.entities import ArticleEntities
 from newsclaims.extract.kb import load_kb
-from newsclaims.models import Article, Claim, EntityAlias, Mention, Reject
 from newsclaims.extract.nlp import KB_RULER, load_pipeline_nlp, with_kb_ruler  # noqa: F401 (re-exported)
+from newsclaims.link.claim_groups import segment_signatures
+from newsclaims.models import Article, Claim, EntityAlias, Mention, Reject
 from newsclaims.settings import (
     DEFAULT_DOC_SECONDS,
     DEFAULT_MAX_WORDS,

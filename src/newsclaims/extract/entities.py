@@ -22,8 +22,8 @@ from typing import Iterable, Optional
 from spacy.tokens import Doc, Span
 
 from newsclaims.extract.kb import KBEntry, KnowledgeBase, fold
-from newsclaims.extract.nlp import doc_text
 from newsclaims.extract.ner_rules import refine_doc
+from newsclaims.extract.nlp import doc_text
 
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 #: labels kept as unlinked mentions

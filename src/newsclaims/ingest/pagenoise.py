@@ -44,8 +44,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from newsclaims.load.lake import atomic_write_bytes
 from newsclaims.ingest.neardup import canonical_tokens
+from newsclaims.load.lake import atomic_write_bytes
 
 log = logging.getLogger("newsclaims")
 

@@ -51,7 +51,7 @@ already grouped in ``existing`` keep their group id.
 
 spaCy's small English model has no real word vectors (``en_core_web_sm`` ships none), so the
 rule is lexical.  ``threshold`` and ``min_shared`` were chosen on pairs composed for the tests
-(``tests/test_claim_groups.py``: 24 paraphrase pairs, 24 pairs of distinct statements on one subject):
+(``tests/link/test_claim_groups.py``: 24 paraphrase pairs, 24 pairs of distinct statements on one subject):
 with ``min_shared=3`` and ``threshold=0.5``, 22/24 paraphrases match (lowest matching score 0.73;
 the two misses swap synonyms: *keep/remain*, *resigned/stepped down*) and 0/24 distinct pairs do
 (every negative scores 0 once polarity, numbers and predicates are checked; with

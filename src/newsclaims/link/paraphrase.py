@@ -33,6 +33,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
+
 from newsclaims.settings import ENV_PARAPHRASE_MODEL
 
 log = logging.getLogger(__name__)

@@ -29,18 +29,17 @@ from typing import Iterable, Optional
 
 import duckdb
 
-from newsclaims.load import entity_links as entity_table
-
-from newsclaims.load import lake
 from newsclaims.faults import checkpoint
-from newsclaims.models import LAKE_MODELS, Run
-from newsclaims.settings import Warehouse
+from newsclaims.load import entity_links as entity_table
+from newsclaims.load import lake
 from newsclaims.load.storage import is_remote
+from newsclaims.models import LAKE_MODELS, Run
 from newsclaims.settings import (
     DEFAULT_LOAD_WAIT,
     DEFAULT_QUERY_SECONDS,
     ENV_LOAD_WAIT,
     ENV_QUERY_SECONDS,
+    Warehouse,
 )
 
 _SQL_NAME = re.compile(r"^(\d{3})_[\w]+\.sql$")

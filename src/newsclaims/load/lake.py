@@ -20,10 +20,16 @@ from typing import Mapping, Optional
 import pyarrow as pa
 
 from newsclaims.faults import checkpoint
+from newsclaims.load.storage import (  # noqa: F401
+    Store,
+    atomic_write_bytes,
+    is_remote,
+    open_store,
+    read_location,
+    write_parquet_local,
+)
 from newsclaims.models import Record, to_table
 from newsclaims.settings import Warehouse
-from newsclaims.load.storage import (Store, atomic_write_bytes, is_remote, open_store, read_location,  # noqa: F401
-                                write_parquet_local)
 
 COMMITS = "_commits"
 STAGING = "_staging"

@@ -2,7 +2,7 @@
 
 The load writes the descriptions into the database (``COMMENT ON``, after the views are recreated,
 since a recreated view loses its comments), ``newsclaims schema [TABLE]`` prints them, and
-``tests/test_cli_schema.py`` fails when an object of a freshly migrated warehouse has none.
+``tests/cli/test_cli_schema.py`` fails when an object of a freshly migrated warehouse has none.
 """
 
 from __future__ import annotations

@@ -45,7 +45,12 @@ from newsclaims.evaluation.attribution.command import main
 from newsclaims.evaluation.attribution.data import load_gold, run_pipeline, speaker_inputs
 from newsclaims.evaluation.attribution.errors import error_analysis, format_errors
 from newsclaims.evaluation.attribution.report import format_report
-from newsclaims.evaluation.attribution.scoring import attribution_scores, breakdowns, role_scores, score_documents
+from newsclaims.evaluation.attribution.scoring import (
+    attribution_scores,
+    breakdowns,
+    role_scores,
+    score_documents,
+)
 from newsclaims.evaluation.attribution.spans import (
     ATTRIBUTION_METRICS,
     JACCARD_THRESHOLD,

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from newsclaims.evaluation.attribution.spans import (
-    _squash,
     Attribution,
     Document,
+    _squash,
     parse_ann,
     text_alignment,
 )

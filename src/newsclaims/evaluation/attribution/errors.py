@@ -12,15 +12,16 @@ from newsclaims.evaluation.attribution.scoring import _attribution_pairs, _gold_
 from newsclaims.evaluation.attribution.spans import (
     JACCARD_THRESHOLD,
     ROLES,
-    _squash,
     Document,
     Fragments,
+    Tokens,
+    _squash,
     jaccard,
     match_one_to_one,
     normalize_span,
     outer_span,
-    Tokens,
 )
+
 
 def _edge_diff(text: str, gold: Fragments, pred: Fragments) -> tuple[str, str]:
     """How a predicted span's outer bounds differ from the gold's: ``+x`` the prediction has the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from newsclaims.evaluation.attribution.spans import ATTRIBUTION_METRICS, ROLES, SPAN_METRICS
 
 # --- report ----------------------------------------------------------------------------------------------

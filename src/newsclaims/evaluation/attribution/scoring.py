@@ -13,11 +13,11 @@ from newsclaims.evaluation.attribution.spans import (
     Attribution,
     Document,
     Fragments,
+    Tokens,
     jaccard,
     match_one_to_one,
     normalize_span,
     outer_span,
-    Tokens,
 )
 
 # --- scoring ---------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional
-from newsclaims.settings import ENV_CUES
 
+from newsclaims.settings import ENV_CUES
 
 
 @dataclass(frozen=True)

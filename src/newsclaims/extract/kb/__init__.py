@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
+
 from newsclaims.settings import ENV_KB
 
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")

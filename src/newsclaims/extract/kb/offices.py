@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
+
 from newsclaims.settings import ENV_OFFICES
 
 COLUMNS = ("country", "office", "aliases", "holder", "start", "end")

@@ -25,7 +25,6 @@ from typing import Any, Iterator, Optional
 from pydantic import Field, field_validator, model_validator
 
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.ingest.sources.text_dir import SourceUnreadable
 from newsclaims.ingest.sources.guards import (
     HttpUrlStr,
     check_glob,
@@ -34,6 +33,7 @@ from newsclaims.ingest.sources.guards import (
     not_regular,
     read_file_capped,
 )
+from newsclaims.ingest.sources.text_dir import SourceUnreadable
 from newsclaims.ingest.sources.web import (
     FetchConfig,
     Fetcher,

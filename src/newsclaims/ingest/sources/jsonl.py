@@ -26,7 +26,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from newsclaims import constants as C
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.ingest.sources.text_dir import SourceUnreadable
 from newsclaims.ingest.sources.guards import (
     check_glob,
     check_source_path,
@@ -34,6 +33,7 @@ from newsclaims.ingest.sources.guards import (
     is_http_url,
     not_regular,
 )
+from newsclaims.ingest.sources.text_dir import SourceUnreadable
 from newsclaims.ingest.sources.web import parse_date
 
 HEAD_BYTES = 65536

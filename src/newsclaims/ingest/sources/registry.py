@@ -9,12 +9,13 @@ from typing import Optional
 
 from pydantic import ValidationError
 
-from newsclaims.ingest.sources.base import Source, source_kinds, validate_cron
-# the built-in kinds register themselves on import
-import newsclaims.ingest.sources.text_dir  # noqa: F401
+import newsclaims.ingest.sources.html  # noqa: F401
 import newsclaims.ingest.sources.jsonl  # noqa: F401
 import newsclaims.ingest.sources.rss  # noqa: F401
-import newsclaims.ingest.sources.html  # noqa: F401
+
+# the built-in kinds register themselves on import
+import newsclaims.ingest.sources.text_dir  # noqa: F401
+from newsclaims.ingest.sources.base import Source, source_kinds, validate_cron
 
 
 class SourcesFileError(ValueError):

@@ -84,9 +84,10 @@ def check_xml(data: bytes) -> Optional[str]:
 
     Raises XmlRefused for entity declarations or external references (billion laughs, XXE).
     """
+    from xml.etree.ElementTree import ParseError
+
     import defusedxml
     import defusedxml.ElementTree as DET
-    from xml.etree.ElementTree import ParseError
 
     try:
         DET.fromstring(data)

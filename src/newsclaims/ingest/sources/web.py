@@ -38,7 +38,13 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsclaims import constants as C
-from newsclaims.ingest.sources.guards import check_url, internal_address, origin, redact_url, resolve_and_check
+from newsclaims.ingest.sources.guards import (
+    check_url,
+    internal_address,
+    origin,
+    redact_url,
+    resolve_and_check,
+)
 
 log = logging.getLogger("newsclaims.ingest.sources")
 

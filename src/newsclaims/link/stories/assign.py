@@ -18,6 +18,7 @@ from newsclaims.link.stories.features import (
     idf_of,
 )
 
+
 class _Story:
     """A story's members in this call and, per view, the sum of their unit vectors."""
 

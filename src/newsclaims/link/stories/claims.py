@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+
 @dataclass
 class GroupClaim:
     """A claim as the link stage reads it (see :func:`newsclaims.pipeline.link_batches`)."""
@@ -26,7 +27,8 @@ def group_claims(new: list[GroupClaim], existing: list[GroupClaim], *, matcher=N
     The rule is :func:`newsclaims.link.claim_groups.group_claims`: claims by one resolved speaker in one
     story (or one article) join a group when a sentence or clause run of each shares enough content
     lemmas and agrees on negation, numbers and predicate."""
-    from newsclaims.link.claim_groups import GroupableClaim, group_claims as group
+    from newsclaims.link.claim_groups import GroupableClaim
+    from newsclaims.link.claim_groups import group_claims as group
 
     settled = {c.claim_id: c.group_id for c in existing if c.group_id}
     claims = [GroupableClaim(c.claim_id, c.article_id, c.story_id, c.speaker_entity_id, c.content,

@@ -10,6 +10,7 @@ from typing import Iterable, Optional
 from newsclaims.link.stories.cluster import ClusterParams, _cluster, pair_scores
 from newsclaims.link.stories.features import MAX_WINDOW, REVISION_DAYS, StoryArticle
 
+
 @dataclass(frozen=True)
 class StoryChange:
     """An article that an earlier run had put in ``old_story_id`` and this run puts in ``new_story_id``."""
