@@ -16,11 +16,12 @@ from typing import Any, Iterator, Optional
 import duckdb
 
 from newsclaims.load import database as W
-from newsclaims.settings import Warehouse
 from newsclaims.report.diff import highlight, overlap
+from newsclaims.settings import Warehouse
 
 #: the views every report needs; when a warehouse predates them they are created as TEMP views
 RPT_PREFIX = "rpt_"
+STG_PREFIX = "stg_"
 
 
 class ReportError(RuntimeError):
@@ -29,14 +30,15 @@ class ReportError(RuntimeError):
 
 @contextmanager
 def open_warehouse(wh: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection with the rpt_ views available (TEMP copies when the warehouse lacks them)."""
+    """A read-only connection with the stg_ and rpt_ views available (TEMP copies when the warehouse
+    lacks them)."""
     con = W.read_connect(wh)  # the read copy: an open report never keeps a run from loading
     try:
         have = {v for (v,) in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         for f in W.view_files():
             name = f.name.split("_", 1)[1].rsplit(".", 1)[0]
-            if name.startswith(RPT_PREFIX) and name not in have:
+            if name.startswith((STG_PREFIX, RPT_PREFIX)) and name not in have:  # staging first: file order
                 con.execute(re.sub(r"CREATE\s+OR\s+REPLACE\s+VIEW", "CREATE OR REPLACE TEMP VIEW", f.sql,
                                    flags=re.I))
         yield con
