@@ -201,3 +201,14 @@ def test_bad_office_rows_are_refused_with_the_line():
     with pytest.raises(ValueError, match=r"lacks column"):
         read_offices_tsv("country\toffice\n")
     assert isinstance(Offices(read_offices_tsv(header)), Offices)
+
+
+# --- one quotation finder for claims and entities ------------------------------------------------
+
+@pytest.mark.parametrize("open_, close", [("“", "”"), ("«", "»"), ("''", "''")])
+def test_a_person_named_only_inside_a_quotation_is_no_antecedent(nlp, open_, close):
+    """Pronoun resolution skips names inside quotation marks of every style the claims see."""
+    text = (f"Anna Berg spoke to reporters on Monday. {open_}Viktor Petrov has lied to us all,{close} "
+            f"she said. He said the deal was dead.")
+    name, _ = speaker_of(nlp, text, "the deal was dead")
+    assert name != "Viktor Petrov"

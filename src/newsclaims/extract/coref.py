@@ -33,8 +33,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from newsclaims.extract.entities import ArticleEntities, Cluster, quoted_ranges
+from newsclaims.extract.entities import ArticleEntities, Cluster
 from newsclaims.extract.nlp import doc_text
+from newsclaims.extract.quotes import quoted_ranges
 
 if TYPE_CHECKING:  # pragma: no cover
     from newsclaims.extract.claims.extractor import ClaimSpan

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from newsclaims.extract.kb import KBEntry, KnowledgeBase, fold
 from newsclaims.extract.ner_rules import refine_doc
 from newsclaims.extract.nlp import doc_text
+from newsclaims.extract.quotes import quoted_ranges
 
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 #: labels kept as unlinked mentions
@@ -543,20 +544,3 @@ class ArticleEntities:
             if c is not None:
                 return c, "description"
         return None, "unresolved"
-
-
-def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges inside curly or straight double quotes (paragraph-bounded)."""
-    out = []
-    for para in re.finditer(r"[^\n]+", text):
-        p, base = para.group(), para.start()
-        open_at = None
-        for i, ch in enumerate(p):
-            if ch == "“" or (ch == '"' and open_at is None):
-                open_at = i
-            elif (ch == "”" or ch == '"') and open_at is not None:
-                out.append((base + open_at, base + i + 1))
-                open_at = None
-        if open_at is not None:
-            out.append((base + open_at, base + len(p)))
-    return out

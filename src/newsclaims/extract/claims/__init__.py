@@ -1,8 +1,8 @@
 """Attributed claims: direct, indirect and mixed speech with speaker, cue and content spans.
 
-Where the parts are: ``quotes.py`` (the quotation finder), ``context.py`` (the article as every
-construction sees it, with the shared steps), ``clauses.py`` (where a reported clause begins and
-ends), ``constructions/`` (one module per construction, their order and why it matters in its
+Where the parts are: ``extract/quotes.py`` (the quotation finder, shared with entities),
+``context.py`` (the article as every construction sees it, with the shared steps), ``clauses.py``
+(where a reported clause begins and ends), ``constructions/`` (one module per construction, their order and why it matters in its
 ``__init__``), ``cues.toml`` (cue verbs, nouns, phrases and every word list; ``words.py`` and
 ``lexicon.py`` load it), ``extractor.py`` (``extract_claims``: one article in, its claims out).
 

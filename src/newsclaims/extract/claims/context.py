@@ -13,7 +13,6 @@ from spacy.tokens import Doc, Span, Token
 
 from newsclaims.extract.claims.clauses import Clauses
 from newsclaims.extract.claims.lexicon import CueLexicon
-from newsclaims.extract.claims.quotes import Quote, find_quotes, inside, is_title
 from newsclaims.extract.claims.spans import (
     SOURCE_CUT_DEPS,
     SUBJECT_DEPS,
@@ -24,9 +23,24 @@ from newsclaims.extract.claims.spans import (
 from newsclaims.extract.claims.words import (
     MEDIA_NOUNS,
     RELATIVE_PRONOUNS,
+    TITLE_SMALL_WORDS,
     VERB_GROUP_ADVERBS,
 )
 from newsclaims.extract.entities import ArticleEntities, Cluster
+from newsclaims.extract.quotes import Quote, find_quotes, inside
+
+
+def is_title(text: str, q: Quote) -> bool:
+    """A name in quotation marks (a show, a book, a slogan: “Meet the Press,”), not speech: two to
+    six words, each capitalised but for small function words, no sentence punctuation inside."""
+    if q.fragments:
+        return False
+    inner = text[q.start:q.end].strip("\"“”«»„'` ,.;:")
+    words = inner.split()
+    if not 2 <= len(words) <= 6 or re.search(r"[!?;:]|\.\s", inner):
+        return False
+    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS
+                                          for w in words)
 
 
 class Context(Clauses):

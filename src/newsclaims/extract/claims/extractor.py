@@ -20,7 +20,6 @@ from spacy.tokens import Doc
 from newsclaims.extract.claims import constructions
 from newsclaims.extract.claims.context import Context
 from newsclaims.extract.claims.lexicon import CueLexicon
-from newsclaims.extract.claims.quotes import Quote, find_quotes  # noqa: F401  (re-exported)
 from newsclaims.extract.claims.spans import ClaimSpan
 from newsclaims.extract.coref import resolve_claim_speakers
 from newsclaims.extract.entities import ArticleEntities

@@ -15,8 +15,8 @@ from typing import Iterator, Optional
 from spacy.tokens import Span, Token
 
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.quotes import Quote
 from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
+from newsclaims.extract.quotes import Quote
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:

@@ -23,7 +23,6 @@ from typing import Iterator, Optional
 from spacy.tokens import Token
 
 from newsclaims.extract.claims.context import Context
-from newsclaims.extract.claims.quotes import OPEN_MARKS, Quote
 from newsclaims.extract.claims.spans import ClaimSpan, token_extent, trim
 from newsclaims.extract.claims.words import (
     ADDRESSEE_ONLY,
@@ -32,6 +31,7 @@ from newsclaims.extract.claims.words import (
     GROUP_NOUNS,
     HYPOTHETICAL,
 )
+from newsclaims.extract.quotes import OPEN_MARKS, Quote
 
 
 def find(ctx: Context) -> Iterator[ClaimSpan]:

@@ -1,10 +1,12 @@
-"""The quotation finder: quotation spans from the marks themselves, shared by claims and entities.
+"""The quotation finder, the one both claims and entities use: quotation spans from the marks themselves.
 
 Marks: curly “…”, straight "…", guillemets «…», low-high „…“, and the NYT's doubled apostrophes
 ''…'' and backticks ``…''. A paragraph that ends inside a quote is closed at its end; when the next
 paragraph opens with a mark of the same style, the quote continues there (fragments of one quote).
 A claim construction that takes a quote as (part of) its content sets ``Quote.used``; later
-constructions skip used quotes (see :mod:`newsclaims.extract.claims.constructions`).
+constructions skip used quotes (see :mod:`newsclaims.extract.claims.constructions`). Entities and
+pronoun resolution ask :func:`quoted_ranges` which text is quoted (a name or a pronoun inside a
+quotation is the quoted speaker's, not the article's).
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Optional
-
-from newsclaims.extract.claims.words import TITLE_SMALL_WORDS
 
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»“"
@@ -76,7 +76,7 @@ def find_quotes(text: str) -> list[Quote]:
                 if kind != "close":
                     open_at = i
                 continue
-            if kind == "open":
+            if kind == "open" and not (p[i] == "“" and p[open_at] == "„"):  # „…“ closes with “
                 continue
             s, e = base + open_at, base + i + n
             if carry is not None and first and not p[:open_at].strip() and _same_style(text, carry.start, s):
@@ -111,19 +111,12 @@ def _same_style(text: str, a: int, b: int) -> bool:
     return style(a) == style(b)
 
 
-def is_title(text: str, q: Quote) -> bool:
-    """A name in quotation marks (a show, a book, a slogan: “Meet the Press,”), not speech: two to
-    six words, each capitalised but for small function words, no sentence punctuation inside."""
-    if q.fragments:
-        return False
-    inner = text[q.start:q.end].strip("\"“”«»„'` ,.;:")
-    words = inner.split()
-    if not 2 <= len(words) <= 6 or re.search(r"[!?;:]|\.\s", inner):
-        return False
-    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS
-                                          for w in words)
-
-
 def inside(q: Quote, pos: int) -> bool:
     """The position lies inside one of the quote's fragments."""
     return any(s <= pos < e for s, e in q.spans)
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """The character ranges inside quotation marks (marks included): every fragment of every quote
+    :func:`find_quotes` finds, in text order."""
+    return sorted(span for q in find_quotes(text) for span in q.spans)
