@@ -1,5 +1,6 @@
-"""The ``pipeline`` flow: ingest -> extract (one task per batch) -> load. Logic lives in
-:mod:`newsclaims.pipeline`; this module only gives the stages retries, logs and a run record.
+"""The ``pipeline`` flow: ingest -> extract (one task per batch) -> link -> load. Logic and the
+wiring live in :mod:`newsclaims.pipeline` (``run_stages``, the same wiring ``run_local`` uses); this
+module only makes the stages Prefect tasks, with retries, logs and a run record.
 
 Deploy it with ``prefect deploy flows/pipeline.py:pipeline`` or run it with ``newsclaims run``
 (``run_pipeline``). With a Dask task runner (``newsclaims run --runner dask``, see
@@ -10,7 +11,6 @@ ingest, link and load (the only DuckDB writer) stay in the flow's process.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Optional
 
@@ -21,7 +21,6 @@ from prefect.runtime import flow_run
 from newsclaims import constants as C
 from newsclaims import pipeline as P
 from newsclaims import runlog
-from newsclaims.load.locking import run_lock
 from newsclaims.runners import (
     DASK_EXTRACT_PROCESSES,
     RunnerSpec,
@@ -91,28 +90,23 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
     wh = str(warehouse_.root)
     lake_url = warehouse_.lake_url  # resolved here: workers need not share this machine's environment
     run_id = P.new_run_id()
-    started = dt.datetime.now(dt.timezone.utc)
     distributed = is_distributed(FlowRunContext.get().task_runner)
-    runlog.rearm()  # the engine put its own SIGTERM handler in place of the CLI's
-    with run_lock(warehouse_, run_id, wait), \
-            runlog.tracking(runlog.ActiveRun(run_id, warehouse_, sources, started, flow_run.get_id())):
-        runlog.stage("ingest")
-        ing = ingest_task(sources, wh, run_id, only, lake_url, batch_size or C.DEFAULT_BATCH_SIZE)
-        runlog.stage("extract", n_documents=ing.n_documents, n_duplicates=ing.n_duplicates,
-                     n_skipped=ing.n_skipped)
-        t0 = time.perf_counter()
+
+    def extract(batches: list[str]) -> list[P.ExtractResult]:
         if distributed:  # one task per batch on the cluster, NLP in the worker process itself
-            futures = [extract_task.submit(b, wh, run_id, lake_url, DASK_EXTRACT_PROCESSES)
-                       for b in ing.batches]
-            extracts = [f.result() for f in futures]
-        else:
-            extracts = [extract_task(b, wh, run_id, lake_url) for b in ing.batches]
-        t_extract = time.perf_counter() - t0
-        runlog.stage("link")
-        link = link_task(wh, run_id, [e.batch_id for e in extracts], lake_url)
-        runlog.stage("load")
-        stages = {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds}
-        return load_task(wh, sources, run_id, started, ing, extracts, stages, flow_run.get_id(), lake_url)
+            futures = [extract_task.submit(b, wh, run_id, lake_url, DASK_EXTRACT_PROCESSES) for b in batches]
+            return [f.result() for f in futures]
+        return [extract_task(b, wh, run_id, lake_url) for b in batches]
+
+    stages = P.Stages(
+        ingest=lambda: ingest_task(sources, wh, run_id, only, lake_url, batch_size or C.DEFAULT_BATCH_SIZE),
+        extract=extract,
+        link=lambda batch_ids: link_task(wh, run_id, batch_ids, lake_url),
+        load=lambda ing, extracts, seconds, started: load_task(wh, sources, run_id, started, ing, extracts,
+                                                               seconds, flow_run.get_id(), lake_url),
+    )
+    runlog.rearm()  # the engine put its own SIGTERM handler in place of the CLI's
+    return P.run_stages(warehouse_, run_id, sources, stages, wait=wait, flow_run_id=flow_run.get_id())
 
 
 def run_pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None,

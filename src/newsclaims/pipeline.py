@@ -17,8 +17,9 @@ import shutil
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from pydantic import BaseModel
 
@@ -512,24 +513,51 @@ def remove_stale_staging(wh: Warehouse, keep: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
-              wait: Optional[float] = None, only: Optional[list[str]] = None) -> RunSummary:
-    """The whole pipeline without the Prefect engine (tests, evaluation commands, benchmarks)."""
+@dataclass(frozen=True)
+class Stages:
+    """How a run calls each stage: plain functions (:func:`run_local`) or Prefect tasks (the flow in
+    ``flows/pipeline.py``); :func:`run_stages` wires them the same way for both."""
+
+    ingest: Callable[[], IngestResult]
+    extract: Callable[[list[str]], list[ExtractResult]]  # staging batch paths -> one result each
+    link: Callable[[list[str]], LinkResult]  # batch ids
+    load: Callable[[IngestResult, list[ExtractResult], dict[str, float], dt.datetime], RunSummary]  # + start
+
+
+def run_stages(wh: Warehouse, run_id: str, sources_file: str, stages: Stages, *,
+               wait: Optional[float] = None, flow_run_id: Optional[str] = None) -> RunSummary:
+    """The pipeline's wiring, the one place it is written: under the warehouse's run lock, with the
+    run tracked for the run log (stage marks, interrupt handling), ingest -> extract every batch ->
+    link -> load, timing each stage for the run report."""
     from newsclaims.load.locking import run_lock
 
-    run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
     with run_lock(wh, run_id, wait), \
-            runlog.tracking(runlog.ActiveRun(run_id, wh, str(sources_file), started)):
+            runlog.tracking(runlog.ActiveRun(run_id, wh, sources_file, started, flow_run_id)):
         runlog.stage("ingest")
-        ing = ingest(sources_file, wh, run_id, batch_size=batch_size, only=only)
+        ing = stages.ingest()
         runlog.stage("extract", n_documents=ing.n_documents, n_duplicates=ing.n_duplicates,
                      n_skipped=ing.n_skipped)
         t0 = time.perf_counter()
-        extracts = [extract_batch(b, wh, run_id) for b in ing.batches]
+        extracts = stages.extract(ing.batches)
         t_extract = time.perf_counter() - t0
         runlog.stage("link")
-        link = link_batches(wh, run_id, [e.batch_id for e in extracts])
+        link = stages.link([e.batch_id for e in extracts])
         runlog.stage("load")
-        return load_run(wh, sources_file, run_id, started, ing, extracts,
-                        {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds})
+        return stages.load(ing, extracts, {"ingest": ing.seconds, "extract": t_extract, "link": link.seconds},
+                           started)
+
+
+def run_local(sources_file: Path, wh: Warehouse, *, batch_size: int = C.DEFAULT_BATCH_SIZE,
+              wait: Optional[float] = None, only: Optional[list[str]] = None) -> RunSummary:
+    """The whole pipeline without the Prefect engine (``--no-prefect``, tests, evaluation commands,
+    benchmarks): :func:`run_stages` with the stages called as plain functions."""
+    run_id = new_run_id()
+    stages = Stages(
+        ingest=lambda: ingest(sources_file, wh, run_id, batch_size=batch_size, only=only),
+        extract=lambda batches: [extract_batch(b, wh, run_id) for b in batches],
+        link=lambda batch_ids: link_batches(wh, run_id, batch_ids),
+        load=lambda ing, extracts, seconds, started: load_run(wh, sources_file, run_id, started, ing, extracts,
+                                                              seconds),
+    )
+    return run_stages(wh, run_id, str(sources_file), stages, wait=wait)
