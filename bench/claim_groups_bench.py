@@ -26,10 +26,10 @@ def main(argv=None) -> int:
 
     from newsclaims.link.claim_groups import ClaimMatcher, GroupableClaim, _candidate_pairs, group_claims
     from newsclaims.link.paraphrase import load_encoder
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
-    _, rows = W.query(Warehouse.resolve(args.warehouse), """
+    _, rows = database.query(Warehouse.resolve(args.warehouse), """
         SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, c.group_segments
         FROM claims c JOIN article_stories s USING (article_id) WHERE c.speaker_entity_id IS NOT NULL""")
     claims = [GroupableClaim(cid, aid, sid, spk, content, segments=segs)

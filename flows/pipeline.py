@@ -86,9 +86,9 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
     per extraction task.
     """
     sources = str(resolve_sources_file(sources_file))
-    warehouse_ = Warehouse.resolve(warehouse, lake)
-    wh = str(warehouse_.root)
-    lake_url = warehouse_.lake_url  # resolved here: workers need not share this machine's environment
+    target = Warehouse.resolve(warehouse, lake)
+    wh = str(target.root)
+    lake_url = target.lake_url  # resolved here: workers need not share this machine's environment
     run_id = P.new_run_id()
     distributed = is_distributed(FlowRunContext.get().task_runner)
 
@@ -106,7 +106,7 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
                                                                seconds, flow_run.get_id(), lake_url),
     )
     runlog.rearm()  # the engine put its own SIGTERM handler in place of the CLI's
-    return P.run_stages(warehouse_, run_id, sources, stages, wait=wait, flow_run_id=flow_run.get_id())
+    return P.run_stages(target, run_id, sources, stages, wait=wait, flow_run_id=flow_run.get_id())
 
 
 def run_pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None,

@@ -46,11 +46,11 @@ def seed_run(prefect_harness, seed_feed, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sql(seed_run):
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
     _, wh = seed_run
 
     def run(q: str, params=None) -> list[tuple]:
-        return W.query(wh, q, params)[1]
+        return database.query(wh, q, params)[1]
 
     return run

@@ -40,8 +40,7 @@ from newsclaims.ingest.sources.base import SOURCE_FAILURE, RawDocument, Source
 from newsclaims.ingest.sources.registry import load_sources
 from newsclaims.ingest.state import bind_state, commit_pending, stage_pending
 from newsclaims.link.window import claims_of_stories, day_of, revision_window_of
-from newsclaims.load import database as wh_mod
-from newsclaims.load import lake
+from newsclaims.load import database, lake
 from newsclaims.models import (
     Article,
     ArticleStory,
@@ -223,7 +222,7 @@ class _IngestRun:
 
     def __init__(self, wh: Warehouse, run_id: str, batch_size: int, result: IngestResult) -> None:
         self.wh, self.run_id, self.batch_size, self.result = wh, run_id, batch_size, result
-        self.seen, self.known_articles = wh_mod.known_inputs(wh)
+        self.seen, self.known_articles = database.known_inputs(wh)
         self.now = dt.datetime.now(dt.timezone.utc)
         self.kept: dict[str, str] = {}  # article id -> raw path (not the article: memory stays flat)
         self.pending: list[Article] = []
@@ -411,7 +410,7 @@ def link_batches(wh: Warehouse, run_id: str, batch_ids: list[str]) -> LinkResult
     existing: list[StoryArticle] = []
     existing_claims: list[GroupClaim] = []
     taken: set[str] = set()
-    if wh_mod.has_table(wh, "article_stories"):
+    if database.has_table(wh, "article_stories"):
         existing, taken = revision_window_of(wh, new, articles)
     assigned, changes = revise_stories(existing, new, taken=taken)
     new_ids = {a.article_id for a in new}
@@ -470,10 +469,10 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
         n_mentions=sum(e.n_mentions for e in extracts), n_claims=sum(e.n_claims for e in extracts),
     )
     run.finished_at = dt.datetime.now(dt.timezone.utc)
-    run.stage_seconds = wh_mod.stage_json(stages)  # the load's own time is added once it is known
+    run.stage_seconds = database.stage_json(stages)  # the load's own time is added once it is known
     try:
-        wh_mod.load(wh, run)
-    except wh_mod.WarehouseBusy as exc:
+        database.load(wh, run)
+    except database.WarehouseBusy as exc:
         # readers kept the file open past the wait: the run's batches stay committed in the lake for
         # the next run (feed state is not committed, so nothing is lost or counted twice)
         log.warning("%s", exc)
@@ -492,7 +491,7 @@ def load_run(wh: Warehouse, sources_file: Path, run_id: str, started_at: dt.date
     lake.remove_remote_staging(wh, only=run_id)
     stages["load"] = time.perf_counter() - t0
     runlog.finish_load(wh, run_id, stages)
-    n_entities = wh_mod.query(wh, "SELECT count(*) FROM entities")[1][0][0]
+    n_entities = database.query(wh, "SELECT count(*) FROM entities")[1][0][0]
     return RunSummary(
         run_id=run_id, warehouse=str(wh.root), n_documents=run.n_documents, n_articles=run.n_articles,
         n_duplicates=run.n_duplicates, n_rejects=run.n_rejects, n_skipped=run.n_skipped,

@@ -122,22 +122,22 @@ def finish_load(wh: Warehouse, run_id: str, stages: dict[str, float]) -> None:
     """After a completed load: store the load stage's real time in ``runs.stage_seconds`` and copy
     journalled runs (failed or interrupted earlier) into ``runs``. Skipped when a reader holds the
     database (the journal waits for the next run; the load time stays absent rather than wrong)."""
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
     pending = journal_runs(wh)
     try:
-        con = W.connect(wh)
+        con = database.connect(wh)
     except Exception as exc:
         log.warning("run %s: load time not recorded (%s)", run_id, exc)
         return
     try:
-        con.execute("UPDATE runs SET stage_seconds = ? WHERE run_id = ?", [W.stage_json(stages), run_id])
+        con.execute("UPDATE runs SET stage_seconds = ? WHERE run_id = ?", [database.stage_json(stages), run_id])
         for r in pending:
-            W.record_run(con, r)
+            database.record_run(con, r)
     finally:
         con.close()
     clear_journal(wh, [r.run_id for r in pending])
-    W.refresh_read_copy(wh)  # the copy analysts read shows the run as the database now holds it
+    database.refresh_read_copy(wh)  # the copy analysts read shows the run as the database now holds it
 
 
 def _journal(wh: Warehouse) -> Path:
@@ -165,20 +165,20 @@ def record(run: ActiveRun, status: str, reason: str, *, database: bool = True) -
 
 
 def _write_rows(wh: Warehouse, rows: list) -> None:
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.load.schema_doc import apply_comments
 
-    con = W.connect(wh)
+    con = database.connect(wh)
     try:
-        W.apply_migrations(con)
+        database.apply_migrations(con)
         apply_comments(con)
         for r in rows:
-            W.record_run(con, r)
+            database.record_run(con, r)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    if (wh.root / W.READ_COPY).exists():  # keep an existing read copy in step
-        W.refresh_read_copy(wh)
+    if (wh.root / database.READ_COPY).exists():  # keep an existing read copy in step
+        database.refresh_read_copy(wh)
 
 
 def journal_runs(wh: Warehouse) -> list:

@@ -66,11 +66,11 @@ def build_report_warehouse(root: Path):
 
 def seed_ids(wh) -> dict:
     """Article ids and the cross-outlet claim pairs of the seeds, by content."""
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
-    _, arts = W.query(wh, "SELECT outlet, article_id FROM articles")
+    _, arts = database.query(wh, "SELECT outlet, article_id FROM articles")
     ids = {o: a for o, a in arts}
-    _, claims = W.query(wh, """SELECT a.outlet, c.claim_id, c.content FROM claims c JOIN articles a USING (article_id)
+    _, claims = database.query(wh, """SELECT a.outlet, c.claim_id, c.content FROM claims c JOIN articles a USING (article_id)
                                WHERE a.outlet IN ('TASS', 'The Moscow Times')""")
 
     def find(outlet: str, fragment: str) -> str:
@@ -90,9 +90,9 @@ def seed_ids(wh) -> dict:
 # ---------------------------------------------------------------------------------------------------
 
 def install_story_fixture(wh) -> bool:
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
-    con = W.connect(wh)
+    con = database.connect(wh)
     try:
         if con.execute("SELECT count(*) FROM stories").fetchone()[0] or \
                 con.execute("SELECT count(*) FROM article_stories").fetchone()[0]:
@@ -110,7 +110,7 @@ def install_story_fixture(wh) -> bool:
             FROM article_stories s JOIN articles a USING (article_id) GROUP BY s.story_id""")
         con.close()
         pairs = seed_ids(wh)["pairs"]
-        con = W.connect(wh)
+        con = database.connect(wh)
         groups: dict[str, set[str]] = {}
         for t, m in pairs:  # union the pairs into groups
             merged = {t, m}
@@ -120,7 +120,7 @@ def install_story_fixture(wh) -> bool:
         for gid, members in groups.items():
             for cid in sorted(members):
                 con.execute("INSERT INTO claim_groups VALUES (?, ?, ?)", [cid, "g_" + min(members), run_id])
-        W.refresh_views(con)
+        database.refresh_views(con)
         return True
     finally:
         con.close()

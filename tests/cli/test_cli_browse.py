@@ -18,7 +18,7 @@ from conftest import REPO
 from typer.testing import CliRunner
 
 from newsclaims.cli.main import app, shorten_words
-from newsclaims.load import database as W
+from newsclaims.load import database
 
 runner = CliRunner()
 
@@ -51,7 +51,7 @@ def browse(tmp_path_factory):
     (root / "raw" / "bridge.txt").write_text(LATE, encoding="utf-8")
     second = run_local(sources, wh)
     assert second.n_articles == 1
-    story = W.query(wh, """SELECT story_id FROM article_stories JOIN articles USING (article_id)
+    story = database.query(wh, """SELECT story_id FROM article_stories JOIN articles USING (article_id)
                            WHERE raw_path LIKE '%bridge.txt'""")[1][0][0]
     return sources, wh.root, story
 
@@ -75,7 +75,7 @@ def test_stories_lists_ids_counts_and_dates_with_filters(browse):
     lines = [ln for ln in res.stdout.splitlines() if "s_" in ln]
     assert late_story in lines[0]  # most recently ingested first
     assert "2 stories" in res.stdout or "stories" in res.stdout.splitlines()[-1]
-    n_stories = W.query(__import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
+    n_stories = database.query(__import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
                         "SELECT count(*) FROM stories")[1][0][0]
     assert res.stdout.strip().splitlines()[-1].startswith(f"{n_stories} stories")
     res = _cli("stories", "--since", "2020-01-01", "-w", wh)
@@ -182,7 +182,7 @@ def test_sources_list_shows_files_seen_and_when(browse):
     feed_row = next(ln for ln in res.stdout.splitlines() if ln.startswith("│ feed"))
     n_files = len(list((sources.parent / "raw").glob("*.txt")))
     assert f"{n_files} of {n_files} files" in feed_row
-    last = W.query(__import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
+    last = database.query(__import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
                    "SELECT strftime(max(started_at), '%Y-%m-%d %H:%M') FROM runs")[1][0][0]
     assert last in feed_row
     other_row = next(ln for ln in res.stdout.splitlines() if ln.startswith("│ other"))
@@ -211,7 +211,7 @@ def test_run_summary_on_an_80_column_terminal_cuts_no_word(tmp_path):
     assert max(len(ln) for ln in table.splitlines()) <= 80
     from newsclaims.settings import Warehouse
 
-    contents = " ".join(c for (c,) in W.query(Warehouse.resolve(tmp_path / "wh"), "SELECT content FROM claims")[1])
+    contents = " ".join(c for (c,) in database.query(Warehouse.resolve(tmp_path / "wh"), "SELECT content FROM claims")[1])
     words = set(re.findall(r"\w+", contents))
     cells = [ln.split("│")[-2] for ln in table.splitlines() if ln.count("│") >= 6]
     tokens = re.findall(r"\w+", " ".join(cells))

@@ -14,7 +14,7 @@ from conftest import REPO
 from typer.testing import CliRunner
 
 from newsclaims.cli.main import app
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.load.locking import run_lock
 from newsclaims.settings import Warehouse
 
@@ -47,9 +47,9 @@ def test_broken_sources_file_is_one_line_and_a_failed_run(tmp_path, env):
     assert res.returncode == 2, res.stderr
     assert _lines(res.stderr) == [_lines(res.stderr)[0]] and "invalid sources file" in res.stderr
     assert "not valid TOML" in res.stderr and "Traceback" not in res.stderr + res.stdout
-    rows = W.query(Warehouse.resolve(wh), "SELECT status, reason FROM runs")[1]
+    rows = database.query(Warehouse.resolve(wh), "SELECT status, reason FROM runs")[1]
     assert len(rows) == 1 and rows[0][0] == "failed" and "not valid TOML" in rows[0][1]
-    counts = W.table_counts(Warehouse.resolve(wh))  # nothing else was written
+    counts = database.table_counts(Warehouse.resolve(wh))  # nothing else was written
     assert {t: n for t, n in counts.items() if n and t not in ("runs", "schema_migrations")} == {}
     status = runner.invoke(app, ["status", "--warehouse", str(wh)])
     assert status.exit_code == 0 and "failed" in status.stdout and "not valid TOML" in status.stdout
@@ -89,7 +89,7 @@ def test_load_stage_time_is_recorded(tmp_path):
 
     wh = Warehouse.resolve(tmp_path / "wh")
     summary = run_local(REPO / "seeds" / "sources.toml", wh)
-    stages = dict(W.query(wh, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ?", [summary.run_id])[1])
+    stages = dict(database.query(wh, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ?", [summary.run_id])[1])
     assert set(stages) == {"ingest", "extract", "link", "load"}
     assert stages["load"] > 0 and stages["load"] == pytest.approx(summary.stage_seconds["load"], abs=0.01)
 
@@ -108,7 +108,7 @@ def test_a_run_that_could_not_be_recorded_at_once_is_recorded_by_the_next_load(t
     where = runlog.record(run, "interrupted", "stopped by SIGTERM", database=False)
     assert where.endswith("state/runs/r-cut.json")
     summary = run_local(REPO / "seeds" / "sources.toml", wh)
-    rows = W.query(wh, "SELECT run_id, status, reason, n_documents FROM runs ORDER BY started_at")[1]
+    rows = database.query(wh, "SELECT run_id, status, reason, n_documents FROM runs ORDER BY started_at")[1]
     assert rows[0] == ("r-cut", "interrupted", "stopped by SIGTERM (during load)", 7)
     assert rows[1][:3] == (summary.run_id, "completed", None)
     assert not list((wh.root / "state" / "runs").glob("*.json"))

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.settings import Warehouse
 
 VOLATILE = {"run_id", "ingested_at", "loaded_at"}
@@ -120,9 +120,9 @@ def contents(wh_dir):
     wh = Warehouse.resolve(wh_dir)
     out = {}
     for t in TABLES:
-        cols, _ = W.query(wh, f"SELECT * FROM {t} LIMIT 0")
+        cols, _ = database.query(wh, f"SELECT * FROM {t} LIMIT 0")
         keep = [c for c in cols if c not in VOLATILE]
-        out[t] = sorted(W.query(wh, f"SELECT {', '.join(keep)} FROM {t}")[1], key=repr)
+        out[t] = sorted(database.query(wh, f"SELECT {', '.join(keep)} FROM {t}")[1], key=repr)
     return out
 
 
@@ -177,12 +177,12 @@ def test_signal_stops_the_run_at_once_and_the_next_run_completes(feed, reference
     assert not leftovers, f"processes of the stopped run still alive: {leftovers}"
 
     wh = Warehouse.resolve(wh_dir)
-    runs = W.query(wh, "SELECT status, reason FROM runs")[1]
+    runs = database.query(wh, "SELECT status, reason FROM runs")[1]
     assert runs == [("interrupted", f"stopped by {sig.name} (during ingest)")]
 
     again = _cli(["run", engine, "--sources", str(sources), "--warehouse", str(wh_dir)], env)
     out, errs = again.communicate(timeout=600)
     assert again.returncode == 0, errs
     assert contents(wh_dir) == reference
-    runs = W.query(wh, "SELECT status FROM runs ORDER BY started_at")[1]
+    runs = database.query(wh, "SELECT status FROM runs ORDER BY started_at")[1]
     assert runs == [("interrupted",), ("completed",)]

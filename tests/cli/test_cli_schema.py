@@ -12,8 +12,7 @@ from conftest import REPO
 from typer.testing import CliRunner
 
 from newsclaims.cli.main import app
-from newsclaims.load import database as W
-from newsclaims.load import schema_doc
+from newsclaims.load import database, schema_doc
 
 runner = CliRunner()
 
@@ -31,8 +30,8 @@ def seeds_wh(tmp_path_factory):
 
 def _fresh() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    W.apply_migrations(con)
-    W.refresh_views(con)
+    database.apply_migrations(con)
+    database.refresh_views(con)
     return con
 
 
@@ -59,14 +58,14 @@ def test_missing_description_is_reported_exactly():
 
 def test_a_loaded_warehouse_carries_the_descriptions(seeds_wh):
     wh = seeds_wh
-    undescribed = W.query(wh, """
+    undescribed = database.query(wh, """
         SELECT table_name || '.' || column_name FROM duckdb_columns()
         WHERE NOT internal AND schema_name = 'main' AND comment IS NULL
         UNION ALL SELECT table_name FROM duckdb_tables() WHERE NOT internal AND comment IS NULL
         UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
                   AND comment IS NULL""")[1]
     assert undescribed == []
-    got = W.query(wh, "SELECT comment FROM duckdb_columns() WHERE table_name = 'claims' AND column_name = 'cue'")[1]
+    got = database.query(wh, "SELECT comment FROM duckdb_columns() WHERE table_name = 'claims' AND column_name = 'cue'")[1]
     assert got == [(schema_doc.load_doc()["tables"]["claims"]["columns"]["cue"],)]
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 
 from newsclaims.faults import POINTS
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.settings import ENV_KILL_AT as ENV
 from newsclaims.settings import Warehouse
 
@@ -57,9 +57,9 @@ def _contents(wh_dir):
     wh = Warehouse.resolve(wh_dir)
     out = {}
     for t in TABLES:
-        cols, _ = W.query(wh, f"SELECT * FROM {t} LIMIT 0")
+        cols, _ = database.query(wh, f"SELECT * FROM {t} LIMIT 0")
         keep = [c for c in cols if c not in VOLATILE]
-        out[t] = sorted(W.query(wh, f"SELECT {', '.join(keep)} FROM {t}")[1], key=repr)
+        out[t] = sorted(database.query(wh, f"SELECT {', '.join(keep)} FROM {t}")[1], key=repr)
     return out
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.settings import Warehouse
 
 VOLATILE = {"run_id", "flow_run_id", "ingested_at", "loaded_at", "applied_at", "started_at", "finished_at",
@@ -62,7 +62,7 @@ def make_corpus(root: Path) -> Path:
 
 
 def base_tables(wh: Warehouse) -> list[str]:
-    return [t for (t,) in W.query(wh, "SELECT table_name FROM information_schema.tables "
+    return [t for (t,) in database.query(wh, "SELECT table_name FROM information_schema.tables "
                                       "WHERE table_type = 'BASE TABLE' ORDER BY table_name")[1]]
 
 
@@ -70,9 +70,9 @@ def warehouse_rows(wh: Warehouse) -> dict[str, list]:
     """Every base table's rows (sorted), without the run's ids and clock readings (see VOLATILE)."""
     out = {}
     for t in base_tables(wh):
-        cols, _ = W.query(wh, f'SELECT * FROM "{t}" LIMIT 0')
+        cols, _ = database.query(wh, f'SELECT * FROM "{t}" LIMIT 0')
         keep = [c for c in cols if c not in VOLATILE]
-        out[t] = sorted(W.query(wh, f"SELECT {', '.join(keep)} FROM \"{t}\"")[1], key=repr)
+        out[t] = sorted(database.query(wh, f"SELECT {', '.join(keep)} FROM \"{t}\"")[1], key=repr)
     return out
 
 

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
@@ -85,8 +85,8 @@ def hostile_run(tmp_path_factory):
 
 def test_every_case_lands_or_is_rejected_with_its_reason(hostile_run):
     summary, wh = hostile_run
-    articles = {r[0] for r in W.query(wh, "SELECT raw_path FROM articles")[1]}
-    rejects = dict(W.query(wh, "SELECT raw_path, reason FROM rejects")[1])
+    articles = {r[0] for r in database.query(wh, "SELECT raw_path FROM articles")[1]}
+    rejects = dict(database.query(wh, "SELECT raw_path, reason FROM rejects")[1])
     assert summary.n_documents == len(CASES) + 1
     for name, (_, expected) in CASES.items():
         path = f"feed/{name}"
@@ -100,7 +100,7 @@ def test_every_case_lands_or_is_rejected_with_its_reason(hostile_run):
 
 def test_good_documents_extracted_and_foreign_language_stored_not_extracted(hostile_run):
     _, wh = hostile_run
-    rows = W.query(wh, """SELECT a.raw_path, a.language, count(c.claim_id) FROM articles a
+    rows = database.query(wh, """SELECT a.raw_path, a.language, count(c.claim_id) FROM articles a
                           LEFT JOIN claims c USING (article_id) GROUP BY ALL""")[1]
     by_path = {r[0]: (r[1], r[2]) for r in rows}
     assert by_path["feed/good_utf8.txt"] == ("en", 2)
@@ -109,7 +109,7 @@ def test_good_documents_extracted_and_foreign_language_stored_not_extracted(host
 
 def test_bodies_are_clean(hostile_run):
     _, wh = hostile_run
-    for path, body in W.query(wh, "SELECT raw_path, body FROM articles")[1]:
+    for path, body in database.query(wh, "SELECT raw_path, body FROM articles")[1]:
         assert "\x00" not in body and "\u200b" not in body and "\u202e" not in body, path
 
 
@@ -137,10 +137,10 @@ def test_per_document_limits_are_configurable(tmp_path, monkeypatch):
     monkeypatch.setattr(extract, "article_records", slow_for_one)
     wh = Warehouse.resolve(tmp_path / "wh")
     run_local(tmp_path / "s.toml", wh)
-    rejects = dict(W.query(wh, "SELECT raw_path, reason FROM rejects")[1])
+    rejects = dict(database.query(wh, "SELECT raw_path, reason FROM rejects")[1])
     assert "over the extraction limit of 200" in rejects["feed/long.txt"]
     assert "longer than 1 s" in rejects["feed/slow.txt"]
-    assert W.query(wh, "SELECT raw_path FROM articles")[1] == [("feed/fine.txt",)]
+    assert database.query(wh, "SELECT raw_path FROM articles")[1] == [("feed/fine.txt",)]
 
 
 def test_seconds_limit_also_stops_rules_running_in_a_worker_thread():

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from conftest import REPO
 
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
@@ -39,17 +39,17 @@ def test_edited_and_truncated_copies_are_near_duplicates(tmp_path):
     wh = Warehouse.resolve(tmp_path / "wh")
     summary = run_local(sources, wh)
     assert summary.n_articles == 2 and summary.n_duplicates == 2
-    tass_id = W.query(wh, "SELECT article_id FROM articles WHERE outlet = 'TASS'")[1][0][0]
-    rows = W.query(wh, "SELECT raw_path, duplicate_of, method, similarity FROM duplicates ORDER BY raw_path")[1]
+    tass_id = database.query(wh, "SELECT article_id FROM articles WHERE outlet = 'TASS'")[1][0][0]
+    rows = database.query(wh, "SELECT raw_path, duplicate_of, method, similarity FROM duplicates ORDER BY raw_path")[1]
     assert [(r[0], r[1], r[2]) for r in rows] == [("raw/z_excerpt.txt", tass_id, "near"),
                                                  ("raw/z_syndicated.txt", tass_id, "near")]
     sims = {r[0]: r[3] for r in rows}
     assert 0.7 <= sims["raw/z_syndicated.txt"] < 1.0  # edited words lower the similarity
     assert sims["raw/z_excerpt.txt"] >= 0.7  # an excerpt is contained in the original
     # not extracted again: no claims or mentions hang off the copies
-    assert W.query(wh, "SELECT count(DISTINCT article_id) FROM claims")[1][0][0] == 2
+    assert database.query(wh, "SELECT count(DISTINCT article_id) FROM claims")[1][0][0] == 2
     # the copies' outlet counts as carrying the story
-    assert W.query(wh, "SELECT n_articles FROM stories")[1] == [(2,)]
+    assert database.query(wh, "SELECT n_articles FROM stories")[1] == [(2,)]
 
 
 def test_a_later_run_finds_near_duplicates_of_earlier_articles_even_without_the_saved_index(tmp_path):
@@ -63,7 +63,7 @@ def test_a_later_run_finds_near_duplicates_of_earlier_articles_even_without_the_
     (tmp_path / "raw" / "later_copy.txt").write_text(text.replace("emphasized", "underlined"))
     second = run_local(sources, wh)
     assert second.n_articles == 0 and second.n_duplicates == 1
-    assert W.query(wh, "SELECT method FROM duplicates")[1] == [("near",)]
+    assert database.query(wh, "SELECT method FROM duplicates")[1] == [("near",)]
 
 
 def test_threshold_and_shingle_size_are_settings(tmp_path, monkeypatch):

@@ -15,8 +15,7 @@ import uuid
 import pytest
 from test_dask_runner import assert_same_rows, make_corpus, warehouse_rows
 
-from newsclaims.load import database as W
-from newsclaims.load import lake
+from newsclaims.load import database, lake
 from newsclaims.settings import Warehouse
 
 BUCKET = "newsclaims-lake"
@@ -94,7 +93,7 @@ def test_s3_lake_run_then_rerun_adds_nothing(s3_run):
     # the rerun: every document already seen, nothing added anywhere
     assert (second.n_articles, second.n_duplicates, second.n_rejects, second.n_skipped) == (0, 0, 0, 8)
     assert lake.store(wh).list_files() == objects
-    counts = W.table_counts(wh)
+    counts = database.table_counts(wh)
     assert counts["runs"] == 2
     assert counts["articles"] == 6 and counts["lake_batches"] == len(lake.committed_batch_ids(wh))
 
@@ -121,7 +120,7 @@ def test_uncommitted_objects_are_ignored_and_cleaned(s3_run, corpus):
 
     _, _, wh, _ = s3_run
     st = lake.store(wh)
-    before = W.table_counts(wh)["articles"]
+    before = database.table_counts(wh)["articles"]
     import datetime as dt
 
     ghost = Article(article_id="a_ghost", feed="f", body="A half-written batch that never committed.",
@@ -134,9 +133,9 @@ def test_uncommitted_objects_are_ignored_and_cleaned(s3_run, corpus):
     left = st.list_files()
     assert "articles/b_ghost.parquet" not in left and "articles/.b_half.parquet.1234.tmp" not in left
     assert not any(o.startswith("_staging/") for o in left)
-    assert W.table_counts(wh)["articles"] == before
-    assert not W.query(wh, "SELECT * FROM articles WHERE article_id = 'a_ghost'")[1]
-    assert "b_ghost" not in {b for (b,) in W.query(wh, "SELECT batch_id FROM lake_batches")[1]}
+    assert database.table_counts(wh)["articles"] == before
+    assert not database.query(wh, "SELECT * FROM articles WHERE article_id = 'a_ghost'")[1]
+    assert "b_ghost" not in {b for (b,) in database.query(wh, "SELECT batch_id FROM lake_batches")[1]}
 
 
 def test_credentials_are_written_nowhere(s3_run, tmp_path):
@@ -171,7 +170,7 @@ def test_cli_lake_option(s3, corpus, tmp_path):
                                    "--warehouse", str(tmp_path / "w"), "--lake", f"s3://{BUCKET}/cli"])
     assert res.exit_code == 0, res.output
     wh = Warehouse.resolve(tmp_path / "w", f"s3://{BUCKET}/cli")
-    assert W.table_counts(wh)["articles"] == 6
+    assert database.table_counts(wh)["articles"] == 6
     assert any(o.startswith("articles/") for o in lake.store(wh).list_files())
     res = CliRunner().invoke(app, ["run", "--no-prefect", "--warehouse", str(tmp_path / "w"),
                                    "--lake", "ftp://host/lake"])

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
@@ -66,7 +66,7 @@ def test_token_from_environment_is_used_and_never_stored(server, tmp_path, monke
     wh = Warehouse.resolve(tmp_path / "wh")
     with caplog.at_level(logging.DEBUG):
         summary = run_local(tmp_path / "sources.toml", wh)
-    assert summary.n_articles == 1, W.query(wh, "SELECT reason FROM rejects")[1]
+    assert summary.n_articles == 1, database.query(wh, "SELECT reason FROM rejects")[1]
     assert all(r["auth"] == TOKEN for r in seen) and len(seen) == 2
     secret = TOKEN.split()[-1].encode()
     for path in (tmp_path / "wh").rglob("*"):

@@ -127,14 +127,14 @@ def test_spans_trace_back_to_raw_file(seed_run, sql, seed_feed):
 
 def test_rerun_adds_nothing_and_copy_is_duplicate(seed_run, seed_feed, prefect_harness):
     from newsclaims.flows.pipeline import pipeline
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
     _, wh = seed_run
     tables = ["articles", "mentions", "claims", "entities", "entity_aliases", "duplicates", "rejects"]
-    before = {t: W.query(wh, f"SELECT count(*) FROM {t}")[1][0][0] for t in tables}
+    before = {t: database.query(wh, f"SELECT count(*) FROM {t}")[1][0][0] for t in tables}
     again = pipeline(str(seed_feed / "sources.toml"), str(wh.root))
     assert again.n_articles == 0 and again.n_skipped == 2
-    after = {t: W.query(wh, f"SELECT count(*) FROM {t}")[1][0][0] for t in tables}
+    after = {t: database.query(wh, f"SELECT count(*) FROM {t}")[1][0][0] for t in tables}
     assert after == before
 
     original = sorted((seed_feed / "raw").glob("000_*.txt"))[0]
@@ -142,10 +142,10 @@ def test_rerun_adds_nothing_and_copy_is_duplicate(seed_run, seed_feed, prefect_h
     try:
         third = pipeline(str(seed_feed / "sources.toml"), str(wh.root))
         assert third.n_duplicates == 1 and third.n_articles == 0
-        dup = W.query(wh, "SELECT raw_path, duplicate_of, method FROM duplicates")[1]
-        tass_id = W.query(wh, "SELECT article_id FROM articles WHERE outlet = 'TASS'")[1][0][0]
+        dup = database.query(wh, "SELECT raw_path, duplicate_of, method FROM duplicates")[1]
+        tass_id = database.query(wh, "SELECT article_id FROM articles WHERE outlet = 'TASS'")[1][0][0]
         assert dup == [("raw/copy_of_tass.txt", tass_id, "exact")]
-        assert W.query(wh, "SELECT count(*) FROM articles")[1][0][0] == 2
+        assert database.query(wh, "SELECT count(*) FROM articles")[1][0][0] == 2
     finally:
         (seed_feed / "raw" / "copy_of_tass.txt").unlink()
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from newsclaims import pipeline as P  # noqa: E402
 from newsclaims.cli.sources import sources_app  # noqa: E402
-from newsclaims.load import database as W  # noqa: E402
+from newsclaims.load import database  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
 
@@ -52,7 +52,7 @@ def wired(monkeypatch):
 
 
 def rows(wh, q, params=None):
-    return W.query(wh, q, params)[1]
+    return database.query(wh, q, params)[1]
 
 
 def test_new_rss_feed_added_then_incremental_runs(tmp_path, wired):

@@ -12,7 +12,7 @@ from hostile import ARTICLES  # noqa: E402
 
 from newsclaims import pipeline
 from newsclaims.extract import batch as extract  # noqa: E402
-from newsclaims.load import database as W  # noqa: E402
+from newsclaims.load import database  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
@@ -23,7 +23,7 @@ def _one_process(monkeypatch):
 
 
 def rows(wh, sql):
-    return W.query(wh, sql)[1]
+    return database.query(wh, sql)[1]
 
 
 def test_a_body_over_the_models_max_length_is_a_reject_not_a_failed_run(tmp_path):

@@ -16,7 +16,7 @@ from localserver import LocalServer  # noqa: E402
 
 from newsclaims.ingest.sources.registry import SourcesFileError, load_sources  # noqa: E402
 from newsclaims.ingest.sources.web import FetchConfig, Fetcher  # noqa: E402
-from newsclaims.load import database as W  # noqa: E402
+from newsclaims.load import database  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
@@ -27,7 +27,7 @@ def _one_process(monkeypatch):
 
 
 def rows(wh, sql, params=None):
-    return W.query(wh, sql, params)[1]
+    return database.query(wh, sql, params)[1]
 
 
 def zeros_gzip(n_bytes: int) -> bytes:

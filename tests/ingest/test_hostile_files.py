@@ -11,7 +11,7 @@ import pytest
 from hostile import ARTICLES, bounded, files_containing  # noqa: E402
 
 from newsclaims.ingest.sources.registry import SourcesFileError, load_sources  # noqa: E402
-from newsclaims.load import database as W  # noqa: E402
+from newsclaims.load import database  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
@@ -27,7 +27,7 @@ def good_folder(root: Path, name: str = "good", i: int = 0) -> None:
 
 
 def rows(wh, sql, params=None):
-    return W.query(wh, sql, params)[1]
+    return database.query(wh, sql, params)[1]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

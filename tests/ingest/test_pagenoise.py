@@ -11,7 +11,7 @@ import pytest
 
 from newsclaims.ingest import pagenoise as feednoise
 from newsclaims.ingest.normalize import body_to_raw
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
@@ -144,9 +144,9 @@ def test_template_is_learned_and_stripped_with_offsets_kept(two_sites):
     wh = Warehouse.resolve(two_sites / "wh")
     summary = run_local(_sources(two_sites, ["courier", "gazette"]), wh)
     # ten different Courier articles stay ten articles although they share a heavy template
-    n_courier = W.query(wh, "SELECT count(*) FROM articles WHERE feed = 'courier'")[1][0][0]
+    n_courier = database.query(wh, "SELECT count(*) FROM articles WHERE feed = 'courier'")[1][0][0]
     assert n_courier == len(ARTICLES)
-    _, rows = W.query(wh, "SELECT raw_path, title, body, body_map FROM articles WHERE feed = 'courier'")
+    _, rows = database.query(wh, "SELECT raw_path, title, body, body_map FROM articles WHERE feed = 'courier'")
     for raw_path, title, body, body_map in rows:
         for noise in MENU + FOOTER + ["Most read", "Page updated"] + HEADLINES:
             assert noise not in body, (noise, raw_path)
@@ -156,7 +156,7 @@ def test_template_is_learned_and_stripped_with_offsets_kept(two_sites):
         start = body_to_raw(0, body_map)
         assert raw[start:start + 40] == body[:40]  # offsets into the raw file survive the stripping
     # the Gazette's copy of Courier article 4 is a near-duplicate of it despite other page furniture
-    _, dups = W.query(wh, """SELECT d.raw_path, d.method, a.title FROM duplicates d
+    _, dups = database.query(wh, """SELECT d.raw_path, d.method, a.title FROM duplicates d
                              JOIN articles a ON a.article_id = d.duplicate_of""")
     assert [(m, t) for _, m, t in dups] == [("near", ARTICLES[4][0])]
     assert summary.n_duplicates == 1
@@ -170,10 +170,10 @@ def test_state_is_committed_and_rerun_adds_nothing(two_sites):
     assert len(state) == 2
     feeds = {json.loads(p.read_text())["feed"] for p in state}
     assert feeds == {"courier", "gazette"}
-    before = W.query(wh, "SELECT article_id, body FROM articles ORDER BY article_id")[1]
+    before = database.query(wh, "SELECT article_id, body FROM articles ORDER BY article_id")[1]
     again = run_local(sources, wh)
     assert again.n_articles == 0 and again.n_skipped == again.n_documents
-    assert W.query(wh, "SELECT article_id, body FROM articles ORDER BY article_id")[1] == before
+    assert database.query(wh, "SELECT article_id, body FROM articles ORDER BY article_id")[1] == before
     assert not (wh.root / "staging").exists() or not any((wh.root / "staging").iterdir())
 
 
@@ -187,7 +187,7 @@ def test_later_article_of_a_known_feed_is_cleaned_by_the_committed_state(two_sit
     (two_sites / "courier" / "courier_99.txt").write_text(courier_page(42, "Book fair breaks record", body))
     summary = run_local(sources, wh)
     assert summary.n_articles == 1
-    new_body = W.query(wh, "SELECT body FROM articles WHERE title = 'Book fair breaks record'")[1][0][0]
+    new_body = database.query(wh, "SELECT body FROM articles WHERE title = 'Book fair breaks record'")[1][0][0]
     assert new_body == body
 
 

@@ -313,7 +313,7 @@ def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_pat
 
     from conftest import REPO
 
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.pipeline import run_local
     from newsclaims.settings import Warehouse
 
@@ -326,7 +326,7 @@ def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_pat
         return root, Warehouse.resolve(root / "wh")
 
     def partition(wh):
-        rows = W.query(wh, "SELECT claim_group_id, claim_id FROM claim_groups")[1]
+        rows = database.query(wh, "SELECT claim_group_id, claim_id FROM claim_groups")[1]
         by_group: dict[str, set] = {}
         for g, c in rows:
             by_group.setdefault(g, set()).add(c)
@@ -340,7 +340,7 @@ def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_pat
     old, old_wh = setup("old")
     shutil.copy(seeds[0], old / "raw")
     run_local(old / "sources.toml", old_wh)
-    con = W.connect(old_wh)
+    con = database.connect(old_wh)
     try:  # make it a warehouse of the schema before migration 003
         con.execute("ALTER TABLE claims DROP COLUMN group_segments")
         con.execute("DELETE FROM schema_migrations WHERE version = 3")
@@ -349,8 +349,8 @@ def test_a_warehouse_from_before_signatures_is_upgraded_and_still_groups(tmp_pat
     shutil.copy(seeds[1], old / "raw")
     run_local(old / "sources.toml", old_wh)
 
-    assert 3 in [v for (v,) in W.query(old_wh, "SELECT version FROM schema_migrations")[1]]
-    unsigned, signed = W.query(old_wh, """SELECT count(*) FILTER (WHERE group_segments IS NULL),
+    assert 3 in [v for (v,) in database.query(old_wh, "SELECT version FROM schema_migrations")[1]]
+    unsigned, signed = database.query(old_wh, """SELECT count(*) FILTER (WHERE group_segments IS NULL),
                                                  count(*) FILTER (WHERE group_segments IS NOT NULL)
                                           FROM claims""")[1][0]
     assert unsigned > 0 and signed > 0  # the first run's claims keep NULL, the second run's are signed

@@ -64,7 +64,7 @@ def test_incremental_runs_give_the_same_stories_and_groups_as_one_run(tmp_path):
 
     from conftest import REPO
 
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.pipeline import run_local
     from newsclaims.settings import Warehouse
 
@@ -76,7 +76,7 @@ def test_incremental_runs_give_the_same_stories_and_groups_as_one_run(tmp_path):
 
     def groups(root):
         wh = Warehouse.resolve(root / "wh")
-        return sorted(W.query(wh, """SELECT g.claim_group_id, c.claim_id, s.story_id FROM claim_groups g
+        return sorted(database.query(wh, """SELECT g.claim_group_id, c.claim_id, s.story_id FROM claim_groups g
                                      JOIN claims c USING (claim_id) JOIN article_stories s USING (article_id)""")[1])
 
     seeds = sorted((REPO / "seeds" / "raw").glob("*.txt"))

@@ -360,19 +360,19 @@ def _feed_run(root: Path, items: list[tuple[str, tuple[str, str]]]):
 
 
 def _stories(root: Path) -> dict[str, str]:
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
-    _, rows = W.query(Warehouse.resolve(root / "wh"), """
+    _, rows = database.query(Warehouse.resolve(root / "wh"), """
         SELECT a.raw_path, s.story_id FROM articles a JOIN article_stories s USING (article_id)""")
     return {raw.rsplit("#", 1)[-1]: sid for raw, sid in rows}
 
 
 def _changes(root: Path) -> list[tuple]:
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
-    _, rows = W.query(Warehouse.resolve(root / "wh"), """
+    _, rows = database.query(Warehouse.resolve(root / "wh"), """
         SELECT c.run_id, a.raw_path, c.old_story_id, c.new_story_id
         FROM story_changes c JOIN articles a USING (article_id) ORDER BY a.raw_path""")
     return [(run, raw.rsplit("#", 1)[-1], old, new) for run, raw, old, new in rows]

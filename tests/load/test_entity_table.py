@@ -13,7 +13,7 @@ from conftest import SHARED_EVAL
 from newsclaims.extract.entities import ArticleEntities
 from newsclaims.extract.kb import load_kb
 from newsclaims.extract.nlp import load_pipeline_nlp
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.load import entity_links as entity_table
 
 
@@ -113,7 +113,7 @@ def test_parties_ministries_councils_and_places_are_not_typed_person(text, tagge
 @pytest.fixture()
 def con(tmp_path):
     c = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    W.apply_migrations(c)
+    database.apply_migrations(c)
     yield c
     c.close()
 
@@ -141,7 +141,7 @@ def load_step(con, build):
     entity_table.remember_known_articles(con)
     build()
     n = entity_table.link_new_articles(con, "r")
-    W.rebuild_entities(con)
+    database.rebuild_entities(con)
     con.execute("COMMIT")
     return n
 
@@ -229,7 +229,7 @@ def test_who_said_what_carries_story_and_claim_group_and_speakers_counts_unresol
                         [f"c_u{k}", text])
         con.execute("INSERT INTO claim_groups VALUES ('c_a1_0', 'g_c_a1_0', 'r'), ('c_a2_0', 'g_c_a1_0', 'r')")
     load_step(con, build)
-    W.refresh_views(con)
+    database.refresh_views(con)
     rows = con.execute("SELECT claim_id, story_id, claim_group_id FROM who_said_what ORDER BY claim_id").fetchall()
     assert ("c_a1_0", "s1", "g_c_a1_0") in rows and ("c_a2_0", "s1", "g_c_a1_0") in rows
     assert ("c_u0", "s1", None) in rows
@@ -260,14 +260,14 @@ def test_bbc_politics_sample_has_no_party_ministry_or_region_typed_person(tmp_pa
         f'[[sources]]\nname = "bbc"\nkind = "text_dir"\npath = "{feed}"\nglob = "*.txt"\noutlet = "BBC"\n')
     wh = Warehouse.resolve(tmp_path / "wh")
     run_local(tmp_path / "sources.toml", wh)
-    _, rows = W.query(wh, "SELECT name, type FROM entities ORDER BY mention_count DESC LIMIT 50")
+    _, rows = database.query(wh, "SELECT name, type FROM entities ORDER BY mention_count DESC LIMIT 50")
     persons = [n for n, t in rows if t == "PERSON"]
     kb = load_kb()
     assert not [n for n in persons if (e := kb.lookup(n)) is not None and e.type != "PERSON"]
     party_words = {"labour", "tory", "tories", "conservatives", "dem", "dems", "democrats", "party",
                    "council", "ministry", "department", "office", "wales", "scotland", "england"}
     assert not [n for n in persons if set(n.lower().split()) & party_words], persons
-    _, spk = W.query(wh, "SELECT speaker FROM speakers WHERE resolved ORDER BY n_claims DESC LIMIT 20")
+    _, spk = database.query(wh, "SELECT speaker FROM speakers WHERE resolved ORDER BY n_claims DESC LIMIT 20")
     assert spk and not {s.lower() for (s,) in spk} & {"i", "we", "you", "it", "they", "he", "she"}
-    _, ids = W.query(wh, "SELECT entity_id FROM entities WHERE name = 'Tony Blair'")
+    _, ids = database.query(wh, "SELECT entity_id FROM entities WHERE name = 'Tony Blair'")
     assert ids == [("person:tony-blair",)]

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from hostile import ARTICLES  # noqa: E402
 
-from newsclaims.load import database as W  # noqa: E402
-from newsclaims.load import lake  # noqa: E402
+from newsclaims.load import (
+    database,  # noqa: E402
+    lake,  # noqa: E402
+)
 from newsclaims.pipeline import LOAD_DEFERRED, run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
 
@@ -43,7 +45,7 @@ class Reader:
 @pytest.fixture(autouse=True)
 def _env(monkeypatch):
     monkeypatch.setenv("NEWSCLAIMS_NLP_PROCESSES", "1")
-    monkeypatch.setenv(W.ENV_LOAD_WAIT, "2")
+    monkeypatch.setenv(database.ENV_LOAD_WAIT, "2")
 
 
 def write(folder: Path, i: int) -> None:
@@ -52,11 +54,11 @@ def write(folder: Path, i: int) -> None:
 
 
 def rows(wh, sql):
-    return W.query(wh, sql)[1]
+    return database.query(wh, sql)[1]
 
 
 def everything(wh) -> dict:
-    con = W.connect(wh, read_only=True)
+    con = database.connect(wh, read_only=True)
     try:
         return {t: sorted(con.execute(f"SELECT * {drop} FROM {t}").fetchall(), key=repr)
                 for t, drop in (("articles", "EXCLUDE (run_id, ingested_at)"), ("mentions", ""),
@@ -103,9 +105,9 @@ def test_readers_of_the_read_copy_never_block_the_load(tmp_path):
     (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')
     wh = Warehouse.resolve(tmp_path / "wh")
     run_local(tmp_path / "s.toml", wh)
-    assert W.read_path(wh) == wh.root / W.READ_COPY
+    assert database.read_path(wh) == wh.root / database.READ_COPY
     write(tmp_path / "feed", 3)
-    reader = Reader(W.read_path(wh))  # what `newsclaims query`, `status` and the reports open
+    reader = Reader(database.read_path(wh))  # what `newsclaims query`, `status` and the reports open
     try:
         t0 = time.monotonic()
         summary = run_local(tmp_path / "s.toml", wh)
@@ -117,7 +119,7 @@ def test_readers_of_the_read_copy_never_block_the_load(tmp_path):
 
 
 def test_the_load_waits_for_a_reader_that_leaves_in_time(tmp_path, monkeypatch):
-    monkeypatch.setenv(W.ENV_LOAD_WAIT, "30")
+    monkeypatch.setenv(database.ENV_LOAD_WAIT, "30")
     write(tmp_path / "feed", 0)
     (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')
     wh = Warehouse.resolve(tmp_path / "wh")

@@ -2,13 +2,13 @@
 
 import duckdb
 
-from newsclaims.load import database as W
+from newsclaims.load import database
 from newsclaims.models import LAKE_MODELS, Run, arrow_schema
 
 
 def test_models_match_migrated_tables():
     con = duckdb.connect()
-    W.apply_migrations(con)
+    database.apply_migrations(con)
     for model in LAKE_MODELS + (Run,):
         cols = [r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
@@ -18,6 +18,6 @@ def test_models_match_migrated_tables():
 
 def test_migrations_are_recorded_and_not_reapplied():
     con = duckdb.connect()
-    first = W.apply_migrations(con)
-    assert first and W.apply_migrations(con) == []
+    first = database.apply_migrations(con)
+    assert first and database.apply_migrations(con) == []
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(first)

@@ -41,10 +41,10 @@ def seed_story(report_wh):
 # ------------------------------------------------------------------------------------------- views
 
 def test_rpt_views_are_in_the_warehouse(report_wh):
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
     wh, _ = report_wh
-    _, rows = W.query(wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'rpt_%' ORDER BY 1")
+    _, rows = database.query(wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'rpt_%' ORDER BY 1")
     assert {r[0] for r in rows} >= {"rpt_story_articles", "rpt_story_claims", "rpt_story_speakers",
                                     "rpt_story_exclusive", "rpt_entity_claims", "rpt_entity_daily",
                                     "rpt_entity_articles", "rpt_runs", "rpt_run_rejects", "rpt_run_stages",
@@ -109,9 +109,9 @@ def test_story_page_links_every_claim_to_its_sentence(report_wh):
         assert needle in text, needle
     links = set(re.findall(r'href="#(claim-c_[0-9a-f]+)"', page))
     anchors = set(re.findall(r'id="(claim-c_[0-9a-f]+)"', page))
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
-    _, rows = W.query(wh, "SELECT claim_id FROM claims WHERE article_id IN (?, ?)", [info["tass"], info["mt"]])
+    _, rows = database.query(wh, "SELECT claim_id FROM claims WHERE article_id IN (?, ?)", [info["tass"], info["mt"]])
     assert {f"claim-{cid}" for (cid,) in rows} == links == anchors
     # the claim's anchor sits at its content span in the article text
     tass_claim = info["pairs"][0][0]
@@ -252,18 +252,18 @@ def test_run_report_quality_checks(report_wh):
 
 
 def test_reports_open_the_warehouse_read_only(report_wh, monkeypatch):
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.report import entity_report, run_report, story_report
 
     wh, info = report_wh
     modes = []
-    real = W.duckdb.connect  # every connection the reports open (the read copy's included)
+    real = database.duckdb.connect  # every connection the reports open (the read copy's included)
 
     def spy(path, *args, read_only=False, **kw):
         modes.append(read_only)
         return real(path, *args, read_only=read_only, **kw)
 
-    monkeypatch.setattr(W.duckdb, "connect", spy)
+    monkeypatch.setattr(database.duckdb, "connect", spy)
     story_report(wh, "latest"), entity_report(wh, "NATO"), run_report(wh)
     assert modes and all(modes)
 
@@ -272,7 +272,7 @@ def test_reports_work_on_a_warehouse_without_rpt_views(report_wh, tmp_path):
     """A warehouse loaded before the rpt_ views existed: reports create them as TEMP views."""
     import shutil
 
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.report import run_report
     from newsclaims.settings import Warehouse
 
@@ -280,7 +280,7 @@ def test_reports_work_on_a_warehouse_without_rpt_views(report_wh, tmp_path):
     old = Warehouse.resolve(tmp_path / "old")
     old.root.mkdir()
     shutil.copy(wh.database, old.database)
-    con = W.connect(old)
+    con = database.connect(old)
     for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'rpt_%'").fetchall():
         con.execute(f"DROP VIEW {v}")
     con.close()

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from newsclaims import constants as C
 from newsclaims import settings as S
+from newsclaims.load.sql import named_query
 from newsclaims.settings import ENV_LAKE
 
 app = typer.Typer(help="newsclaims: raw news text into a DuckDB warehouse of who said what.",
@@ -148,7 +149,7 @@ def _run(engine: bool, verbose: bool, spec, sources_file: Path, wh, wait: Option
 
 
 def _print_summary(summary, wh) -> None:
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
     t = Table(title=f"run {summary.run_id}", show_header=False)
     t.add_column("what")
@@ -165,7 +166,7 @@ def _print_summary(summary, wh) -> None:
     console.print(f"stages: {stages}")
     console.print(f"warehouse: {wh.database}")
     if summary.n_claims:
-        cols, rows = W.query(wh, """
+        cols, rows = database.query(wh, """
             SELECT speaker, outlet, kind, cue, content FROM who_said_what
             WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = ?)
             ORDER BY outlet, published_date, claim_id LIMIT 12""", [summary.run_id])
@@ -214,7 +215,7 @@ def query(
     """Run one read-only SELECT against the warehouse (its read copy) and print the result."""
     import duckdb
 
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
     if fmt not in ("table", "csv", "json"):
@@ -224,8 +225,8 @@ def query(
     limit = (DEFAULT_MAX_ROWS if max_rows is None else max_rows) if fmt == "table" and tty else 0
     wh = Warehouse.resolve(warehouse)
     try:
-        cols, rows, left_out = W.safe_query(wh, sql, seconds=timeout, keep=limit or None)
-    except (W.WarehouseBusy, FileNotFoundError, W.QueryRefused) as exc:
+        cols, rows, left_out = database.safe_query(wh, sql, seconds=timeout, keep=limit or None)
+    except (database.WarehouseBusy, FileNotFoundError, database.QueryRefused) as exc:
         err.print(Text(terminal_safe(exc), style="red"))
         raise typer.Exit(1)
     except duckdb.Error as exc:
@@ -256,21 +257,21 @@ def query(
 def status(warehouse: Optional[Path] = WarehouseOpt,
            limit: int = typer.Option(10, help="How many recent runs to show.")) -> None:
     """Show recent runs and the row count of every table."""
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
     wh = Warehouse.resolve(warehouse)
     try:
         # runs.reason came with migration 004: a warehouse last loaded before it has none
-        reason = "reason" if "reason" in W.query(wh, "SELECT * FROM runs LIMIT 0")[0] else "NULL"
-        cols, rows = W.query(wh, f"""
+        reason = "reason" if "reason" in database.query(wh, "SELECT * FROM runs LIMIT 0")[0] else "NULL"
+        cols, rows = database.query(wh, f"""
             SELECT run_id, status,  -- the run id says when it started (rYYYYMMDDTHHMMSS)
                    round(epoch(finished_at - started_at), 1) AS secs,
                    n_documents AS docs, n_articles AS new, n_duplicates AS dups, n_rejects AS rej,
                    n_skipped AS seen, n_claims AS claims, {reason} AS reason
             FROM runs ORDER BY started_at DESC LIMIT {int(limit)}""")
-        counts = W.table_counts(wh)
-    except (W.WarehouseBusy, FileNotFoundError) as exc:
+        counts = database.table_counts(wh)
+    except (database.WarehouseBusy, FileNotFoundError) as exc:
         _fail("", str(exc), 1)
     from rich import box
 
@@ -291,27 +292,20 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
 def schema(table: Optional[str] = typer.Argument(None, help="A table or view: its columns, types and meanings."),
            warehouse: Optional[Path] = WarehouseOpt) -> None:
     """What each table, view and column means (the descriptions stored in the database)."""
-    from newsclaims.load import database as W
-    from newsclaims.load import schema_doc
+    from newsclaims.load import database, schema_doc
     from newsclaims.settings import Warehouse
 
     wh = Warehouse.resolve(warehouse)
     try:
         if table is None:
-            cols, rows = W.query(wh, """
-                SELECT table_name AS name, 'table' AS kind, comment AS description FROM duckdb_tables()
-                WHERE NOT internal AND schema_name = 'main' AND database_name = current_database()
-                UNION ALL
-                SELECT view_name, 'view', comment FROM duckdb_views()
-                WHERE NOT internal AND schema_name = 'main' AND database_name = current_database()
-                ORDER BY kind, name""")
+            cols, rows = database.query(wh, named_query("cli_schema_objects"))
         else:
-            cols, rows = W.query(wh, """
+            cols, rows = database.query(wh, """
                 SELECT column_name AS "column", data_type AS type, comment AS description FROM duckdb_columns()
                 WHERE table_name = ? AND schema_name = 'main' AND database_name = current_database()
                 ORDER BY column_index""", [table])
             found = schema_doc.describe(table)
-            head = W.query(wh, """
+            head = database.query(wh, """
                 SELECT comment FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()
                 UNION ALL SELECT comment FROM duckdb_views() WHERE view_name = ? AND database_name = current_database()""",
                 [table, table])[1]
@@ -320,7 +314,7 @@ def schema(table: Optional[str] = typer.Argument(None, help="A table or view: it
             note = (head[0][0] if head and head[0][0] else None) or (found[1].get("description") if found else "")
             if note:
                 console.print(Text(f"{table}: {note}"), soft_wrap=True)
-    except (W.WarehouseBusy, FileNotFoundError) as exc:
+    except (database.WarehouseBusy, FileNotFoundError) as exc:
         _fail("", str(exc), 1)
     # a warehouse not loaded since a description was added: the schema document has it
     if table is None:
@@ -398,14 +392,14 @@ def entities(
 
 
 def _list_rows(wh_sql: tuple[str, list], warehouse: Optional[Path], limit: int, what: str, hint: str) -> None:
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
     wh = Warehouse.resolve(warehouse)
     sql, params = wh_sql
     try:
-        cols, rows = W.query(wh, sql, params)
-    except (W.WarehouseBusy, FileNotFoundError) as exc:
+        cols, rows = database.query(wh, sql, params)
+    except (database.WarehouseBusy, FileNotFoundError) as exc:
         _fail("", str(exc), 1)
     shown = rows if limit <= 0 else rows[:limit]
     from rich import box

@@ -32,7 +32,7 @@ def _emit(build: Callable[[], dict], fmt: str, out: Optional[Path], warehouse: O
           default_name: Callable[[dict], str]) -> None:
     from rich.console import Console
 
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.report import ReportError, to_html, to_markdown, to_terminal
     from newsclaims.settings import Warehouse
 
@@ -44,7 +44,7 @@ def _emit(build: Callable[[], dict], fmt: str, out: Optional[Path], warehouse: O
     wh = Warehouse.resolve(warehouse)
     try:
         data = build(wh)
-    except (ReportError, W.WarehouseBusy, FileNotFoundError) as exc:
+    except (ReportError, database.WarehouseBusy, FileNotFoundError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(1)
     if fmt == "term":
@@ -104,7 +104,7 @@ def index(out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write th
     warehouse's reports/ folder, with what the warehouse counts for each."""
     from rich.console import Console
 
-    from newsclaims.load import database as W
+    from newsclaims.load import database
     from newsclaims.report import ReportError
     from newsclaims.report.index import write_index
     from newsclaims.settings import Warehouse
@@ -112,7 +112,7 @@ def index(out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write th
     wh = Warehouse.resolve(warehouse)
     try:
         path, data = write_index(wh, out)
-    except (ReportError, W.WarehouseBusy, FileNotFoundError) as exc:
+    except (ReportError, database.WarehouseBusy, FileNotFoundError) as exc:
         Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     n = {k: len(v) for k, v in data["reports"].items()}

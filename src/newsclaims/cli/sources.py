@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsclaims import settings as S
+from newsclaims.load.sql import named_query
 
 sources_app = typer.Typer(help="List, check, add, remove, disable, enable and reset the sources of a sources file.",
                           no_args_is_help=True)
@@ -86,14 +87,10 @@ def list_sources(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path]
 def _seen_in_warehouse(wh) -> dict[str, tuple[int, Optional[str]]]:
     """Per source: documents the warehouse holds from it (kept, duplicate or rejected) and when the
     last run that brought a new one started. Empty when there is no warehouse (or it is busy)."""
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
     try:
-        rows = W.query(wh, """
-            SELECT x.feed, count(DISTINCT x.raw_path), strftime(max(r.started_at), '%Y-%m-%d %H:%M')
-            FROM (SELECT feed, raw_path, run_id FROM articles UNION ALL SELECT feed, raw_path, run_id FROM duplicates
-                  UNION ALL SELECT feed, raw_path, run_id FROM rejects) x
-            LEFT JOIN runs r USING (run_id) GROUP BY x.feed""")[1]
+        rows = database.query(wh, named_query("cli_sources_seen"))[1]
     except Exception:  # no warehouse yet, busy, or not loaded: the state files still tell
         return {}
     return {feed: (n, last) for feed, n, last in rows}

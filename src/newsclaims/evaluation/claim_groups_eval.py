@@ -143,9 +143,9 @@ class ExtractedClaim:
 def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
     """(document id, content start, content end) -> the claim the pipeline extracted there."""
     from newsclaims.evaluation.stories_eval import _doc_id
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
-    _, rows = W.query(wh, """SELECT a.raw_path, c.content_start, c.content_end, c.claim_id, c.article_id,
+    _, rows = database.query(wh, """SELECT a.raw_path, c.content_start, c.content_end, c.claim_id, c.article_id,
                                     c.content, c.group_segments
                              FROM claims c JOIN articles a USING (article_id)""")
     return {(_doc_id(raw), s, e): ExtractedClaim(cid, aid, content, segs)

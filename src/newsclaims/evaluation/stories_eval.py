@@ -305,9 +305,9 @@ def _doc_id(raw_path: str) -> str:
 def pipeline_features(wh) -> Features:
     """Articles as the link stage sees them (see :func:`newsclaims.pipeline.link_batches`)."""
     from newsclaims.link.stories import StoryArticle
-    from newsclaims.load import database as W
+    from newsclaims.load import database
 
-    _, rows = W.query(wh, """
+    _, rows = database.query(wh, """
         SELECT a.article_id, a.raw_path, a.published_date, a.title, a.body, a.outlet,
                list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL)
         FROM articles a LEFT JOIN mentions m USING (article_id) GROUP BY ALL""")
@@ -315,11 +315,11 @@ def pipeline_features(wh) -> Features:
     for aid, raw_path, day, title, body, outlet, ents in rows:
         articles[aid] = StoryArticle(aid, day, title, body, set(ents or []), outlet)
         article_of[_doc_id(raw_path)] = aid
-    _, dups = W.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
+    _, dups = database.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
     for raw_path, aid in dups:
         article_of[_doc_id(raw_path)] = aid
-    _, rejects = W.query(wh, "SELECT count(*) FROM rejects")
-    _, one_run = W.query(wh, "SELECT article_id, story_id FROM article_stories")
+    _, rejects = database.query(wh, "SELECT count(*) FROM rejects")
+    _, one_run = database.query(wh, "SELECT article_id, story_id FROM article_stories")
     return Features(articles, article_of, dict(one_run), rejects[0][0], len(dups),
                     sum(1 for a in articles.values() if a.published_date))
 

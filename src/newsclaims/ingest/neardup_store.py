@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsclaims.load import database as wh_mod
-from newsclaims.load import lake
+from newsclaims.load import database, lake
 from newsclaims.settings import ENV_NEARDUP_SHINGLE_SIZE, ENV_NEARDUP_THRESHOLD, Warehouse
 
 NEARDUP_INDEX = "neardup.idx"
@@ -68,7 +67,7 @@ def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
         return NearDupIndex.load(index_path, config)
     index = NearDupIndex(config)
     if known_articles:
-        con = wh_mod.connect(wh, read_only=True)
+        con = database.connect(wh, read_only=True)
         try:
             cur = con.execute("SELECT article_id, body FROM articles ORDER BY ingested_at, article_id")
             while rows := cur.fetchmany(1000):
@@ -90,6 +89,6 @@ def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
     index_path, stamp_path = _neardup_state(wh)
     index_path.parent.mkdir(parents=True, exist_ok=True)
     _os.replace(staged, index_path)
-    n = wh_mod.query(wh, "SELECT count(*) FROM articles")[1][0][0]
+    n = database.query(wh, "SELECT count(*) FROM articles")[1][0][0]
     lake.atomic_write_bytes(stamp_path, _json.dumps({"articles": n, "run_id": run_id,
                                                      "config": _config_stamp(neardup_config())}).encode())

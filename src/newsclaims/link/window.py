@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from newsclaims.load import database as wh_mod
+from newsclaims.load import database
+from newsclaims.load.sql import named_query
 from newsclaims.settings import Warehouse
 
 
@@ -28,28 +29,9 @@ def revision_window_of(wh: Warehouse, new: list, articles: list[dict]) -> tuple[
     dates = [a.published_date for a in new if a.published_date]
     lo = (min(dates) - days) if dates else None
     hi = (max(dates) + days) if dates else None
-    con = wh_mod.connect(wh, read_only=True)
+    con = database.connect(wh, read_only=True)
     try:
-        rows = con.execute("""
-            WITH recent AS (
-                SELECT s.story_id, max(a.ingested_at)::DATE AS last_ingested
-                FROM articles a JOIN article_stories s USING (article_id)
-                WHERE a.ingested_at::DATE >= ? OR a.published_date >= ?
-                   OR (? IS NOT NULL AND a.published_date BETWEEN ? AND ?)
-                GROUP BY s.story_id
-            ),
-            sized AS (
-                SELECT r.story_id, sum(count(*)) OVER (ORDER BY any_value(r.last_ingested) DESC, r.story_id)
-                       AS running
-                FROM recent r JOIN article_stories s USING (story_id) GROUP BY r.story_id
-            )
-            SELECT a.article_id, a.published_date, a.title, a.body, a.outlet, s.story_id,
-                   list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL), any_value(a.ingested_at)
-            FROM sized z JOIN article_stories s USING (story_id) JOIN articles a USING (article_id)
-            LEFT JOIN mentions m USING (article_id)
-            WHERE z.running <= ?
-            GROUP BY ALL ORDER BY a.article_id""",
-            [since, since, lo, lo, hi, MAX_WINDOW]).fetchall()
+        rows = con.execute(named_query("link_revision_window"), [since, since, lo, lo, hi, MAX_WINDOW]).fetchall()
         window = [StoryArticle(r[0], r[1], r[2], r[3], {match_key(e) for e in r[6] or []}, r[4], r[5], ingested=day_of(r[7]))
                   for r in rows]
         # the names a new story could take ("s_" + a member's id) that a story outside the window has
@@ -57,7 +39,7 @@ def revision_window_of(wh: Warehouse, new: list, articles: list[dict]) -> tuple[
         names = ["s_" + aid.removeprefix("a_") for aid in [a.article_id for a in window + new]]
         # ... or that a story merged away had (a dead id is not given to another story)
         history = ("UNION SELECT old_story_id FROM story_changes WHERE old_story_id IN (SELECT unnest($1))"
-                   if wh_mod.has_column(con, "story_changes") else "")
+                   if database.has_column(con, "story_changes") else "")
         taken = {sid for (sid,) in con.execute(
             f"SELECT story_id FROM article_stories WHERE story_id IN (SELECT unnest($1)) {history}",
             [names]).fetchall() if sid not in inside}
@@ -74,11 +56,11 @@ def claims_of_stories(wh: Warehouse, read_ids: set[str], current: dict[str, str]
     from newsclaims.extract.entities import match_key
     from newsclaims.link.stories import GroupClaim
 
-    con = wh_mod.connect(wh, read_only=True)
+    con = database.connect(wh, read_only=True)
     try:
         placeholders = ", ".join("?" * len(read_ids))
         # a warehouse loaded before migration 003 has no signatures yet (the load adds the column)
-        signatures = "c.group_segments" if wh_mod.has_column(con, "claims", "group_segments") else "NULL"
+        signatures = "c.group_segments" if database.has_column(con, "claims", "group_segments") else "NULL"
         rows = con.execute(f"""
             SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, g.claim_group_id,
                    c.content_start, c.content_end, {signatures}

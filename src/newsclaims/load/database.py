@@ -32,6 +32,7 @@ import duckdb
 from newsclaims.faults import checkpoint
 from newsclaims.load import entity_links as entity_table
 from newsclaims.load import lake
+from newsclaims.load.sql import named_query
 from newsclaims.load.storage import is_remote
 from newsclaims.models import LAKE_MODELS, Run
 from newsclaims.settings import (
@@ -352,55 +353,13 @@ def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) 
 def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Aggregate ``entities`` from what every article says about each entity."""
     con.execute("DELETE FROM entities")
-    con.execute("""
-        INSERT INTO entities
-        WITH names AS (
-            SELECT entity_id, name, type, sum(n_mentions) AS n,
-                   row_number() OVER (PARTITION BY entity_id
-                                      ORDER BY sum(n_mentions) DESC, length(name) DESC, name) AS rk
-            FROM entity_aliases GROUP BY entity_id, name, type
-        ),
-        aliases AS (
-            SELECT entity_id, list(DISTINCT alias ORDER BY alias) AS aliases, max(wikidata_id) AS wikidata_id,
-                   list_sort(list_distinct(flatten(list(coalesce(roles, []))))) AS roles
-            FROM entity_aliases GROUP BY entity_id
-        ),
-        seen AS (
-            SELECT m.entity_id, count(*) AS mention_count,
-                   min(a.published_date) AS first_seen, max(a.published_date) AS last_seen
-            FROM mentions m JOIN articles a USING (article_id)
-            WHERE m.entity_id IS NOT NULL GROUP BY m.entity_id
-        )
-        SELECT n.entity_id, n.name, n.type, a.aliases, a.wikidata_id,
-               coalesce(s.mention_count, 0), s.first_seen, s.last_seen, a.roles
-        FROM names n JOIN aliases a USING (entity_id) LEFT JOIN seen s USING (entity_id)
-        WHERE n.rk = 1""")
+    con.execute(named_query("load_rebuild_entities"))
 
 
 def rebuild_stories(con: duckdb.DuckDBPyConnection) -> None:
     """Aggregate ``stories`` from article assignments; duplicates' outlets count as carriers."""
     con.execute("DELETE FROM stories")
-    con.execute("""
-        INSERT INTO stories
-        WITH members AS (
-            SELECT s.story_id, a.article_id, a.outlet, a.title, a.published_date, a.ingested_at
-            FROM article_stories s JOIN articles a USING (article_id)
-        ),
-        carriers AS (
-            SELECT story_id, outlet FROM members
-            UNION
-            SELECT m.story_id, d.outlet FROM duplicates d JOIN members m ON m.article_id = d.duplicate_of
-        ),
-        headline AS (
-            SELECT story_id, title FROM members
-            QUALIFY row_number() OVER (PARTITION BY story_id
-                                       ORDER BY published_date NULLS LAST, ingested_at, article_id) = 1
-        )
-        SELECT m.story_id, any_value(h.title), min(m.published_date), max(m.published_date),
-               count(DISTINCT m.article_id),
-               (SELECT count(DISTINCT c.outlet) FROM carriers c WHERE c.story_id = m.story_id)
-        FROM members m JOIN headline h USING (story_id)
-        GROUP BY m.story_id""")
+    con.execute(named_query("load_rebuild_stories"))
 
 
 @dataclass
@@ -523,13 +482,7 @@ def source_failures(wh: Warehouse) -> dict[str, tuple[str, str, bool]]:
     try:
         if not has_column(con, "source_failures"):
             return {}
-        rows = con.execute("""
-            SELECT f.source, f.run_id, f.reason,
-                   f.run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
-                   OR f.failed_at >= (SELECT max(started_at) FROM runs)
-            FROM source_failures f
-            QUALIFY row_number() OVER (PARTITION BY f.source ORDER BY f.failed_at DESC) = 1
-            ORDER BY f.source""").fetchall()
+        rows = con.execute(named_query("load_source_failures")).fetchall()
     finally:
         con.close()
     return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}

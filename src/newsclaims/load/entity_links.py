@@ -28,6 +28,7 @@ from typing import Optional
 import duckdb
 
 from newsclaims.extract.entities import person_key, translit_fold
+from newsclaims.load.sql import named_query
 
 #: the feed window of the surname rule, in days either side of the article's date
 WINDOW_DAYS = 7
@@ -177,19 +178,9 @@ def _apply(con: duckdb.DuckDBPyConnection, links: list, run_id: Optional[str]) -
                        WHERE mentions.article_id = l.article_id AND mentions.entity_id = l.entity_id""")
         con.execute("""UPDATE claims SET speaker_entity_id = l.linked_id FROM _nc_links l
                        WHERE claims.article_id = l.article_id AND claims.speaker_entity_id = l.entity_id""")
-        con.execute("""CREATE OR REPLACE TEMP TABLE _nc_aliases AS
-            SELECT coalesce(l.linked_id, ea.entity_id) AS entity_id, ea.article_id,
-                   coalesce(l.linked_name, ea.name) AS name, ea.type, ea.alias, ea.wikidata_id,
-                   ea.n_mentions, coalesce(ea.roles, []) AS roles
-            FROM entity_aliases ea
-            LEFT JOIN _nc_links l ON l.article_id = ea.article_id AND l.entity_id = ea.entity_id
-            WHERE ea.article_id IN (SELECT article_id FROM _nc_links)""")
+        con.execute(named_query("entity_links_aliases"))
         con.execute("DELETE FROM entity_aliases WHERE article_id IN (SELECT article_id FROM _nc_links)")
-        con.execute("""INSERT INTO entity_aliases BY NAME
-            SELECT entity_id, article_id, max(name) AS name, max(type) AS type, alias,
-                   max(wikidata_id) AS wikidata_id, sum(n_mentions)::BIGINT AS n_mentions,
-                   list_sort(list_distinct(flatten(list(roles)))) AS roles
-            FROM _nc_aliases GROUP BY entity_id, article_id, alias""")
+        con.execute(named_query("entity_links_insert_aliases"))
         con.execute("""INSERT OR REPLACE INTO entity_links
             SELECT article_id, entity_id, linked_id, rule, ? FROM _nc_links""", [run_id])
     finally:

@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from newsclaims.load.sql import named_query
+
 DOC_NAME = "schema.toml"
 
 
@@ -40,14 +42,7 @@ def _lit(text: str) -> str:
 
 def _objects(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[str]]]:
     """Tables and views of the main schema: name -> (kind, columns in order)."""
-    rows = con.execute("""
-        SELECT t.table_name, CASE WHEN t.table_type = 'VIEW' THEN 'view' ELSE 'table' END,
-               list(c.column_name ORDER BY c.ordinal_position)
-        FROM information_schema.tables t JOIN information_schema.columns c
-             ON c.table_schema = t.table_schema AND c.table_name = t.table_name
-        WHERE t.table_schema = 'main' AND t.table_catalog = current_database()
-              AND c.table_catalog = current_database()
-        GROUP BY ALL""").fetchall()
+    rows = con.execute(named_query("schema_doc_objects")).fetchall()
     return {name: (kind, cols) for name, kind, cols in rows}
 
 

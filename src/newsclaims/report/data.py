@@ -15,7 +15,8 @@ from typing import Any, Iterator, Optional
 
 import duckdb
 
-from newsclaims.load import database as W
+from newsclaims.load import database
+from newsclaims.load.sql import named_query
 from newsclaims.report.diff import highlight, overlap
 from newsclaims.settings import Warehouse
 
@@ -32,11 +33,11 @@ class ReportError(RuntimeError):
 def open_warehouse(wh: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection with the stg_ and rpt_ views available (TEMP copies when the warehouse
     lacks them)."""
-    con = W.read_connect(wh)  # the read copy: an open report never keeps a run from loading
+    con = database.read_connect(wh)  # the read copy: an open report never keeps a run from loading
     try:
         have = {v for (v,) in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        for f in W.view_files():
+        for f in database.view_files():
             name = f.name.split("_", 1)[1].rsplit(".", 1)[0]
             if name.startswith((STG_PREFIX, RPT_PREFIX)) and name not in have:  # staging first: file order
                 con.execute(re.sub(r"CREATE\s+OR\s+REPLACE\s+VIEW", "CREATE OR REPLACE TEMP VIEW", f.sql,
@@ -69,12 +70,7 @@ def resolve_story(con, ref: str) -> str:
     if ref == "latest":
         # the most recently ingested story (the one whose newest article came in last), not the one
         # with the latest publication date: a user who just ran the pipeline wants what it just read
-        row = _one(con, """
-            SELECT story_id FROM (
-                SELECT s.story_id, max(a.ingested_at) AS last_in, max(a.published_date) AS last_day,
-                       count(*) AS n
-                FROM article_stories s JOIN articles a USING (article_id) GROUP BY s.story_id)
-            ORDER BY last_in DESC, last_day DESC NULLS LAST, n DESC, story_id LIMIT 1""")
+        row = _one(con, named_query("report_resolve_story"))
         if row is None:
             raise ReportError("no stories in the warehouse yet (article_stories is empty)")
         return row["story_id"]
@@ -237,16 +233,7 @@ def resolve_entity(con, name: str) -> tuple[dict, list[dict]]:
     q = (name or "").strip()
     if not q:
         raise ReportError("give an entity name")
-    cands = _rows(con, """
-        WITH names AS (
-            SELECT entity_id, name AS alias FROM entities
-            UNION SELECT entity_id, unnest(aliases) FROM entities
-            UNION SELECT entity_id, alias FROM entity_aliases
-            UNION SELECT entity_id, entity_id FROM entities
-        )
-        SELECT e.*, list(DISTINCT n.alias) AS names
-        FROM entities e JOIN names n USING (entity_id)
-        GROUP BY ALL""")
+    cands = _rows(con, named_query("report_resolve_entity"))
     key = _fold(q)
     ql = q.lower()
 
@@ -355,21 +342,8 @@ def run_report(wh: Warehouse, ref: Optional[str] = None) -> dict[str, Any]:
         rejects = _rows(con, "SELECT * FROM rpt_run_rejects WHERE run_id = ? ORDER BY n DESC, stage, reason",
                         [run_id])
         stages = _rows(con, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ? ORDER BY stage", [run_id])
-        tables = _rows(con, """
-            SELECT t.table_name, t.n_rows AS total, coalesce(r.n_rows, 0) AS this_run,
-                   t.table_name IN (SELECT table_name FROM rpt_table_rows WHERE run_id IS NOT NULL)
-                   OR t.table_name IN ('articles', 'duplicates', 'rejects', 'mentions', 'claims',
-                                       'entity_aliases', 'article_stories', 'claim_groups') AS per_run
-            FROM rpt_table_rows t
-            LEFT JOIN rpt_table_rows r ON r.table_name = t.table_name AND r.run_id = ?
-            WHERE t.run_id IS NULL ORDER BY t.table_name""", [run_id])
-        checks = _rows(con, """
-            SELECT r.check_name, r.table_name, r.column_name, r.warn_above,
-                   r.n_rows, r.n_flagged, r.rate, r.status,
-                   w.n_rows AS wh_rows, w.n_flagged AS wh_flagged, w.rate AS wh_rate, w.status AS wh_status
-            FROM rpt_quality_checks r
-            JOIN rpt_quality_checks w ON w.scope = 'warehouse' AND w.ord = r.ord
-            WHERE r.scope = ? ORDER BY r.ord""", [run_id])
+        tables = _rows(con, named_query("report_run_tables"), [run_id])
+        checks = _rows(con, named_query("report_run_checks"), [run_id])
         duplicates = _rows(con, """
             SELECT d.raw_path, d.method, d.similarity, d.duplicate_of, a.title AS duplicate_of_title
             FROM duplicates d LEFT JOIN articles a ON a.article_id = d.duplicate_of

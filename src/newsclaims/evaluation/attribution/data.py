@@ -16,6 +16,7 @@ from newsclaims.evaluation.attribution.spans import (
     parse_ann,
     text_alignment,
 )
+from newsclaims.load.sql import named_query
 
 # --- data ------------------------------------------------------------------------------------------------
 
@@ -89,15 +90,12 @@ class _Tables:
 
     @classmethod
     def read(cls, wh) -> "_Tables":
-        from newsclaims.load import database as W
+        from newsclaims.load import database
 
-        _, arts = W.query(wh, "SELECT article_id, raw_path, body, body_map FROM articles")
-        _, claims = W.query(wh, """SELECT c.article_id, c.kind, c.speaker_start, c.speaker_end, c.cue_start, c.cue_end,
-                                          c.content_start, c.content_end, c.content_spans, e.name, e.aliases
-                                   FROM claims c LEFT JOIN entities e ON e.entity_id = c.speaker_entity_id
-                                   ORDER BY c.article_id, c.content_start, c.content_end, c.claim_id""")
-        _, dups = W.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
-        _, rejs = W.query(wh, "SELECT raw_path, stage, reason FROM rejects")
+        _, arts = database.query(wh, "SELECT article_id, raw_path, body, body_map FROM articles")
+        _, claims = database.query(wh, named_query("eval_attribution_claims"))
+        _, dups = database.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
+        _, rejs = database.query(wh, "SELECT raw_path, stage, reason FROM rejects")
         claims_of: dict[str, list[tuple]] = {}
         for row in claims:
             claims_of.setdefault(row[0], []).append(row[1:])
