@@ -190,3 +190,26 @@ def test_georgia_the_country_or_the_us_state_by_context():
 
     assert georgia(state) == "kb:US-GA"
     assert georgia(country) == "kb:GEO"
+
+
+def _names(text):
+    return {c.canonical_name for c in entities_of(text).clusters}
+
+
+def test_a_name_joined_by_a_hyphen_keeps_its_lower_case_part():
+    names = _names("South Korean President Park Geun-hye met Secretary General Ban Ki-moon on Monday.")
+    assert {"Park Geun-hye", "Ban Ki-moon"} <= names
+    assert not names & {"Park Geun", "Ban Ki"}
+
+
+def test_a_name_never_holds_a_colon():
+    """A transcript line: the speaker's name, a colon, then what he says (the tagger made all of it
+    one WORK_OF_ART in a real transcript); what follows a colon is a name only with two words left."""
+    from newsclaims.extract.ner_rules import rule_boundaries
+
+    text = "WALLACE: Let’s start with breaking news. Report: Bank of England said so."
+    doc = load_nlp()(text)
+    first = (0, text.index(" news") + 5, "WORK_OF_ART", "ner")
+    second = (text.index("Report"), text.index(" said"), "ORG", "ner")
+    spans = rule_boundaries(doc, [first, second], load_kb())
+    assert [text[s:e] for s, e, *_ in spans] == ["WALLACE", "Report", "Bank of England"]

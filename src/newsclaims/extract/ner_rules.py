@@ -193,10 +193,13 @@ def rule_boundaries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
                     cur.append(tok)
                 cut.append(cur)
             runs = cut
-        for toks in runs:
-            while toks and (_is_numberish(toks[-1].text) or toks[-1].is_punct and toks[-1].text not in ".'" or
-                            toks[-1].text[:1].islower()):
+        for toks, after_colon in _split_at_colon(runs):
+            while toks and not _hyphen_joined(toks) and (
+                    _is_numberish(toks[-1].text) or toks[-1].is_punct and toks[-1].text not in ".'" or
+                    toks[-1].text[:1].islower()):
                 toks = toks[:-1]
+            if after_colon and sum(t.is_alpha for t in toks) < 2:
+                continue
             while toks and (_is_numberish(toks[0].text) or toks[0].is_punct or
                             (label != "PERSON" and toks[0].is_alpha and toks[0].is_lower) or
                             (label == "PERSON" and len(toks) > 1 and _not_name_start(toks[0]))):
@@ -204,6 +207,29 @@ def rule_boundaries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
             if toks:
                 out.append((toks[0].idx, toks[-1].idx + len(toks[-1].text), label, method))
     return _dedupe(out)
+
+
+def _split_at_colon(runs: list[list]) -> list[tuple[list, bool]]:
+    """A name never holds a colon: "WALLACE: Let's start" (a transcript's speaker, then the words he
+    says) is "WALLACE". Returns (tokens, after a colon); what follows a colon stays a name only when
+    two or more words of it are left once its edges are trimmed."""
+    out: list[tuple[list, bool]] = []
+    for run in runs:
+        after = False
+        while (colon := next((i for i, tok in enumerate(run) if tok.text == ":"), None)) is not None:
+            out.append((run[:colon], after))
+            run, after = run[colon + 1:], True
+        out.append((run, after))
+    return out
+
+
+def _hyphen_joined(toks: list) -> bool:
+    """The span ends in a lower-case part joined by a hyphen with no space: "Park Geun-hye",
+    "Ban Ki-moon" (the tokenizer splits "Geun", "-", "hye"); that part belongs to the name."""
+    if len(toks) < 3:
+        return False
+    a, hyphen, b = toks[-3], toks[-2], toks[-1]
+    return hyphen.text == "-" and not a.whitespace_ and not hyphen.whitespace_ and b.is_alpha and a.is_alpha
 
 
 #: lower-case particles that may open a person's name ("de la Hoya", "van Gaal", "al-Assad")
