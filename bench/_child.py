@@ -38,8 +38,12 @@ def raw(args: dict, only_ner: bool) -> dict:
         for doc in nlp.pipe(texts, batch_size=args["batch_size"], n_process=args["n_process"]):
             n_ents += len(doc.ents)
     t_end = time.perf_counter()
-    return {"components": components, "n_ents": n_ents, "seconds": t_end - t_load,
-            "load_seconds": t_load - T_START}
+    return {
+        "components": components,
+        "n_ents": n_ents,
+        "seconds": t_end - t_load,
+        "load_seconds": t_load - T_START,
+    }
 
 
 def run(args: dict) -> dict:
@@ -58,15 +62,21 @@ def run(args: dict) -> dict:
         t_import = time.perf_counter()
         summary = run_local(Path(args["sources"]), Warehouse.resolve(args["warehouse"]))
     t_end = time.perf_counter()
-    extract = sys.modules.get("newsclaims.extract.batch")  # only if the run needed it (a rerun with nothing new need not)
-    return {"seconds": t_end - t_import, "import_seconds": t_import - T_START,
-            "summary": summary.model_dump(mode="json"),
-            "extract_detail": {k: round(v, 3) for k, v in getattr(extract, "STAGE_SECONDS", {}).items()}}
+    extract = sys.modules.get(
+        "newsclaims.extract.batch"
+    )  # only if the run needed it (a rerun with nothing new need not)
+    return {
+        "seconds": t_end - t_import,
+        "import_seconds": t_import - T_START,
+        "summary": summary.model_dump(mode="json"),
+        "extract_detail": {k: round(v, 3) for k, v in getattr(extract, "STAGE_SECONDS", {}).items()},
+    }
 
 
 def startup(args: dict) -> dict:
     t0 = time.perf_counter()
     import newsclaims.pipeline  # noqa: F401
+
     if args.get("engine") == "prefect":
         from prefect import flow
 

@@ -29,16 +29,23 @@ def main(argv=None) -> int:
     from newsclaims.load import database
     from newsclaims.settings import Warehouse
 
-    _, rows = database.query(Warehouse.resolve(args.warehouse), """
+    _, rows = database.query(
+        Warehouse.resolve(args.warehouse),
+        """
         SELECT c.claim_id, c.article_id, s.story_id, c.speaker_entity_id, c.content, c.group_segments
-        FROM claims c JOIN article_stories s USING (article_id) WHERE c.speaker_entity_id IS NOT NULL""")
-    claims = [GroupableClaim(cid, aid, sid, spk, content, segments=segs)
-              for cid, aid, sid, spk, content, segs in rows]
+        FROM claims c JOIN article_stories s USING (article_id) WHERE c.speaker_entity_id IS NOT NULL""",
+    )
+    claims = [
+        GroupableClaim(cid, aid, sid, spk, content, segments=segs)
+        for cid, aid, sid, spk, content, segs in rows
+    ]
     pairs = _candidate_pairs(claims)
     out = {"claims": len(claims), "candidate_pairs": len(pairs)}
     encoder = load_encoder()
-    for name, matcher in (("lexical", ClaimMatcher(encoder=None, same_words=False)),
-                          ("paraphrase", ClaimMatcher(encoder=encoder))):
+    for name, matcher in (
+        ("lexical", ClaimMatcher(encoder=None, same_words=False)),
+        ("paraphrase", ClaimMatcher(encoder=encoder)),
+    ):
         if matcher.encoder is not None:
             matcher.encoder._cache.clear()
         start, cpu = time.perf_counter(), time.process_time()
@@ -47,8 +54,12 @@ def main(argv=None) -> int:
         sizes: dict[str, int] = {}
         for gid in groups.values():
             sizes[gid] = sizes.get(gid, 0) + 1
-        out[name] = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "groups_of_2_or_more": sum(1 for n in sizes.values() if n > 1),
-                     "encoded_units": len(matcher.encoder._cache) if matcher.encoder is not None else 0}
+        out[name] = {
+            "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
+            "groups_of_2_or_more": sum(1 for n in sizes.values() if n > 1),
+            "encoded_units": len(matcher.encoder._cache) if matcher.encoder is not None else 0,
+        }
     print(json.dumps(out, indent=2))
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

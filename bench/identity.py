@@ -47,7 +47,9 @@ VOLATILE = re.compile(
     r"updated|path|file|pid|host|uri|ingested|fetched|heartbeat)($|_)|_at$|_ms$|_s$"
 )
 RUN_ID = re.compile(r"r\d{8}T\d{6}-[0-9a-f]{6}")  # a run id inside a value (a scope, a label)
-TIMING_KEYS = re.compile(r"(seconds|_s$|_ms$|time|elapsed|duration|per_s|rate|speed|when|path|dir|run_id|warehouse|keep)")
+TIMING_KEYS = re.compile(
+    r"(seconds|_s$|_ms$|time|elapsed|duration|per_s|rate|speed|when|path|dir|run_id|warehouse|keep)"
+)
 
 
 def _cli(*args: str, cwd: Path | None = None) -> str:
@@ -55,7 +57,9 @@ def _cli(*args: str, cwd: Path | None = None) -> str:
     cmd = [str(exe) if exe.exists() else "newsclaims", *args]
     res = subprocess.run(cmd, cwd=cwd or ROOT, capture_output=True, text=True)
     if res.returncode != 0:
-        raise SystemExit(f"failed ({res.returncode}): {' '.join(cmd)}\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}")
+        raise SystemExit(
+            f"failed ({res.returncode}): {' '.join(cmd)}\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
+        )
     return res.stdout
 
 
@@ -71,8 +75,7 @@ def dump_database(db: Path) -> dict[str, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         rels = con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' order by table_name"
+            "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
         ).fetchall()
         for (name,) in rels:
             cols = [r[0] for r in con.execute(f'describe "{name}"').fetchall()]
@@ -140,9 +143,15 @@ def item_bbc(tmp: Path) -> dict[str, str]:
 def item_attribution(tmp: Path) -> dict[str, str]:
     js, keep = tmp / "s.json", tmp / "keep"
     _cli(
-        "eval", "attribution", str(EVAL / "polnear" / "dev"),
-        "--speakers", str(EVAL / "polnear" / "speakers_dev.jsonl"),
-        "--json", str(js), "--keep", str(keep),
+        "eval",
+        "attribution",
+        str(EVAL / "polnear" / "dev"),
+        "--speakers",
+        str(EVAL / "polnear" / "speakers_dev.jsonl"),
+        "--json",
+        str(js),
+        "--keep",
+        str(keep),
     )
     out = _scores(js)
     db = dump_database(_database_in(keep))

@@ -44,8 +44,13 @@ def build(corpus: Path, scale: int, workdir: Path) -> dict:
     sources, n_docs, n_words = build_scaled_corpus(corpus, scale, workdir / "scaled")
     t0 = time.perf_counter()
     summary = run_local(sources, Warehouse.resolve(workdir / "wh"))
-    return {"documents": n_docs, "words": n_words, "run_seconds": round(time.perf_counter() - t0, 1),
-            "n_articles": summary.n_articles, "stage_seconds": summary.stage_seconds}
+    return {
+        "documents": n_docs,
+        "words": n_words,
+        "run_seconds": round(time.perf_counter() - t0, 1),
+        "n_articles": summary.n_articles,
+        "stage_seconds": summary.stage_seconds,
+    }
 
 
 def timed(fn, *args, **kw):
@@ -60,16 +65,21 @@ def story_timings(articles: list, run_size: int) -> dict:
     fresh = lambda: [dataclasses.replace(a, story_id=None, cache=a.cache) for a in articles]  # noqa: E731
     _, single_one = timed(assign_stories, fresh(), [])
     _, revise_one = timed(revise_stories, [], fresh())
-    out = {"articles": len(articles),
-           "one_run": {"single_pass_seconds": round(single_one, 2), "revise_seconds": round(revise_one, 2),
-                       "ratio": round(revise_one / single_one, 2)}}
+    out = {
+        "articles": len(articles),
+        "one_run": {
+            "single_pass_seconds": round(single_one, 2),
+            "revise_seconds": round(revise_one, 2),
+            "ratio": round(revise_one / single_one, 2),
+        },
+    }
     runs = {"single_pass": [], "revise": [], "window": []}
     for mode in ("single_pass", "revise"):
         done: list = []
         arts = fresh()
         for k, start in enumerate(range(0, len(arts), run_size)):
             day = dt.date(2100, 1, 1) + dt.timedelta(days=k)
-            new = [dataclasses.replace(a, ingested=day) for a in arts[start:start + run_size]]
+            new = [dataclasses.replace(a, ingested=day) for a in arts[start : start + run_size]]
             if mode == "single_pass":
                 _, s = timed(assign_stories, new, done)
             else:
@@ -78,14 +88,24 @@ def story_timings(articles: list, run_size: int) -> dict:
                 _, s = timed(revise_stories, window, new)
             runs[mode].append(s)
             done += new
-    out["runs"] = {"run_size": run_size, "n_runs": len(runs["revise"]), "revision_days": REVISION_DAYS,
-                   "one_run_a_day": True}
+    out["runs"] = {
+        "run_size": run_size,
+        "n_runs": len(runs["revise"]),
+        "revision_days": REVISION_DAYS,
+        "one_run_a_day": True,
+    }
     for mode in ("single_pass", "revise"):
         xs = runs[mode]
-        out["runs"][mode] = {"mean_seconds": round(statistics.fmean(xs), 3), "max_seconds": round(max(xs), 3),
-                             "first_run_seconds": round(xs[0], 3), "last_run_seconds": round(xs[-1], 3)}
+        out["runs"][mode] = {
+            "mean_seconds": round(statistics.fmean(xs), 3),
+            "max_seconds": round(max(xs), 3),
+            "first_run_seconds": round(xs[0], 3),
+            "last_run_seconds": round(xs[-1], 3),
+        }
     out["runs"]["window_articles"] = {"max": max(runs["window"]), "last": runs["window"][-1]}
-    out["runs"]["ratio_mean"] = round(out["runs"]["revise"]["mean_seconds"] / out["runs"]["single_pass"]["mean_seconds"], 2)
+    out["runs"]["ratio_mean"] = round(
+        out["runs"]["revise"]["mean_seconds"] / out["runs"]["single_pass"]["mean_seconds"], 2
+    )
     return out
 
 
@@ -112,8 +132,10 @@ def main(argv: list[str] | None = None) -> dict:
         report["build"] = build(a.corpus.resolve(), a.scale, workdir)
         print(json.dumps(report["build"], indent=1), flush=True)
     before = json.loads((REPO / "bench" / "throughput.json").read_text()).get("scaled", {})
-    report["link_stage_before"] = {"seconds": before.get("stage_seconds", {}).get("link"),
-                                   "source": "bench/throughput.json scaled (code before issue 16)"}
+    report["link_stage_before"] = {
+        "seconds": before.get("stage_seconds", {}).get("link"),
+        "source": "bench/throughput.json scaled (code before issue 16)",
+    }
     if "build" in report:
         now = report["build"]["stage_seconds"].get("link")
         report["link_stage_now"] = now

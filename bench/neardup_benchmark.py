@@ -1,6 +1,6 @@
 """Run the near-duplicate benchmark (thin wrapper around ``newsclaims eval neardup``).
 
-    .venv/bin/python bench/neardup_benchmark.py [--corpus DIR] [--seed N] [--json out.json]
+Usage: ``.venv/bin/python bench/neardup_benchmark.py [--corpus DIR] [--seed N] [--json out.json]``
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ QUOTES = re.compile(r"[\"“”«»]")
 FREQUENT_CUES = re.compile(
     r"\b(?:say|says|said|saying|tell|tells|told|according|add|adds|added|insist|insists|insisted|"
     r"warn|warns|warned|claim|claims|claimed|argue|argues|argued|state|states|stated|explain|"
-    r"explains|explained)\b", re.I)
+    r"explains|explained)\b",
+    re.I,
+)
 
 
 def measure(texts: list[str]) -> dict:
@@ -45,9 +47,17 @@ def measure(texts: list[str]) -> dict:
     from newsclaims.extract.nlp import load_pipeline_nlp
 
     nlp, kb, lex = load_pipeline_nlp(), load_kb(), load_lexicon()
-    n = {"tokens": 0, "sentences": 0, "needed": 0, "needed_with_content": 0,
-         "gate_quotes": 0, "gate_quotes_hit": 0, "gate_quotes_or_cues": 0, "gate_quotes_or_cues_hit": 0,
-         "claims": 0}
+    n = {
+        "tokens": 0,
+        "sentences": 0,
+        "needed": 0,
+        "needed_with_content": 0,
+        "gate_quotes": 0,
+        "gate_quotes_hit": 0,
+        "gate_quotes_or_cues": 0,
+        "gate_quotes_or_cues_hit": 0,
+        "claims": 0,
+    }
     for doc in nlp.pipe(texts, batch_size=16):
         claims = extract_claims(doc, ArticleEntities(doc, kb), lex)
         n["claims"] += len(claims)
@@ -70,13 +80,19 @@ def measure(texts: list[str]) -> dict:
     tok = n["tokens"] or 1
     need = n["needed"] or 1
     return {
-        "tokens": n["tokens"], "sentences": n["sentences"], "claims": n["claims"],
+        "tokens": n["tokens"],
+        "sentences": n["sentences"],
+        "claims": n["claims"],
         "needed_share": round(n["needed"] / tok, 3),
         "needed_with_content_share": round(n["needed_with_content"] / tok, 3),
-        "gate_quotes": {"share": round(n["gate_quotes"] / tok, 3),
-                        "recall": round(n["gate_quotes_hit"] / need, 3)},
-        "gate_quotes_or_frequent_cues": {"share": round(n["gate_quotes_or_cues"] / tok, 3),
-                                         "recall": round(n["gate_quotes_or_cues_hit"] / need, 3)},
+        "gate_quotes": {
+            "share": round(n["gate_quotes"] / tok, 3),
+            "recall": round(n["gate_quotes_hit"] / need, 3),
+        },
+        "gate_quotes_or_frequent_cues": {
+            "share": round(n["gate_quotes_or_cues"] / tok, 3),
+            "recall": round(n["gate_quotes_or_cues_hit"] / need, 3),
+        },
     }
 
 
@@ -87,16 +103,25 @@ def bound(share: float, throughput: dict) -> dict | None:
     except KeyError:
         return None
     c = a + share * (b - a)
-    return {"a_seconds": a, "b_seconds": b, "oracle_c_floor_seconds": round(c, 1),
-            "c_over_a_at_least": round(c / a, 2), "b_over_c_at_most": round(b / c, 2)}
+    return {
+        "a_seconds": a,
+        "b_seconds": b,
+        "oracle_c_floor_seconds": round(c, 1),
+        "c_over_a_at_least": round(c / a, 2),
+        "b_over_c_at_most": round(b / c, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "eval" / "bbc_news")
     ap.add_argument("--sample", type=int, default=300, help="articles drawn at random (seed 0); 0 = all")
-    ap.add_argument("--throughput", type=Path, default=REPO / "bench" / "throughput.json",
-                    help="bench/throughput.py output with (a) and (b) on the same corpus")
+    ap.add_argument(
+        "--throughput",
+        type=Path,
+        default=REPO / "bench" / "throughput.json",
+        help="bench/throughput.py output with (a) and (b) on the same corpus",
+    )
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "parse_need.json")
     args = ap.parse_args(argv)
     files = sorted(args.corpus.rglob("*.txt"))

@@ -34,49 +34,94 @@ from newsclaims.settings import Warehouse, resolve_sources_file
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=2, retry_condition_fn=runlog.retry_unless_expected)
-def ingest_task(sources_file: str, warehouse: str, run_id: str,
-                only: Optional[list[str]] = None, lake: Optional[str] = None,
-                batch_size: int = C.DEFAULT_BATCH_SIZE) -> P.IngestResult:
-    res = P.ingest(Path(sources_file), Warehouse.resolve(warehouse, lake), run_id, only=only,
-                   batch_size=batch_size)
+def ingest_task(
+    sources_file: str,
+    warehouse: str,
+    run_id: str,
+    only: Optional[list[str]] = None,
+    lake: Optional[str] = None,
+    batch_size: int = C.DEFAULT_BATCH_SIZE,
+) -> P.IngestResult:
+    res = P.ingest(
+        Path(sources_file), Warehouse.resolve(warehouse, lake), run_id, only=only, batch_size=batch_size
+    )
     get_run_logger().info(
         "ingest: %d documents, %d new articles in %d batches, %d duplicates, %d rejects, %d already seen",
-        res.n_documents, res.n_articles, len(res.batches), res.n_duplicates, res.n_rejects, res.n_skipped)
+        res.n_documents,
+        res.n_articles,
+        len(res.batches),
+        res.n_duplicates,
+        res.n_rejects,
+        res.n_skipped,
+    )
     return res
 
 
 @task(name="extract", retries=1, retry_delay_seconds=2, retry_condition_fn=runlog.retry_unless_expected)
-def extract_task(batch_path: str, warehouse: str, run_id: str, lake: Optional[str] = None,
-                 n_process: Optional[int] = None) -> P.ExtractResult:
+def extract_task(
+    batch_path: str, warehouse: str, run_id: str, lake: Optional[str] = None, n_process: Optional[int] = None
+) -> P.ExtractResult:
     res = P.extract_batch(batch_path, Warehouse.resolve(warehouse, lake), run_id, n_process=n_process)
-    get_run_logger().info("extract %s: %d articles, %d mentions, %d claims in %.1fs (%s)",
-                          res.batch_id, res.n_articles, res.n_mentions, res.n_claims, res.seconds, where())
+    get_run_logger().info(
+        "extract %s: %d articles, %d mentions, %d claims in %.1fs (%s)",
+        res.batch_id,
+        res.n_articles,
+        res.n_mentions,
+        res.n_claims,
+        res.seconds,
+        where(),
+    )
     return res
 
 
 @task(name="link")
 def link_task(warehouse: str, run_id: str, batch_ids: list[str], lake: Optional[str] = None) -> P.LinkResult:
     res = P.link_batches(Warehouse.resolve(warehouse, lake), run_id, batch_ids)
-    get_run_logger().info("link: %d articles (%d new stories), %d claims (%d in multi-outlet groups)",
-                          res.n_articles, res.n_new_stories, res.n_claims, res.n_grouped)
+    get_run_logger().info(
+        "link: %d articles (%d new stories), %d claims (%d in multi-outlet groups)",
+        res.n_articles,
+        res.n_new_stories,
+        res.n_claims,
+        res.n_grouped,
+    )
     return res
 
 
 @task(name="load", retries=2, retry_delay_seconds=2, retry_condition_fn=runlog.retry_unless_expected)
-def load_task(warehouse: str, sources_file: str, run_id: str, started_at: dt.datetime,
-              ingest: P.IngestResult, extracts: list[P.ExtractResult],
-              stage_seconds: dict[str, float], flow_run_id: Optional[str],
-              lake: Optional[str] = None) -> P.RunSummary:
-    summary = P.load_run(Warehouse.resolve(warehouse, lake), Path(sources_file), run_id, started_at, ingest,
-                         extracts, stage_seconds, flow_run_id)
+def load_task(
+    warehouse: str,
+    sources_file: str,
+    run_id: str,
+    started_at: dt.datetime,
+    ingest: P.IngestResult,
+    extracts: list[P.ExtractResult],
+    stage_seconds: dict[str, float],
+    flow_run_id: Optional[str],
+    lake: Optional[str] = None,
+) -> P.RunSummary:
+    summary = P.load_run(
+        Warehouse.resolve(warehouse, lake),
+        Path(sources_file),
+        run_id,
+        started_at,
+        ingest,
+        extracts,
+        stage_seconds,
+        flow_run_id,
+    )
     get_run_logger().info("load: warehouse %s now has %d entities", summary.warehouse, summary.n_entities)
     return summary
 
 
 @flow(name="newsclaims-pipeline", log_prints=True)
-def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None,
-             wait: Optional[float] = None, only: Optional[list[str]] = None,
-             lake: Optional[str] = None, batch_size: Optional[int] = None) -> P.RunSummary:
+def pipeline(
+    sources_file: Optional[str] = None,
+    warehouse: Optional[str] = None,
+    wait: Optional[float] = None,
+    only: Optional[list[str]] = None,
+    lake: Optional[str] = None,
+    batch_size: Optional[int] = None,
+) -> P.RunSummary:
     """Ingest the configured sources, extract entities and claims, load the DuckDB warehouse.
 
     One run at a time per warehouse: ``wait`` is how long to wait for a running one (None: as long
@@ -102,17 +147,23 @@ def pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None
         ingest=lambda: ingest_task(sources, wh, run_id, only, lake_url, batch_size or C.DEFAULT_BATCH_SIZE),
         extract=extract,
         link=lambda batch_ids: link_task(wh, run_id, batch_ids, lake_url),
-        load=lambda ing, extracts, seconds, started: load_task(wh, sources, run_id, started, ing, extracts,
-                                                               seconds, flow_run.get_id(), lake_url),
+        load=lambda ing, extracts, seconds, started: load_task(
+            wh, sources, run_id, started, ing, extracts, seconds, flow_run.get_id(), lake_url
+        ),
     )
     runlog.rearm()  # the engine put its own SIGTERM handler in place of the CLI's
     return P.run_stages(target, run_id, sources, stages, wait=wait, flow_run_id=flow_run.get_id())
 
 
-def run_pipeline(sources_file: Optional[str] = None, warehouse: Optional[str] = None,
-                 wait: Optional[float] = None, only: Optional[list[str]] = None,
-                 lake: Optional[str] = None, batch_size: Optional[int] = None,
-                 runner: RunnerSpec | str | None = None) -> P.RunSummary:
+def run_pipeline(
+    sources_file: Optional[str] = None,
+    warehouse: Optional[str] = None,
+    wait: Optional[float] = None,
+    only: Optional[list[str]] = None,
+    lake: Optional[str] = None,
+    batch_size: Optional[int] = None,
+    runner: RunnerSpec | str | None = None,
+) -> P.RunSummary:
     """Run the flow with a runner (``default``, ``dask``, ``dask=tcp://host:8786``)."""
     spec = runner if isinstance(runner, RunnerSpec) else parse_runner(runner)
     flow_ = pipeline

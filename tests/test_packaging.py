@@ -15,7 +15,8 @@ def test_every_package_is_listed_in_pyproject():
     src = REPO / "src" / "newsclaims"
     found = {"newsclaims"} | {
         "newsclaims." + ".".join(p.parent.relative_to(src).parts)
-        for p in src.rglob("__init__.py") if p.parent != src
+        for p in src.rglob("__init__.py")
+        if p.parent != src
     }
     assert found - listed == set(), "add these to [tool.setuptools] packages"
     assert listed - found - {"newsclaims.flows"} == set(), "these are listed but do not exist"

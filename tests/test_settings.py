@@ -19,7 +19,8 @@ def _string_constants(path: Path):
         id(node.body[0].value)
         for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
     for node in ast.walk(tree):
@@ -30,8 +31,10 @@ def _string_constants(path: Path):
 def test_no_environment_name_is_defined_outside_settings():
     stray = [
         f"{path.relative_to(SRC)}:{line}: {value!r}"
-        for path in sorted(SRC.rglob("*.py")) if path.name != "settings.py"
-        for line, value in _string_constants(path) if NAME.fullmatch(value)
+        for path in sorted(SRC.rglob("*.py"))
+        if path.name != "settings.py"
+        for line, value in _string_constants(path)
+        if NAME.fullmatch(value)
     ]
     assert not stray, "define these in newsclaims/settings.py and import them:\n" + "\n".join(stray)
 

@@ -33,20 +33,34 @@ class DeploymentSpec:
     tags: list[str] = field(default_factory=list)
 
 
-def deployment_specs(sources_file: str | Path, warehouse: Optional[str | Path] = None) -> list[DeploymentSpec]:
+def deployment_specs(
+    sources_file: str | Path, warehouse: Optional[str | Path] = None
+) -> list[DeploymentSpec]:
     sources_file = Path(sources_file).resolve()
     sf = load_sources(sources_file)
     base: dict[str, Any] = {"sources_file": str(sources_file)}
     if warehouse is not None:
         base["warehouse"] = str(Path(warehouse).resolve())
-    specs = [DeploymentSpec(
-        PIPELINE_DEPLOYMENT, sf.pipeline_schedule, dict(base),
-        f"All enabled sources of {sources_file.name}", ["newsclaims", "pipeline"])]
+    specs = [
+        DeploymentSpec(
+            PIPELINE_DEPLOYMENT,
+            sf.pipeline_schedule,
+            dict(base),
+            f"All enabled sources of {sources_file.name}",
+            ["newsclaims", "pipeline"],
+        )
+    ]
     for s in sf.sources:
         if s.config.schedule and s.config.enabled:
-            specs.append(DeploymentSpec(
-                f"source-{s.name}", s.config.schedule, {**base, "only": [s.name]},
-                f"Source {s.name!r} ({s.kind}) of {sources_file.name}", ["newsclaims", "source", s.kind]))
+            specs.append(
+                DeploymentSpec(
+                    f"source-{s.name}",
+                    s.config.schedule,
+                    {**base, "only": [s.name]},
+                    f"Source {s.name!r} ({s.kind}) of {sources_file.name}",
+                    ["newsclaims", "source", s.kind],
+                )
+            )
     return specs
 
 
@@ -61,10 +75,18 @@ def build_deployments(sources_file: str | Path, warehouse: Optional[str | Path] 
     for spec in deployment_specs(sources_file, warehouse):
         params = dict(spec.parameters)
         if "only" in params and not accepts_only:
-            raise RuntimeError("the pipeline flow has no 'only' parameter: per-source schedules need "
-                               "newsclaims.flows.pipeline.pipeline(..., only: list[str] | None = None)")
+            raise RuntimeError(
+                "the pipeline flow has no 'only' parameter: per-source schedules need "
+                "newsclaims.flows.pipeline.pipeline(..., only: list[str] | None = None)"
+            )
         schedules = [CronSchedule(cron=spec.cron, timezone=TIMEZONE)] if spec.cron else None
-        deployments.append(pipeline.to_deployment(
-            name=spec.name, schedules=schedules, parameters=params, description=spec.description,
-            tags=spec.tags))
+        deployments.append(
+            pipeline.to_deployment(
+                name=spec.name,
+                schedules=schedules,
+                parameters=params,
+                description=spec.description,
+                tags=spec.tags,
+            )
+        )
     return deployments

@@ -34,7 +34,9 @@ class Article(Record):
     subtitle: Optional[str] = None
     dateline_place: Optional[str] = None
     published_date: Optional[dt.date] = None
-    date_source: Optional[str] = None  # how published_date was found: metadata|date line|dateline|dateline+year-inferred|path
+    date_source: Optional[str] = (
+        None  # how published_date was found: metadata|date line|dateline|dateline+year-inferred|path
+    )
     language: Optional[str] = None
     body: str
     word_count: int
@@ -182,8 +184,18 @@ class SourceFailure(Record):
     failed_at: dt.datetime
 
 
-LAKE_MODELS: tuple[type[Record], ...] = (Article, Duplicate, Reject, Mention, EntityAlias, Claim,
-                                         ArticleStory, ClaimGroup, SourceFailure, StoryChange)
+LAKE_MODELS: tuple[type[Record], ...] = (
+    Article,
+    Duplicate,
+    Reject,
+    Mention,
+    EntityAlias,
+    Claim,
+    ArticleStory,
+    ClaimGroup,
+    SourceFailure,
+    StoryChange,
+)
 
 
 # --- Arrow schemas derived from the models -------------------------------------------------------

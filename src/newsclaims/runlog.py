@@ -91,8 +91,17 @@ def is_expected(exc: Optional[BaseException]) -> bool:
     from newsclaims.ingest.sources.registry import SourcesFileError
     from newsclaims.load.locking import WarehouseLocked
 
-    return isinstance(exc, (SourcesFileError, WarehouseLocked, FileNotFoundError, NotADirectoryError,
-                            PermissionError, ValueError))
+    return isinstance(
+        exc,
+        (
+            SourcesFileError,
+            WarehouseLocked,
+            FileNotFoundError,
+            NotADirectoryError,
+            PermissionError,
+            ValueError,
+        ),
+    )
 
 
 def retry_unless_expected(task, task_run, state) -> bool:  # noqa: ARG001 (Prefect's signature)
@@ -131,7 +140,9 @@ def finish_load(wh: Warehouse, run_id: str, stages: dict[str, float]) -> None:
         log.warning("run %s: load time not recorded (%s)", run_id, exc)
         return
     try:
-        con.execute("UPDATE runs SET stage_seconds = ? WHERE run_id = ?", [database.stage_json(stages), run_id])
+        con.execute(
+            "UPDATE runs SET stage_seconds = ? WHERE run_id = ?", [database.stage_json(stages), run_id]
+        )
         for r in pending:
             database.record_run(con, r)
     finally:
@@ -149,10 +160,17 @@ def record(run: ActiveRun, status: str, reason: str, *, database: bool = True) -
     from newsclaims.load.lake import atomic_write_bytes
     from newsclaims.models import Run
 
-    row = Run(run_id=run.run_id, flow_run_id=run.flow_run_id, started_at=run.started_at,
-              finished_at=dt.datetime.now(dt.timezone.utc), status=status,
-              sources_file=str(run.sources_file), reason=f"{reason} (during {run.stage})"[:500],
-              stage_seconds="{}", **{k: v for k, v in run.counts.items() if k.startswith("n_")})
+    row = Run(
+        run_id=run.run_id,
+        flow_run_id=run.flow_run_id,
+        started_at=run.started_at,
+        finished_at=dt.datetime.now(dt.timezone.utc),
+        status=status,
+        sources_file=str(run.sources_file),
+        reason=f"{reason} (during {run.stage})"[:500],
+        stage_seconds="{}",
+        **{k: v for k, v in run.counts.items() if k.startswith("n_")},
+    )
     if database:
         try:
             _write_rows(run.warehouse, [row])
@@ -238,8 +256,10 @@ def _stop(signum: int, frame) -> None:  # noqa: ARG001
         except OSError:
             pass
     what = f"run {run.run_id}" if run is not None else "newsclaims"
-    sys.stderr.write(f"interrupted ({name}): {what} stopped during {run.stage if run else 'start-up'}"
-                     f"{where}; nothing partial was loaded, the next run completes the work\n")
+    sys.stderr.write(
+        f"interrupted ({name}): {what} stopped during {run.stage if run else 'start-up'}"
+        f"{where}; nothing partial was loaded, the next run completes the work\n"
+    )
     sys.stderr.flush()
     for pid in _children():
         try:

@@ -29,7 +29,7 @@ DASK_EXTRACT_PROCESSES = 1
 
 class RunnerSpec(BaseModel):
     kind: Literal["default", "dask"] = "default"
-    address: Optional[str] = None           # a Dask scheduler; None: a local cluster
+    address: Optional[str] = None  # a Dask scheduler; None: a local cluster
     n_workers: int = DEFAULT_LOCAL_WORKERS  # of the local cluster
 
     @property
@@ -68,10 +68,14 @@ def task_runner(spec: RunnerSpec):
 
     if spec.address:
         return DaskTaskRunner(address=spec.address)
-    return DaskTaskRunner(cluster_kwargs={
-        "n_workers": spec.n_workers, "threads_per_worker": 1, "processes": True,
-        "dashboard_address": ":0",  # any free port: two runs on one machine do not clash
-    })
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": spec.n_workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": ":0",  # any free port: two runs on one machine do not clash
+        }
+    )
 
 
 def is_distributed(runner) -> bool:
@@ -111,8 +115,11 @@ def worker_api(spec: RunnerSpec) -> Iterator[None]:
         yield
         return
     if spec.address:
-        log.warning("PREFECT_API_URL is not set: workers of %s will record task runs in their own "
-                    "temporary Prefect database; set it to a server they reach", spec.address)
+        log.warning(
+            "PREFECT_API_URL is not set: workers of %s will record task runs in their own "
+            "temporary Prefect database; set it to a server they reach",
+            spec.address,
+        )
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer

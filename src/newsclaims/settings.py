@@ -87,23 +87,37 @@ ENV_KILL_AT = "NEWSCLAIMS_KILL_AT"
 
 #: every setting above, in the order of the table in this module's docstring
 ENVIRONMENT: tuple[EnvSetting, ...] = (
-    EnvSetting(ENV_WAREHOUSE, C.DEFAULT_WAREHOUSE_DIR, 'the warehouse folder (database + Parquet lake)'),
-    EnvSetting(ENV_SOURCES, C.DEFAULT_SOURCES_FILE, 'the sources file'),
-    EnvSetting(ENV_LAKE, None, 'where the Parquet lake lives: a folder or s3://bucket/prefix'),
-    EnvSetting(ENV_S3_ENDPOINT, None, 'endpoint of an S3-compatible server (then AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)'),
-    EnvSetting(ENV_SPACY_MODEL, C.DEFAULT_SPACY_MODEL, 'spaCy model: an installed package name or a model folder'),
-    EnvSetting(ENV_PROCESSES, None, 'worker processes for extraction (1: in this process)'),
-    EnvSetting(ENV_MAX_WORDS, DEFAULT_MAX_WORDS, 'longest document extracted, in words (longer ones are rejected)'),
+    EnvSetting(ENV_WAREHOUSE, C.DEFAULT_WAREHOUSE_DIR, "the warehouse folder (database + Parquet lake)"),
+    EnvSetting(ENV_SOURCES, C.DEFAULT_SOURCES_FILE, "the sources file"),
+    EnvSetting(ENV_LAKE, None, "where the Parquet lake lives: a folder or s3://bucket/prefix"),
+    EnvSetting(
+        ENV_S3_ENDPOINT,
+        None,
+        "endpoint of an S3-compatible server (then AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)",
+    ),
+    EnvSetting(
+        ENV_SPACY_MODEL, C.DEFAULT_SPACY_MODEL, "spaCy model: an installed package name or a model folder"
+    ),
+    EnvSetting(ENV_PROCESSES, None, "worker processes for extraction (1: in this process)"),
+    EnvSetting(
+        ENV_MAX_WORDS, DEFAULT_MAX_WORDS, "longest document extracted, in words (longer ones are rejected)"
+    ),
     EnvSetting(ENV_DOC_SECONDS, DEFAULT_DOC_SECONDS, "time limit for one document's extraction, in seconds"),
-    EnvSetting(ENV_KB, None, 'extra knowledge-base TSV files (`:`-separated)'),
-    EnvSetting(ENV_OFFICES, None, 'extra office-holder TSV files (`:`-separated)'),
-    EnvSetting(ENV_CUES, None, 'extra cue-word TOML files (`:`-separated)'),
-    EnvSetting(ENV_PARAPHRASE_MODEL, None, '`off`, or a folder with model.onnx and tokenizer.json'),
-    EnvSetting(ENV_NEARDUP_THRESHOLD, None, 'near-duplicate similarity threshold'),
-    EnvSetting(ENV_NEARDUP_SHINGLE_SIZE, None, 'near-duplicate shingle size, in words'),
-    EnvSetting(ENV_LOAD_WAIT, DEFAULT_LOAD_WAIT, 'seconds the load waits for readers holding the database file'),
-    EnvSetting(ENV_QUERY_SECONDS, DEFAULT_QUERY_SECONDS, 'time limit of an ad-hoc query, in seconds (0: none)'),
-    EnvSetting(ENV_KILL_AT, None, 'testing only: kill the process at this stage (ingest, extract, lake, load)'),
+    EnvSetting(ENV_KB, None, "extra knowledge-base TSV files (`:`-separated)"),
+    EnvSetting(ENV_OFFICES, None, "extra office-holder TSV files (`:`-separated)"),
+    EnvSetting(ENV_CUES, None, "extra cue-word TOML files (`:`-separated)"),
+    EnvSetting(ENV_PARAPHRASE_MODEL, None, "`off`, or a folder with model.onnx and tokenizer.json"),
+    EnvSetting(ENV_NEARDUP_THRESHOLD, None, "near-duplicate similarity threshold"),
+    EnvSetting(ENV_NEARDUP_SHINGLE_SIZE, None, "near-duplicate shingle size, in words"),
+    EnvSetting(
+        ENV_LOAD_WAIT, DEFAULT_LOAD_WAIT, "seconds the load waits for readers holding the database file"
+    ),
+    EnvSetting(
+        ENV_QUERY_SECONDS, DEFAULT_QUERY_SECONDS, "time limit of an ad-hoc query, in seconds (0: none)"
+    ),
+    EnvSetting(
+        ENV_KILL_AT, None, "testing only: kill the process at this stage (ingest, extract, lake, load)"
+    ),
 )
 
 
@@ -119,8 +133,9 @@ class Warehouse:
     lake_uri: Optional[str] = None
 
     @classmethod
-    def resolve(cls, directory: str | os.PathLike | None = None,
-                lake: str | os.PathLike | None = None) -> "Warehouse":
+    def resolve(
+        cls, directory: str | os.PathLike | None = None, lake: str | os.PathLike | None = None
+    ) -> "Warehouse":
         chosen = directory or os.environ.get(ENV_WAREHOUSE) or C.DEFAULT_WAREHOUSE_DIR
         root = Path(chosen).expanduser().resolve()
         lake = lake or os.environ.get(ENV_LAKE) or None

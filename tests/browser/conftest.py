@@ -15,11 +15,23 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
-                  "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-                  "--window-size=1280,2000"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+    "--window-size=1280,2000",
+]
 
 
 def _find_chromium() -> str | None:
@@ -32,12 +44,18 @@ def chromium_exe() -> str:
     if exe:
         return exe
     if not shutil.which("apt-get") or os.geteuid() != 0:
-        pytest.skip("chromium is not installed and cannot be installed here (needs root and apt-get): "
-                    "run `apt-get install chromium` to enable the report browser tests")
+        pytest.skip(
+            "chromium is not installed and cannot be installed here (needs root and apt-get): "
+            "run `apt-get install chromium` to enable the report browser tests"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-q"], check=True, env=env, timeout=900)
-    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"], check=True,
-                   env=env, timeout=1800)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+        check=True,
+        env=env,
+        timeout=1800,
+    )
     exe = _find_chromium()
     assert exe, "apt-get installed chromium but no chromium executable is on PATH"
     return exe
@@ -53,8 +71,9 @@ class DevTools:
         self.next_id = 0
         self.events: list[dict] = []
 
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30) -> dict:
+    def send(
+        self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30
+    ) -> dict:
         self.next_id += 1
         msg = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
@@ -93,16 +112,22 @@ class DevTools:
 def browser(chromium_exe, tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     log = open(profile.parent / "chromium-stderr.log", "wb")
-    proc = subprocess.Popen([chromium_exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    proc = subprocess.Popen(
+        [chromium_exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
     port_file = profile / "DevToolsActivePort"
     deadline = time.monotonic() + 60
     while not (port_file.exists() and len(port_file.read_text().split()) >= 2):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             log.close()
-            pytest.fail("chromium did not start: " +
-                        (profile.parent / "chromium-stderr.log").read_text(errors="replace")[-2000:])
+            pytest.fail(
+                "chromium did not start: "
+                + (profile.parent / "chromium-stderr.log").read_text(errors="replace")[-2000:]
+            )
         time.sleep(0.05)
     port, path = port_file.read_text().split()[:2]
     cdp = DevTools(f"ws://127.0.0.1:{port}{path}")
@@ -130,8 +155,9 @@ class Page:
         return self.cdp.send(method, params, self.session)
 
     def eval(self, expression: str):
-        res = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                             "awaitPromise": True})
+        res = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        )
         if "exceptionDetails" in res:
             raise RuntimeError(res["exceptionDetails"])
         return res["result"].get("value")
@@ -144,7 +170,9 @@ class Page:
                 continue
             m, p = ev.get("method"), ev.get("params", {})
             if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                out.append("console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
+                out.append(
+                    "console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"])
+                )
             elif m == "Runtime.exceptionThrown":
                 out.append("exception: " + json.dumps(p.get("exceptionDetails", {}))[:500])
             elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
@@ -171,8 +199,10 @@ def open_page(browser):
         opened.append(page)
         for domain in ("Runtime.enable", "Log.enable", "Page.enable"):
             page.send(domain)
-        page.send("Emulation.setDeviceMetricsOverride",
-                  {"width": 1280, "height": 2000, "deviceScaleFactor": 1, "mobile": False})
+        page.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 2000, "deviceScaleFactor": 1, "mobile": False},
+        )
         page.send("Page.navigate", {"url": path.resolve().as_uri() + fragment})
         browser.wait_event("Page.loadEventFired", session)
         browser.drain(0.3)  # late errors

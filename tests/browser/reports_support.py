@@ -70,8 +70,11 @@ def seed_ids(wh) -> dict:
 
     _, arts = database.query(wh, "SELECT outlet, article_id FROM articles")
     ids = {o: a for o, a in arts}
-    _, claims = database.query(wh, """SELECT a.outlet, c.claim_id, c.content FROM claims c JOIN articles a USING (article_id)
-                               WHERE a.outlet IN ('TASS', 'The Moscow Times')""")
+    _, claims = database.query(
+        wh,
+        """SELECT a.outlet, c.claim_id, c.content FROM claims c JOIN articles a USING (article_id)
+                               WHERE a.outlet IN ('TASS', 'The Moscow Times')""",
+    )
 
     def find(outlet: str, fragment: str) -> str:
         hits = [cid for o, cid, content in claims if o == outlet and fragment in content]
@@ -89,21 +92,35 @@ def seed_ids(wh) -> dict:
 # cross-outlet claim pairs (one TASS claim matches two Moscow Times claims, so that group has three claims).
 # ---------------------------------------------------------------------------------------------------
 
+
 def install_story_fixture(wh) -> bool:
     from newsclaims.load import database
 
     con = database.connect(wh)
     try:
-        if con.execute("SELECT count(*) FROM stories").fetchone()[0] or \
-                con.execute("SELECT count(*) FROM article_stories").fetchone()[0]:
+        if (
+            con.execute("SELECT count(*) FROM stories").fetchone()[0]
+            or con.execute("SELECT count(*) FROM article_stories").fetchone()[0]
+        ):
             return False  # the real pipeline assigns stories now: test against those
         ids = {o: a for o, a in con.execute("SELECT outlet, article_id FROM articles").fetchall()}
         run_id = con.execute("SELECT max(run_id) FROM runs").fetchone()[0]
         seed_story = "s_" + ids["TASS"]
         xss_story = "s_" + ids["Example Gazette"]
-        con.execute("INSERT INTO article_stories VALUES (?, ?, NULL, ?), (?, ?, 0.42, ?), (?, ?, NULL, ?)",
-                    [ids["TASS"], seed_story, run_id, ids["The Moscow Times"], seed_story, run_id,
-                     ids["Example Gazette"], xss_story, run_id])
+        con.execute(
+            "INSERT INTO article_stories VALUES (?, ?, NULL, ?), (?, ?, 0.42, ?), (?, ?, NULL, ?)",
+            [
+                ids["TASS"],
+                seed_story,
+                run_id,
+                ids["The Moscow Times"],
+                seed_story,
+                run_id,
+                ids["Example Gazette"],
+                xss_story,
+                run_id,
+            ],
+        )
         con.execute("""INSERT INTO stories
             SELECT s.story_id, arg_min(a.title, a.ingested_at), min(a.published_date), max(a.published_date),
                    count(*), count(DISTINCT a.outlet)

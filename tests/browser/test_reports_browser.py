@@ -23,8 +23,12 @@ def pages(report_wh, tmp_path_factory):
     wh, info = report_wh
     out = tmp_path_factory.mktemp("report-pages")
     made = {}
-    for name, args in {"story": ["story", info["tass"]], "entity": ["entity", "Sergey Lavrov"],
-                       "run": ["run"], "xss": ["story", info["xss"]]}.items():
+    for name, args in {
+        "story": ["story", info["tass"]],
+        "entity": ["entity", "Sergey Lavrov"],
+        "run": ["run"],
+        "xss": ["story", info["xss"]],
+    }.items():
         path = out / f"{name}.html"
         r = CliRunner().invoke(report_app, [*args, "-w", str(wh.root), "--out", str(path)])
         assert r.exit_code == 0, r.output
@@ -51,11 +55,31 @@ def _visible(page, text: str) -> bool:
 
 
 KEY_TEXT = {
-    "story": ["TASS", "The Moscow Times", "2022-01-28", "Claims carried by several outlets, side by side",
-              "Who was quoted how often", "Sergei Lavrov", "If it depends on the Russian Federation",
-              "throwing wool over our eyes", "What each outlet carried that the others did not"],
-    "entity": ["Sergei Lavrov", "Sergey Lavrov", "Mentions and claims per day and outlet", "What Sergei Lavrov said"],
-    "run": ["Rejects by reason", "empty document", "Stage timings", "Rows per table", "Data-quality checks", "warn"],
+    "story": [
+        "TASS",
+        "The Moscow Times",
+        "2022-01-28",
+        "Claims carried by several outlets, side by side",
+        "Who was quoted how often",
+        "Sergei Lavrov",
+        "If it depends on the Russian Federation",
+        "throwing wool over our eyes",
+        "What each outlet carried that the others did not",
+    ],
+    "entity": [
+        "Sergei Lavrov",
+        "Sergey Lavrov",
+        "Mentions and claims per day and outlet",
+        "What Sergei Lavrov said",
+    ],
+    "run": [
+        "Rejects by reason",
+        "empty document",
+        "Stage timings",
+        "Rows per table",
+        "Data-quality checks",
+        "warn",
+    ],
     "xss": ["<script>window.__pwned=1</script>", '"><img src=x onerror="window.__pwned=2">'],
 }
 
@@ -87,7 +111,9 @@ def test_story_claim_links_land_on_their_sentence(pages, open_page, report_wh):
     marked = page.eval("Array.from(document.querySelectorAll('mark.span.hl')).map(m => m.innerText).join('')")
     assert "throwing wool over our eyes" in marked
     # the link in the side-by-side card points at the same anchor, which sits in the article text
-    assert page.eval(f"document.querySelector('#card-{claim} a.jump').getAttribute('href')") == f"#claim-{claim}"
+    assert (
+        page.eval(f"document.querySelector('#card-{claim} a.jump').getAttribute('href')") == f"#claim-{claim}"
+    )
     assert page.eval(f"!!document.querySelector('article.text #claim-{claim}')")
     top = page.eval(f"document.getElementById('claim-{claim}').getBoundingClientRect().top")
     assert 0 <= top < page.eval("window.innerHeight")  # scrolled into view

@@ -28,14 +28,16 @@ _VOCAB = spacy.blank("en").vocab
 def _described(text: str, claims) -> list[dict]:
     out = []
     for c in claims:
-        out.append({
-            "kind": c.kind,
-            "speaker": text[c.speaker[0]:c.speaker[1]] if c.speaker else None,
-            "entity": c.speaker_cluster.canonical_name if c.speaker_cluster else None,
-            "cue": text[c.cue[0]:c.cue[1]] if c.cue else None,
-            "content": " ".join(text[s:e] for s, e in c.content_spans),
-            "fragments": len(c.content_spans),
-        })
+        out.append(
+            {
+                "kind": c.kind,
+                "speaker": text[c.speaker[0] : c.speaker[1]] if c.speaker else None,
+                "entity": c.speaker_cluster.canonical_name if c.speaker_cluster else None,
+                "cue": text[c.cue[0] : c.cue[1]] if c.cue else None,
+                "content": " ".join(text[s:e] for s, e in c.content_spans),
+                "fragments": len(c.content_spans),
+            }
+        )
     return out
 
 
@@ -50,19 +52,37 @@ def one(text, **expected):
     """The claim of ``text`` with these fields (``contains``: a part of the content); fails if none."""
     found = claims_of(text)
     for c in found:
-        if all(c[k] == v for k, v in expected.items() if k != "contains") and \
-                expected.get("contains", "") in c["content"]:
+        if (
+            all(c[k] == v for k, v in expected.items() if k != "contains")
+            and expected.get("contains", "") in c["content"]
+        ):
             return c
     pytest.fail(f"no claim {expected} in {found}")
 
 
-def fixed_doc(words: list[str], heads: list[int], deps: list[str], pos: list[str],
-              lemmas: Optional[list[str]] = None, tags: Optional[list[str]] = None) -> Doc:
+def fixed_doc(
+    words: list[str],
+    heads: list[int],
+    deps: list[str],
+    pos: list[str],
+    lemmas: Optional[list[str]] = None,
+    tags: Optional[list[str]] = None,
+) -> Doc:
     """A parsed Doc without the model: ``heads`` are absolute token indices (the root points at
     itself), every token followed by a space but the last and one before a final punctuation mark."""
-    spaces = [i + 1 < len(words) and not (i + 2 == len(words) and words[-1] in ".!?") for i in range(len(words))]
-    return Doc(_VOCAB, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
-               lemmas=lemmas or [w.lower() for w in words], tags=tags or [""] * len(words))
+    spaces = [
+        i + 1 < len(words) and not (i + 2 == len(words) and words[-1] in ".!?") for i in range(len(words))
+    ]
+    return Doc(
+        _VOCAB,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        lemmas=lemmas or [w.lower() for w in words],
+        tags=tags or [""] * len(words),
+    )
 
 
 def claims_in(doc: Doc) -> list[dict]:

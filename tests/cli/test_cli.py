@@ -31,14 +31,16 @@ def test_every_command_is_documented_in_readme():
 
 def test_query_is_read_only(seed_run):
     _, wh = seed_run
-    ok = runner.invoke(app, ["query", "SELECT count(*) AS n FROM articles", "--warehouse", str(wh.root),
-                             "--format", "csv"])
+    ok = runner.invoke(
+        app, ["query", "SELECT count(*) AS n FROM articles", "--warehouse", str(wh.root), "--format", "csv"]
+    )
     # (Prefect's background threads from the session's flow runs may log into captured stdout)
     assert ok.exit_code == 0 and "n\n2\n" in ok.stdout
     bad = runner.invoke(app, ["query", "DELETE FROM articles", "--warehouse", str(wh.root)])
     assert bad.exit_code == 1
-    again = runner.invoke(app, ["query", "SELECT count(*) AS n FROM articles", "--warehouse", str(wh.root),
-                                "--format", "csv"])
+    again = runner.invoke(
+        app, ["query", "SELECT count(*) AS n FROM articles", "--warehouse", str(wh.root), "--format", "csv"]
+    )
     assert "n\n2\n" in again.stdout
 
 

@@ -22,18 +22,22 @@ from newsclaims.load import database
 
 runner = CliRunner()
 
-LATE = ("Bridge reopens after repairs\n\nDATE: 2019-05-02\n\n"
-        "City engineer Maria Olsen said the old river bridge reopened on Thursday after two years of work. "
-        "“We replaced every cable, rebuilt the deck and strengthened the foundations so that the bridge will "
-        "carry twice the traffic it was designed for in 1931,” Olsen told the city council on Thursday. "
-        "Mayor Tom Berg said the repairs came in under budget.\n")
+LATE = (
+    "Bridge reopens after repairs\n\nDATE: 2019-05-02\n\n"
+    "City engineer Maria Olsen said the old river bridge reopened on Thursday after two years of work. "
+    "“We replaced every cable, rebuilt the deck and strengthened the foundations so that the bridge will "
+    "carry twice the traffic it was designed for in 1931,” Olsen told the city council on Thursday. "
+    "Mayor Tom Berg said the repairs came in under budget.\n"
+)
 
 
 def _sources(folder):
     p = folder / "sources.toml"
-    p.write_text('# the feed\n[[sources]]\nname = "feed"\nkind = "text_dir"\npath = "raw"\n\n'
-                 '# a second source\n[[sources]]\nname = "other"\nkind = "text_dir"\npath = "raw"\n'
-                 'glob = "*.md"\n\n[pipeline]\nschedule = "0 6 * * *"\n')
+    p.write_text(
+        '# the feed\n[[sources]]\nname = "feed"\nkind = "text_dir"\npath = "raw"\n\n'
+        '# a second source\n[[sources]]\nname = "other"\nkind = "text_dir"\npath = "raw"\n'
+        'glob = "*.md"\n\n[pipeline]\nschedule = "0 6 * * *"\n'
+    )
     return p
 
 
@@ -51,8 +55,11 @@ def browse(tmp_path_factory):
     (root / "raw" / "bridge.txt").write_text(LATE, encoding="utf-8")
     second = run_local(sources, wh)
     assert second.n_articles == 1
-    story = database.query(wh, """SELECT story_id FROM article_stories JOIN articles USING (article_id)
-                           WHERE raw_path LIKE '%bridge.txt'""")[1][0][0]
+    story = database.query(
+        wh,
+        """SELECT story_id FROM article_stories JOIN articles USING (article_id)
+                           WHERE raw_path LIKE '%bridge.txt'""",
+    )[1][0][0]
     return sources, wh.root, story
 
 
@@ -75,8 +82,10 @@ def test_stories_lists_ids_counts_and_dates_with_filters(browse):
     lines = [ln for ln in res.stdout.splitlines() if "s_" in ln]
     assert late_story in lines[0]  # most recently ingested first
     assert "2 stories" in res.stdout or "stories" in res.stdout.splitlines()[-1]
-    n_stories = database.query(__import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
-                        "SELECT count(*) FROM stories")[1][0][0]
+    n_stories = database.query(
+        __import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
+        "SELECT count(*) FROM stories",
+    )[1][0][0]
     assert res.stdout.strip().splitlines()[-1].startswith(f"{n_stories} stories")
     res = _cli("stories", "--since", "2020-01-01", "-w", wh)
     assert late_story not in res.stdout and "2022-01-28" in res.stdout
@@ -135,7 +144,9 @@ def test_sources_disable_enable_remove_keep_the_rest_of_the_file(tmp_path):
 
     assert load_sources(src).get("feed").config.enabled is False
     assert load_sources(src).get("other").config.enabled is True
-    assert _cli("sources", "disable", "feed", "--sources", src).stdout.startswith("source 'feed' is already disabled")
+    assert _cli("sources", "disable", "feed", "--sources", src).stdout.startswith(
+        "source 'feed' is already disabled"
+    )
     assert _cli("sources", "enable", "feed", "--sources", src).exit_code == 0
     assert load_sources(src).get("feed").config.enabled is True
     res = _cli("sources", "remove", "feed", "--sources", src)
@@ -143,7 +154,9 @@ def test_sources_disable_enable_remove_keep_the_rest_of_the_file(tmp_path):
     after = src.read_text()
     assert [s.name for s in load_sources(src).sources] == ["other"]
     assert "# a second source" in after and "[pipeline]" in after and "# the feed" not in after
-    assert after == before.replace('# the feed\n[[sources]]\nname = "feed"\nkind = "text_dir"\npath = "raw"\n\n', "")
+    assert after == before.replace(
+        '# the feed\n[[sources]]\nname = "feed"\nkind = "text_dir"\npath = "raw"\n\n', ""
+    )
     res = _cli("sources", "remove", "feed", "--sources", src)
     assert res.exit_code == 2 and "no source named 'feed'" in res.stderr
 
@@ -162,14 +175,36 @@ def test_sources_add_warns_when_the_path_or_url_does_not_answer(tmp_path):
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     src = tmp_path / "s.toml"
     try:
-        res = _cli("sources", "add", "--name", "ok", "--kind", "rss", "--url", f"{base}/ok.xml", "--sources", src)
+        res = _cli(
+            "sources", "add", "--name", "ok", "--kind", "rss", "--url", f"{base}/ok.xml", "--sources", src
+        )
         assert res.exit_code == 0 and "warning" not in res.stderr
-        res = _cli("sources", "add", "--name", "missing", "--kind", "rss", "--url", f"{base}/gone.xml",
-                   "--sources", src)
+        res = _cli(
+            "sources",
+            "add",
+            "--name",
+            "missing",
+            "--kind",
+            "rss",
+            "--url",
+            f"{base}/gone.xml",
+            "--sources",
+            src,
+        )
         assert res.exit_code == 0 and "added source 'missing'" in res.stdout
         assert res.stderr.count("\n") == 1 and "answers HTTP 404" in res.stderr
-        res = _cli("sources", "add", "--name", "folder", "--kind", "text_dir", "--path", "no/such/folder",
-                   "--sources", src)
+        res = _cli(
+            "sources",
+            "add",
+            "--name",
+            "folder",
+            "--kind",
+            "text_dir",
+            "--path",
+            "no/such/folder",
+            "--sources",
+            src,
+        )
         assert res.exit_code == 0 and "no/such/folder does not exist" in res.stderr
     finally:
         httpd.shutdown()
@@ -182,8 +217,10 @@ def test_sources_list_shows_files_seen_and_when(browse):
     feed_row = next(ln for ln in res.stdout.splitlines() if ln.startswith("│ feed"))
     n_files = len(list((sources.parent / "raw").glob("*.txt")))
     assert f"{n_files} of {n_files} files" in feed_row
-    last = database.query(__import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
-                   "SELECT strftime(max(started_at), '%Y-%m-%d %H:%M') FROM runs")[1][0][0]
+    last = database.query(
+        __import__("newsclaims.settings", fromlist=["Warehouse"]).Warehouse.resolve(wh),
+        "SELECT strftime(max(started_at), '%Y-%m-%d %H:%M') FROM runs",
+    )[1][0][0]
     assert last in feed_row
     other_row = next(ln for ln in res.stdout.splitlines() if ln.startswith("│ other"))
     assert "0 of 0 files" in other_row
@@ -203,18 +240,35 @@ def test_run_summary_on_an_80_column_terminal_cuts_no_word(tmp_path):
     (tmp_path / "raw" / "bridge.txt").write_text(LATE, encoding="utf-8")
     src = _sources(tmp_path)
     env = dict(os.environ, COLUMNS="80")
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "run", "--no-prefect", "--sources", str(src),
-                          "--warehouse", str(tmp_path / "wh")], env=env, text=True, capture_output=True,
-                         timeout=600)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsclaims.cli.main",
+            "run",
+            "--no-prefect",
+            "--sources",
+            str(src),
+            "--warehouse",
+            str(tmp_path / "wh"),
+        ],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr
     table = res.stdout.split("who said what", 1)[1]
     assert max(len(ln) for ln in table.splitlines()) <= 80
     from newsclaims.settings import Warehouse
 
-    contents = " ".join(c for (c,) in database.query(Warehouse.resolve(tmp_path / "wh"), "SELECT content FROM claims")[1])
+    contents = " ".join(
+        c for (c,) in database.query(Warehouse.resolve(tmp_path / "wh"), "SELECT content FROM claims")[1]
+    )
     words = set(re.findall(r"\w+", contents))
     cells = [ln.split("│")[-2] for ln in table.splitlines() if ln.count("│") >= 6]
     tokens = re.findall(r"\w+", " ".join(cells))
-    assert tokens and all(t in words for t in tokens if not t.isdigit()), \
-        [t for t in tokens if t not in words]
+    assert tokens and all(t in words for t in tokens if not t.isdigit()), [
+        t for t in tokens if t not in words
+    ]
     assert any("…" in c for c in cells)  # a long quote was shortened, at a word boundary

@@ -31,8 +31,13 @@ def env(tmp_path_factory):
 
 
 def _run(args, env, timeout=600):
-    return subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "run", *args], env=env, text=True,
-                          capture_output=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli.main", "run", *args],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )
 
 
 def _lines(text):
@@ -41,7 +46,9 @@ def _lines(text):
 
 def test_broken_sources_file_is_one_line_and_a_failed_run(tmp_path, env):
     bad = tmp_path / "bad.toml"
-    bad.write_text((REPO / "seeds" / "sources.toml").read_text().replace('kind = "text_dir"', 'kind = "text_dir'))
+    bad.write_text(
+        (REPO / "seeds" / "sources.toml").read_text().replace('kind = "text_dir"', 'kind = "text_dir')
+    )
     wh = tmp_path / "wh"
     res = _run(["--sources", str(bad), "--warehouse", str(wh)], env)
     assert res.returncode == 2, res.stderr
@@ -89,7 +96,9 @@ def test_load_stage_time_is_recorded(tmp_path):
 
     wh = Warehouse.resolve(tmp_path / "wh")
     summary = run_local(REPO / "seeds" / "sources.toml", wh)
-    stages = dict(database.query(wh, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ?", [summary.run_id])[1])
+    stages = dict(
+        database.query(wh, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ?", [summary.run_id])[1]
+    )
     assert set(stages) == {"ingest", "extract", "link", "load"}
     assert stages["load"] > 0 and stages["load"] == pytest.approx(summary.stage_seconds["load"], abs=0.01)
 
@@ -103,8 +112,9 @@ def test_a_run_that_could_not_be_recorded_at_once_is_recorded_by_the_next_load(t
     from newsclaims.pipeline import run_local
 
     wh = Warehouse.resolve(tmp_path / "wh")
-    run = runlog.ActiveRun("r-cut", wh, "sources.toml", dt.datetime.now(dt.timezone.utc), stage="load",
-                           counts={"n_documents": 7})
+    run = runlog.ActiveRun(
+        "r-cut", wh, "sources.toml", dt.datetime.now(dt.timezone.utc), stage="load", counts={"n_documents": 7}
+    )
     where = runlog.record(run, "interrupted", "stopped by SIGTERM", database=False)
     assert where.endswith("state/runs/r-cut.json")
     summary = run_local(REPO / "seeds" / "sources.toml", wh)

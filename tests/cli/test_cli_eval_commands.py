@@ -109,14 +109,20 @@ def test_readme_eval_command_runs_as_written_on_a_slice(command, tmp_path):
     args = shlex.split(command)[1:]
     for a in args:
         if a.startswith("../shared/eval/"):
-            make_slice(a[len("../shared/eval/"):], tmp_path)
+            make_slice(a[len("../shared/eval/") :], tmp_path)
     if not any(a.startswith("../shared/eval/") for a in args):
         args += SAMPLE_OPTIONS.get(args[1], [])
     cwd = tmp_path / "work"
     cwd.mkdir()
     env = dict(os.environ, COLUMNS="100")
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", *args], cwd=cwd, env=env, text=True,
-                         capture_output=True, timeout=900)
+    res = subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli.main", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=900,
+    )
     assert res.returncode == 0, f"{command}\n{res.stdout[-2000:]}\n{res.stderr[-4000:]}"
     assert "Traceback" not in res.stderr
     assert re.search(r"\d+\.\d", res.stdout), f"{command}: no scores printed\n{res.stdout[-2000:]}"
@@ -131,9 +137,22 @@ SENTENCES = [
     "The meeting ended with a joint statement on trade with Japan and the United States .",
     "Markets in Frankfurt and Paris rose after the statement was read out .",
 ]
-ENTITIES = {"Helmut": "I-PER", "Kohl": "I-PER", "Jacques": "I-PER", "Chirac": "I-PER", "Bonn": "I-LOC",
-            "Germany": "I-LOC", "France": "I-LOC", "Frankfurt": "I-LOC", "Paris": "I-LOC", "Japan": "I-LOC",
-            "French": "I-MISC", "European": "I-MISC", "Maastricht": "I-MISC", "Bundesbank": "I-ORG"}
+ENTITIES = {
+    "Helmut": "I-PER",
+    "Kohl": "I-PER",
+    "Jacques": "I-PER",
+    "Chirac": "I-PER",
+    "Bonn": "I-LOC",
+    "Germany": "I-LOC",
+    "France": "I-LOC",
+    "Frankfurt": "I-LOC",
+    "Paris": "I-LOC",
+    "Japan": "I-LOC",
+    "French": "I-MISC",
+    "European": "I-MISC",
+    "Maastricht": "I-MISC",
+    "Bundesbank": "I-ORG",
+}
 
 
 def _conll_doc(title: str, sentences: list[str]) -> str:
@@ -148,11 +167,17 @@ def test_eval_ner_scores_a_file_holding_near_duplicate_documents(tmp_path):
     differs"); it is now counted and scored for neither system."""
     near = SENTENCES[:-1] + ["Shares in Frankfurt fell slightly after the statement was read out ."]
     data = tmp_path / "near.conll"
-    data.write_text(_conll_doc("KOHL MEETS CHIRAC", SENTENCES) + _conll_doc("KOHL AND CHIRAC TALK", near),
-                    encoding="utf-8")
+    data.write_text(
+        _conll_doc("KOHL MEETS CHIRAC", SENTENCES) + _conll_doc("KOHL AND CHIRAC TALK", near),
+        encoding="utf-8",
+    )
     out = tmp_path / "scores.json"
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "eval", "ner", str(data), "--json", str(out)],
-                         text=True, capture_output=True, timeout=900)
+    res = subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli.main", "eval", "ner", str(data), "--json", str(out)],
+        text=True,
+        capture_output=True,
+        timeout=900,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     scores = json.loads(out.read_text())
     assert scores["documents"] == {"article": 1, "near-duplicate": 1}

@@ -21,16 +21,35 @@ from newsclaims.load import database
 from newsclaims.settings import Warehouse
 
 VOLATILE = {"run_id", "ingested_at", "loaded_at"}
-TABLES = ["articles", "duplicates", "rejects", "mentions", "entity_aliases", "entities", "claims",
-          "article_stories", "stories", "claim_groups"]
+TABLES = [
+    "articles",
+    "duplicates",
+    "rejects",
+    "mentions",
+    "entity_aliases",
+    "entities",
+    "claims",
+    "article_stories",
+    "stories",
+    "claim_groups",
+]
 
 ITEMS = [
-    ("Harbour plan approved", "Port director Lena Moss said the harbour expansion will begin in March. "
-     "“This is a historic day for the town,” Moss told reporters on Monday. The council voted for it."),
-    ("Rail strike called off", "Union leader Omar Field said the rail strike planned for Friday was called "
-     "off. According to Field, the operator agreed to a new pay offer after talks that lasted all night."),
-    ("School meals expanded", "Education Secretary Ruth Hale announced that free school meals will be "
-     "extended to every primary school. “No child should learn on an empty stomach,” Hale said."),
+    (
+        "Harbour plan approved",
+        "Port director Lena Moss said the harbour expansion will begin in March. "
+        "“This is a historic day for the town,” Moss told reporters on Monday. The council voted for it.",
+    ),
+    (
+        "Rail strike called off",
+        "Union leader Omar Field said the rail strike planned for Friday was called "
+        "off. According to Field, the operator agreed to a new pay offer after talks that lasted all night.",
+    ),
+    (
+        "School meals expanded",
+        "Education Secretary Ruth Hale announced that free school meals will be "
+        "extended to every primary school. “No child should learn on an empty stomach,” Hale said.",
+    ),
 ]
 
 
@@ -38,9 +57,12 @@ def _feed_xml() -> bytes:
     items = "".join(
         f"<item><title>{t}</title><link>http://example.org/{i}</link><guid>item-{i}</guid>"
         f"<pubDate>Mon, 0{i + 1} Dec 2025 10:00:00 GMT</pubDate><description>{body}</description></item>"
-        for i, (t, body) in enumerate(ITEMS))
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local Courier</title>'
-            f"<link>http://example.org/</link><description>test</description>{items}</channel></rss>").encode()
+        for i, (t, body) in enumerate(ITEMS)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local Courier</title>'
+        f"<link>http://example.org/</link><description>test</description>{items}</channel></rss>"
+    ).encode()
 
 
 class SlowFeed:
@@ -91,8 +113,10 @@ def feed():
 def _sources(root, url):
     root.mkdir(parents=True, exist_ok=True)
     p = root / "sources.toml"
-    p.write_text(f'[[sources]]\nname = "courier"\nkind = "rss"\nurl = "{url}"\nfull_text = "feed"\n'
-                 f'fetch = {{ timeout = 120, retries = 0 }}\n')
+    p.write_text(
+        f'[[sources]]\nname = "courier"\nkind = "rss"\nurl = "{url}"\nfull_text = "feed"\n'
+        f"fetch = {{ timeout = 120, retries = 0 }}\n"
+    )
     return p
 
 
@@ -112,8 +136,15 @@ def _env(home):
 
 
 def _cli(args, env, **kw):
-    return subprocess.Popen([sys.executable, "-m", "newsclaims.cli.main", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsclaims.cli.main", *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        **kw,
+    )
 
 
 def contents(wh_dir):
@@ -129,8 +160,10 @@ def contents(wh_dir):
 @pytest.fixture(scope="module")
 def reference(feed, tmp_path_factory, prefect_home):
     root = tmp_path_factory.mktemp("ref")
-    proc = _cli(["run", "--no-prefect", "--sources", str(_sources(root, feed.url)), "--warehouse",
-                 str(root / "wh")], _env(prefect_home))
+    proc = _cli(
+        ["run", "--no-prefect", "--sources", str(_sources(root, feed.url)), "--warehouse", str(root / "wh")],
+        _env(prefect_home),
+    )
     out, errs = proc.communicate(timeout=600)
     assert proc.returncode == 0, errs
     got = contents(root / "wh")
@@ -138,10 +171,13 @@ def reference(feed, tmp_path_factory, prefect_home):
     return got
 
 
-@pytest.mark.parametrize("engine,sig", [("--prefect", signal.SIGINT), ("--prefect", signal.SIGTERM),
-                                        ("--no-prefect", signal.SIGINT)])
-def test_signal_stops_the_run_at_once_and_the_next_run_completes(feed, reference, prefect_home, tmp_path,
-                                                                 engine, sig):
+@pytest.mark.parametrize(
+    "engine,sig",
+    [("--prefect", signal.SIGINT), ("--prefect", signal.SIGTERM), ("--no-prefect", signal.SIGINT)],
+)
+def test_signal_stops_the_run_at_once_and_the_next_run_completes(
+    feed, reference, prefect_home, tmp_path, engine, sig
+):
     sources = _sources(tmp_path, feed.url)
     wh_dir = tmp_path / "wh"
     env = _env(prefect_home)
@@ -155,7 +191,7 @@ def test_signal_stops_the_run_at_once_and_the_next_run_completes(feed, reference
         if sig == signal.SIGINT:
             os.killpg(proc.pid, sig)  # as a terminal's Ctrl-C: the whole process group
         else:
-            os.kill(proc.pid, sig)    # as a scheduler stopping it: the main process only
+            os.kill(proc.pid, sig)  # as a scheduler stopping it: the main process only
         out, errs = proc.communicate(timeout=60)
         seconds = time.monotonic() - t0
     finally:
@@ -170,7 +206,9 @@ def test_signal_stops_the_run_at_once_and_the_next_run_completes(feed, reference
     # a moment to be reaped)
     deadline = time.monotonic() + 10
     while True:
-        leftovers = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        leftovers = subprocess.run(
+            ["pgrep", "-s", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
         if not leftovers or time.monotonic() > deadline:
             break
         time.sleep(0.2)

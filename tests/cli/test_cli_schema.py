@@ -37,7 +37,7 @@ def _fresh() -> duckdb.DuckDBPyConnection:
 
 def test_every_table_view_and_column_has_a_description():
     missing = schema_doc.missing_descriptions(_fresh())
-    assert not missing, ("add these to load/sql/schema.toml:\n  " + "\n  ".join(missing))
+    assert not missing, "add these to load/sql/schema.toml:\n  " + "\n  ".join(missing)
 
 
 def test_the_document_describes_nothing_that_does_not_exist():
@@ -58,14 +58,19 @@ def test_missing_description_is_reported_exactly():
 
 def test_a_loaded_warehouse_carries_the_descriptions(seeds_wh):
     wh = seeds_wh
-    undescribed = database.query(wh, """
+    undescribed = database.query(
+        wh,
+        """
         SELECT table_name || '.' || column_name FROM duckdb_columns()
         WHERE NOT internal AND schema_name = 'main' AND comment IS NULL
         UNION ALL SELECT table_name FROM duckdb_tables() WHERE NOT internal AND comment IS NULL
         UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
-                  AND comment IS NULL""")[1]
+                  AND comment IS NULL""",
+    )[1]
     assert undescribed == []
-    got = database.query(wh, "SELECT comment FROM duckdb_columns() WHERE table_name = 'claims' AND column_name = 'cue'")[1]
+    got = database.query(
+        wh, "SELECT comment FROM duckdb_columns() WHERE table_name = 'claims' AND column_name = 'cue'"
+    )[1]
     assert got == [(schema_doc.load_doc()["tables"]["claims"]["columns"]["cue"],)]
 
 
@@ -93,8 +98,12 @@ def test_readme_schema_section_agrees_with_the_document():
         if table not in rows:
             problems.append(f"table {table} has no row in the README's schema table")
             continue
-        problems += [f"table {table}: column {c} missing from its README row"
-                     for c in entry.get("columns", {}) if not re.search(rf"\b{c}\b", rows[table])]
-    problems += [f"view {v} not named in the README's schema section"
-                 for v in doc["views"] if f"`{v}`" not in section]
+        problems += [
+            f"table {table}: column {c} missing from its README row"
+            for c in entry.get("columns", {})
+            if not re.search(rf"\b{c}\b", rows[table])
+        ]
+    problems += [
+        f"view {v} not named in the README's schema section" for v in doc["views"] if f"`{v}`" not in section
+    ]
     assert not problems, "\n".join(problems)

@@ -25,7 +25,10 @@ def test_check_on_the_seeds_shows_outlet_date_and_title(tmp_path):
     out = res.output
     tass, mt = out.split("raw/001_")[0], out.split("raw/001_")[1]
     assert "outlet: TASS" in tass and "date: 2022-01-28" in tass
-    assert "title: Russia doesn’t want war, yet won’t allow its interests to be disregarded, Lavrov insists" in tass
+    assert (
+        "title: Russia doesn’t want war, yet won’t allow its interests to be disregarded, Lavrov insists"
+        in tass
+    )
     assert "Russia is not interested in a war" in tass
     assert "outlet: The Moscow Times" in mt and "date: 2022-01-28" in mt
     assert "title: Russia Not to Blame if War Breaks Out, Lavrov Says" in mt
@@ -35,19 +38,41 @@ def test_check_on_the_seeds_shows_outlet_date_and_title(tmp_path):
 
 def test_add_writes_a_valid_block_and_refuses_invalid_ones(tmp_path):
     sources = tmp_path / "sources.toml"
-    sources.write_text("# our feeds\n[[sources]]\nname = \"a\"\nkind = \"text_dir\"\npath = \"raw\"\n")
-    res = invoke("add", "--sources", sources, "--name", "wire", "--kind", "jsonl", "--path", "wire.jsonl",
-                 "--outlet", "Wire Service", "--set", "fields.text=body", "--set", "require_date=true")
+    sources.write_text('# our feeds\n[[sources]]\nname = "a"\nkind = "text_dir"\npath = "raw"\n')
+    res = invoke(
+        "add",
+        "--sources",
+        sources,
+        "--name",
+        "wire",
+        "--kind",
+        "jsonl",
+        "--path",
+        "wire.jsonl",
+        "--outlet",
+        "Wire Service",
+        "--set",
+        "fields.text=body",
+        "--set",
+        "require_date=true",
+    )
     assert res.exit_code == 0, res.output
     text = sources.read_text()
     assert text.startswith("# our feeds\n")  # comments and existing blocks are kept
     data = tomllib.loads(text)
-    assert data["sources"][1] == {"name": "wire", "kind": "jsonl", "path": "wire.jsonl", "outlet": "Wire Service",
-                                  "fields": {"text": "body"}, "require_date": True}
-    for args, field in [(["--name", "b", "--kind", "rss", "--url", "file:///etc/passwd"], "url"),
-                        (["--name", "a", "--kind", "text_dir", "--path", "raw"], "name"),
-                        (["--name", "c", "--kind", "rss", "--url", "http://x.example/f", "--schedule", "soon"],
-                         "schedule")]:
+    assert data["sources"][1] == {
+        "name": "wire",
+        "kind": "jsonl",
+        "path": "wire.jsonl",
+        "outlet": "Wire Service",
+        "fields": {"text": "body"},
+        "require_date": True,
+    }
+    for args, field in [
+        (["--name", "b", "--kind", "rss", "--url", "file:///etc/passwd"], "url"),
+        (["--name", "a", "--kind", "text_dir", "--path", "raw"], "name"),
+        (["--name", "c", "--kind", "rss", "--url", "http://x.example/f", "--schedule", "soon"], "schedule"),
+    ]:
         res = invoke("add", "--sources", sources, *args)
         assert res.exit_code == 2 and field in res.output and "sources.toml" in res.output, res.output
     assert sources.read_text() == text
@@ -56,15 +81,19 @@ def test_add_writes_a_valid_block_and_refuses_invalid_ones(tmp_path):
 
 def test_list_and_reset(tmp_path):
     sources = tmp_path / "sources.toml"
-    sources.write_text('[pipeline]\nschedule = "0 * * * *"\n\n[[sources]]\nname = "feed"\nkind = "rss"\n'
-                       'url = "https://news.example/rss.xml"\nschedule = "*/15 * * * *"\n')
+    sources.write_text(
+        '[pipeline]\nschedule = "0 * * * *"\n\n[[sources]]\nname = "feed"\nkind = "rss"\n'
+        'url = "https://news.example/rss.xml"\nschedule = "*/15 * * * *"\n'
+    )
     wh = tmp_path / "wh"
     st = SourceState("feed", wh, "r1")
     st.mark_seen("id:1")
     st.commit()
     res = invoke("list", "--sources", sources, "--warehouse", wh)
     assert res.exit_code == 0, res.output
-    assert "feed" in res.output and "https://news.example/rss.xml" in res.output and "*/15 * * * *" in res.output
+    assert (
+        "feed" in res.output and "https://news.example/rss.xml" in res.output and "*/15 * * * *" in res.output
+    )
     assert "pipeline schedule: 0 * * * *" in res.output
     res = invoke("reset", "feed", "--sources", sources, "--warehouse", wh)
     assert res.exit_code == 0 and "reset" in res.output, res.output

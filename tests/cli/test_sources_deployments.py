@@ -40,9 +40,15 @@ def test_specs_name_and_schedule_every_deployment(tmp_path):
     f = tmp_path / "sources.toml"
     f.write_text(SOURCES)
     specs = {s.name: s for s in deployment_specs(f, tmp_path / "wh")}
-    assert {n: s.cron for n, s in specs.items()} == {"pipeline": "0 6 * * *", "source-harbour": "*/30 * * * *"}
-    assert specs["source-harbour"].parameters == {"sources_file": str(f), "warehouse": str(tmp_path / "wh"),
-                                                  "only": ["harbour"]}
+    assert {n: s.cron for n, s in specs.items()} == {
+        "pipeline": "0 6 * * *",
+        "source-harbour": "*/30 * * * *",
+    }
+    assert specs["source-harbour"].parameters == {
+        "sources_file": str(f),
+        "warehouse": str(tmp_path / "wh"),
+        "only": ["harbour"],
+    }
     assert "only" not in specs["pipeline"].parameters
 
 

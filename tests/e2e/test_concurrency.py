@@ -29,8 +29,19 @@ def _holder(code: str) -> subprocess.Popen:
 def test_second_run_exits_with_a_clear_message(tmp_path):
     wh = Warehouse.resolve(tmp_path / "wh")
     with run_lock(wh, "r-first"):
-        res = runner.invoke(app, ["run", "--no-prefect", "--wait", "0", "--warehouse", str(wh.root),
-                                  "--sources", str(REPO / "seeds" / "sources.toml")])
+        res = runner.invoke(
+            app,
+            [
+                "run",
+                "--no-prefect",
+                "--wait",
+                "0",
+                "--warehouse",
+                str(wh.root),
+                "--sources",
+                str(REPO / "seeds" / "sources.toml"),
+            ],
+        )
     assert res.exit_code == 75
     assert "in use by run r-first" in res.stderr and "Traceback" not in res.stderr
 

@@ -21,12 +21,21 @@ VOLATILE = {"run_id", "ingested_at", "loaded_at"}
 TABLES = ["articles", "duplicates", "rejects", "mentions", "entity_aliases", "entities", "claims"]
 
 STORIES = [
-    ("Harbour plan approved", "Port director Lena Moss said the harbour expansion will begin in March. "
-     "“This is a historic day for the town,” Moss told reporters on Monday."),
-    ("Rail strike called off", "Union leader Omar Field said the rail strike planned for Friday was called off. "
-     "According to Field, the operator agreed to a new pay offer."),
-    ("School meals expanded", "Education Secretary Ruth Hale announced that free school meals will be extended. "
-     "“No child should learn on an empty stomach,” Hale said."),
+    (
+        "Harbour plan approved",
+        "Port director Lena Moss said the harbour expansion will begin in March. "
+        "“This is a historic day for the town,” Moss told reporters on Monday.",
+    ),
+    (
+        "Rail strike called off",
+        "Union leader Omar Field said the rail strike planned for Friday was called off. "
+        "According to Field, the operator agreed to a new pay offer.",
+    ),
+    (
+        "School meals expanded",
+        "Education Secretary Ruth Hale announced that free school meals will be extended. "
+        "“No child should learn on an empty stomach,” Hale said.",
+    ),
 ]
 
 
@@ -46,11 +55,18 @@ def _run(sources, wh_dir, kill_at=None):
     env.pop(ENV, None)
     if kill_at:
         env[ENV] = kill_at
-    code = ("import sys; from pathlib import Path; from newsclaims.pipeline import run_local; "
-            "from newsclaims.settings import Warehouse; "
-            "run_local(Path(sys.argv[1]), Warehouse.resolve(sys.argv[2]), batch_size=2)")
-    return subprocess.run([sys.executable, "-c", code, str(sources), str(wh_dir)], env=env,
-                          capture_output=True, text=True, timeout=600)
+    code = (
+        "import sys; from pathlib import Path; from newsclaims.pipeline import run_local; "
+        "from newsclaims.settings import Warehouse; "
+        "run_local(Path(sys.argv[1]), Warehouse.resolve(sys.argv[2]), batch_size=2)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(sources), str(wh_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _contents(wh_dir):

@@ -26,22 +26,42 @@ from conftest import REPO
 from newsclaims.load import database
 from newsclaims.settings import Warehouse
 
-VOLATILE = {"run_id", "flow_run_id", "ingested_at", "loaded_at", "applied_at", "started_at", "finished_at",
-            "stage_seconds"}
+VOLATILE = {
+    "run_id",
+    "flow_run_id",
+    "ingested_at",
+    "loaded_at",
+    "applied_at",
+    "started_at",
+    "finished_at",
+    "stage_seconds",
+}
 
 STORIES = [
-    ("Harbour plan approved", "Port director Lena Moss said on Monday that the harbour expansion will begin "
-     "in March. “This is a historic day for the town,” Moss told reporters. The council voted seven to two "
-     "in favour of the plan after a long debate."),
-    ("Rail strike called off", "Union leader Omar Field said the rail strike planned for Friday was called "
-     "off. According to Field, the operator agreed to a new pay offer. Transport minister Clara Webb "
-     "welcomed the agreement and said trains would run normally."),
-    ("School meals expanded", "Education Secretary Ruth Hale announced that free school meals will be "
-     "extended to every primary school. “No child should learn on an empty stomach,” Hale said. Critics "
-     "said the plan would cost more than the government admits."),
-    ("Bridge reopens after repairs", "The Kingsway bridge reopened on Tuesday after eight months of "
-     "repairs, city engineer Paul Grant said. “The bridge is safer than it has ever been,” Grant told "
-     "the Evening Post. Traffic is expected to return to normal within a week."),
+    (
+        "Harbour plan approved",
+        "Port director Lena Moss said on Monday that the harbour expansion will begin "
+        "in March. “This is a historic day for the town,” Moss told reporters. The council voted seven to two "
+        "in favour of the plan after a long debate.",
+    ),
+    (
+        "Rail strike called off",
+        "Union leader Omar Field said the rail strike planned for Friday was called "
+        "off. According to Field, the operator agreed to a new pay offer. Transport minister Clara Webb "
+        "welcomed the agreement and said trains would run normally.",
+    ),
+    (
+        "School meals expanded",
+        "Education Secretary Ruth Hale announced that free school meals will be "
+        "extended to every primary school. “No child should learn on an empty stomach,” Hale said. Critics "
+        "said the plan would cost more than the government admits.",
+    ),
+    (
+        "Bridge reopens after repairs",
+        "The Kingsway bridge reopened on Tuesday after eight months of "
+        "repairs, city engineer Paul Grant said. “The bridge is safer than it has ever been,” Grant told "
+        "the Evening Post. Traffic is expected to return to normal within a week.",
+    ),
 ]
 
 #: articles per extraction task: the corpus becomes several batches, so both workers get work
@@ -62,8 +82,14 @@ def make_corpus(root: Path) -> Path:
 
 
 def base_tables(wh: Warehouse) -> list[str]:
-    return [t for (t,) in database.query(wh, "SELECT table_name FROM information_schema.tables "
-                                      "WHERE table_type = 'BASE TABLE' ORDER BY table_name")[1]]
+    return [
+        t
+        for (t,) in database.query(
+            wh,
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' ORDER BY table_name",
+        )[1]
+    ]
 
 
 def warehouse_rows(wh: Warehouse) -> dict[str, list]:
@@ -72,7 +98,7 @@ def warehouse_rows(wh: Warehouse) -> dict[str, list]:
     for t in base_tables(wh):
         cols, _ = database.query(wh, f'SELECT * FROM "{t}" LIMIT 0')
         keep = [c for c in cols if c not in VOLATILE]
-        out[t] = sorted(database.query(wh, f"SELECT {', '.join(keep)} FROM \"{t}\"")[1], key=repr)
+        out[t] = sorted(database.query(wh, f'SELECT {", ".join(keep)} FROM "{t}"')[1], key=repr)
     return out
 
 
@@ -102,14 +128,37 @@ def test_dask_runner_gives_the_default_runners_rows(default_run, corpus, tmp_pat
     """`newsclaims run --runner dask` as a user runs it: a subprocess, its own ephemeral Prefect API,
     a LocalCluster of two worker processes created by prefect-dask."""
     wh_dir = tmp_path / "wh_dask"
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_LOGGING_LEVEL="INFO",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", COLUMNS="200")
+    env = dict(
+        os.environ,
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_LOGGING_LEVEL="INFO",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        COLUMNS="200",
+    )
     env.pop("PREFECT_API_URL", None)
     t0 = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "run", "--runner", "dask", "--verbose",
-                          "--sources", str(corpus), "--warehouse", str(wh_dir),
-                          "--batch-size", str(BATCH_SIZE)],
-                         env=env, capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsclaims.cli.main",
+            "run",
+            "--runner",
+            "dask",
+            "--verbose",
+            "--sources",
+            str(corpus),
+            "--warehouse",
+            str(wh_dir),
+            "--batch-size",
+            str(BATCH_SIZE),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     seconds = time.perf_counter() - t0
     log = res.stdout + res.stderr
     assert res.returncode == 0, log[-5000:]
@@ -137,7 +186,9 @@ def test_runner_option_is_validated(tmp_path):
 
     res = CliRunner().invoke(app, ["run", "--runner", "ray", "--warehouse", str(tmp_path / "w")])
     assert res.exit_code == 2 and "unknown runner" in res.stderr
-    res = CliRunner().invoke(app, ["run", "--runner", "dask", "--no-prefect", "--warehouse", str(tmp_path / "w")])
+    res = CliRunner().invoke(
+        app, ["run", "--runner", "dask", "--no-prefect", "--warehouse", str(tmp_path / "w")]
+    )
     assert res.exit_code == 2 and "Prefect" in res.stderr
 
 
@@ -159,10 +210,14 @@ def test_runner_with_a_scheduler_address(default_run, corpus, tmp_path):
 
     from newsclaims.flows.pipeline import run_pipeline
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
         wh = Warehouse.resolve(tmp_path / "wh_addr")
-        run_pipeline(str(corpus), str(wh.root), batch_size=BATCH_SIZE, runner=f"dask={cluster.scheduler_address}")
+        run_pipeline(
+            str(corpus), str(wh.root), batch_size=BATCH_SIZE, runner=f"dask={cluster.scheduler_address}"
+        )
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert sum(executed.values()) >= 3, executed  # the three extraction tasks ran on its worker
     _, wh_default = default_run

@@ -12,8 +12,10 @@ from newsclaims.load import database
 from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
-GOOD = ("Health Minister Clara Dunne said on Tuesday that the new clinic in Dorset will open next spring. "
-        "“We have waited long enough,” Dunne told reporters after the council meeting.")
+GOOD = (
+    "Health Minister Clara Dunne said on Tuesday that the new clinic in Dorset will open next spring. "
+    "“We have waited long enough,” Dunne told reporters after the council meeting."
+)
 #: distinct stories, so that the decoded cases are not near-duplicates of one another
 STORIES = [
     "Mayor Lina Ortiz said the city will plant four thousand trees along the river before autumn.",
@@ -28,13 +30,18 @@ STORIES = [
 
 
 def story(i: int) -> str:
-    return f"Local news {i}\n\n{STORIES[i]} " + GOOD.replace("clinic", "surgery") if i == 0 else \
-        f"Local news {i}\n\n{STORIES[i]} Residents welcomed the plan at a meeting on Monday evening, " \
+    return (
+        f"Local news {i}\n\n{STORIES[i]} " + GOOD.replace("clinic", "surgery")
+        if i == 0
+        else f"Local news {i}\n\n{STORIES[i]} Residents welcomed the plan at a meeting on Monday evening, "
         f"and the council promised to publish the details in the next bulletin."
+    )
 
 
-FRENCH = ("Le ministre de la Santé a déclaré mardi que la nouvelle clinique ouvrira au printemps prochain. "
-          "« Nous avons assez attendu », a-t-il dit aux journalistes après la réunion du conseil municipal.")
+FRENCH = (
+    "Le ministre de la Santé a déclaré mardi que la nouvelle clinique ouvrira au printemps prochain. "
+    "« Nous avons assez attendu », a-t-il dit aux journalistes après la réunion du conseil municipal."
+)
 
 
 def _zip() -> bytes:
@@ -57,12 +64,28 @@ CASES: dict[str, tuple[bytes, str]] = {
     "utf16_bom.txt": (story(3).encode("utf-16"), "article"),
     "utf16_nobom.txt": (story(4).encode("utf-16-le"), "article"),
     "nul_bytes.txt": (story(5).encode().replace(b" ", b" \x00", 3), "article"),
-    "zero_width_bidi.txt": (story(6).replace("river", "ri\u200bver").replace("Monday", "\u202eMonday\u202c").encode(), "article"),
+    "zero_width_bidi.txt": (
+        story(6).replace("river", "ri\u200bver").replace("Monday", "\u202eMonday\u202c").encode(),
+        "article",
+    ),
     "huge_single_line.txt": (b"word " * 10_500_000, "over the limit"),
-    "long_sentence.txt": (("Long sentence\n\n" + "The council said " + "and then " * 11_000 + "it ended.").encode(), "article"),
-    "unbalanced_quotes.txt": (("Quotes\n\n“He said “nested “quotes and ”stray marks” everywhere, Mayor Jo Pike said. "
-                               "\"Unclosed straight quote, she added.\n\n“Another paragraph without end").encode(), "article"),
-    "page.txt": (b"<!DOCTYPE html><html><head><title>x</title></head><body><p>" + GOOD.encode() + b"</p></body></html>", "HTML"),
+    "long_sentence.txt": (
+        ("Long sentence\n\n" + "The council said " + "and then " * 11_000 + "it ended.").encode(),
+        "article",
+    ),
+    "unbalanced_quotes.txt": (
+        (
+            "Quotes\n\n“He said “nested “quotes and ”stray marks” everywhere, Mayor Jo Pike said. "
+            '"Unclosed straight quote, she added.\n\n“Another paragraph without end'
+        ).encode(),
+        "article",
+    ),
+    "page.txt": (
+        b"<!DOCTYPE html><html><head><title>x</title></head><body><p>"
+        + GOOD.encode()
+        + b"</p></body></html>",
+        "HTML",
+    ),
     "french.txt": (("Nouvelles du conseil\n\n" + FRENCH).encode(), "article"),
     "too_short.txt": (b"Just three words", "no article text"),
 }
@@ -76,8 +99,9 @@ def hostile_run(tmp_path_factory):
     for name, (data, _) in CASES.items():
         (feed / name).write_bytes(data)
     (feed / "vanished.txt").symlink_to(root / "does-not-exist.txt")
-    (root / "sources.toml").write_text('[[sources]]\nname = "hostile"\nkind = "text_dir"\npath = "feed"\n'
-                                       'max_bytes = 20000000\n')
+    (root / "sources.toml").write_text(
+        '[[sources]]\nname = "hostile"\nkind = "text_dir"\npath = "feed"\nmax_bytes = 20000000\n'
+    )
     wh = Warehouse.resolve(root / "wh")
     summary = run_local(root / "sources.toml", wh)
     return summary, wh
@@ -100,8 +124,11 @@ def test_every_case_lands_or_is_rejected_with_its_reason(hostile_run):
 
 def test_good_documents_extracted_and_foreign_language_stored_not_extracted(hostile_run):
     _, wh = hostile_run
-    rows = database.query(wh, """SELECT a.raw_path, a.language, count(c.claim_id) FROM articles a
-                          LEFT JOIN claims c USING (article_id) GROUP BY ALL""")[1]
+    rows = database.query(
+        wh,
+        """SELECT a.raw_path, a.language, count(c.claim_id) FROM articles a
+                          LEFT JOIN claims c USING (article_id) GROUP BY ALL""",
+    )[1]
     by_path = {r[0]: (r[1], r[2]) for r in rows}
     assert by_path["feed/good_utf8.txt"] == ("en", 2)
     assert by_path["feed/french.txt"] == ("fr", 0)

@@ -31,8 +31,10 @@ def test_edited_and_truncated_copies_are_near_duplicates(tmp_path):
     text = _tass(tmp_path).read_text()
     # a syndicated copy with other page furniture and two edited words
     (tmp_path / "raw" / "z_syndicated.txt").write_text(
-        "Home | World | Politics\n\n" + text.replace("emphasized", "stressed").replace("Friday", "Friday morning")
-        + "\n\nShare this article\n")
+        "Home | World | Politics\n\n"
+        + text.replace("emphasized", "stressed").replace("Friday", "Friday morning")
+        + "\n\nShare this article\n"
+    )
     # an excerpt: the first two thirds
     paras = text.split("\n\n")
     (tmp_path / "raw" / "z_excerpt.txt").write_text("\n\n".join(paras[: 2 * len(paras) // 3]))
@@ -40,9 +42,13 @@ def test_edited_and_truncated_copies_are_near_duplicates(tmp_path):
     summary = run_local(sources, wh)
     assert summary.n_articles == 2 and summary.n_duplicates == 2
     tass_id = database.query(wh, "SELECT article_id FROM articles WHERE outlet = 'TASS'")[1][0][0]
-    rows = database.query(wh, "SELECT raw_path, duplicate_of, method, similarity FROM duplicates ORDER BY raw_path")[1]
-    assert [(r[0], r[1], r[2]) for r in rows] == [("raw/z_excerpt.txt", tass_id, "near"),
-                                                 ("raw/z_syndicated.txt", tass_id, "near")]
+    rows = database.query(
+        wh, "SELECT raw_path, duplicate_of, method, similarity FROM duplicates ORDER BY raw_path"
+    )[1]
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("raw/z_excerpt.txt", tass_id, "near"),
+        ("raw/z_syndicated.txt", tass_id, "near"),
+    ]
     sims = {r[0]: r[3] for r in rows}
     assert 0.7 <= sims["raw/z_syndicated.txt"] < 1.0  # edited words lower the similarity
     assert sims["raw/z_excerpt.txt"] >= 0.7  # an excerpt is contained in the original

@@ -107,7 +107,9 @@ def test_s3_lake_rows_equal_local_lake_rows(s3_run, corpus, tmp_path):
     assert not local.remote_lake and (local.lake / "_commits").is_dir()
     s3_rows, local_rows = warehouse_rows(wh_s3), warehouse_rows(local)
     # the S3 warehouse has had a second (empty) run: compare the runs table's first run only
-    s3_rows["runs"] = [r for r in s3_rows["runs"] if r[3] > 0]  # (status, sources_file, n_documents, n_articles...)
+    s3_rows["runs"] = [
+        r for r in s3_rows["runs"] if r[3] > 0
+    ]  # (status, sources_file, n_documents, n_articles...)
     assert len(s3_rows["runs"]) == 1
     assert_same_rows(s3_rows, local_rows)
 
@@ -123,9 +125,16 @@ def test_uncommitted_objects_are_ignored_and_cleaned(s3_run, corpus):
     before = database.table_counts(wh)["articles"]
     import datetime as dt
 
-    ghost = Article(article_id="a_ghost", feed="f", body="A half-written batch that never committed.",
-                    word_count=7, raw_path="ghost.txt", raw_sha256="0" * 64,
-                    ingested_at=dt.datetime.now(dt.timezone.utc), run_id="r-killed")
+    ghost = Article(
+        article_id="a_ghost",
+        feed="f",
+        body="A half-written batch that never committed.",
+        word_count=7,
+        raw_path="ghost.txt",
+        raw_sha256="0" * 64,
+        ingested_at=dt.datetime.now(dt.timezone.utc),
+        run_id="r-killed",
+    )
     st.write_parquet(to_table(Article, [ghost]), "articles/b_ghost.parquet")
     st.write_bytes("articles/.b_half.parquet.1234.tmp", b"PAR1 half a file")
     st.write_bytes("_staging/r-killed/b_x.parquet", b"staged by a run that died")
@@ -150,8 +159,9 @@ def test_credentials_are_written_nowhere(s3_run, tmp_path):
             data = path.read_bytes()
             assert secret not in data and key_id not in data, path
     # the runs' own logs were seen (not only library chatter)
-    assert any(r.startswith("prefect.task_runs: extract b_") for r in records), \
-        sorted({r.split(":")[0] for r in records})
+    assert any(r.startswith("prefect.task_runs: extract b_") for r in records), sorted(
+        {r.split(":")[0] for r in records}
+    )
     assert not [r for r in records if SECRET in r or KEY_ID in r]
     # and nothing can smuggle them in through the lake URL
     from newsclaims.load.storage import LakeLocationError
@@ -166,14 +176,26 @@ def test_cli_lake_option(s3, corpus, tmp_path):
 
     from newsclaims.cli.main import app
 
-    res = CliRunner().invoke(app, ["run", "--no-prefect", "--sources", str(corpus),
-                                   "--warehouse", str(tmp_path / "w"), "--lake", f"s3://{BUCKET}/cli"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--no-prefect",
+            "--sources",
+            str(corpus),
+            "--warehouse",
+            str(tmp_path / "w"),
+            "--lake",
+            f"s3://{BUCKET}/cli",
+        ],
+    )
     assert res.exit_code == 0, res.output
     wh = Warehouse.resolve(tmp_path / "w", f"s3://{BUCKET}/cli")
     assert database.table_counts(wh)["articles"] == 6
     assert any(o.startswith("articles/") for o in lake.store(wh).list_files())
-    res = CliRunner().invoke(app, ["run", "--no-prefect", "--warehouse", str(tmp_path / "w"),
-                                   "--lake", "ftp://host/lake"])
+    res = CliRunner().invoke(
+        app, ["run", "--no-prefect", "--warehouse", str(tmp_path / "w"), "--lake", "ftp://host/lake"]
+    )
     assert res.exit_code == 2 and "unsupported lake location" in res.stderr
 
 
@@ -203,15 +225,22 @@ def _run_local(corpus, wh_dir, url, kill_at=None):
 
     from newsclaims.settings import ENV_KILL_AT as ENV
 
-    code = ("import sys; from pathlib import Path; from newsclaims.pipeline import run_local; "
-            "from newsclaims.settings import Warehouse; "
-            "run_local(Path(sys.argv[1]), Warehouse.resolve(sys.argv[2], sys.argv[3]), batch_size=2)")
+    code = (
+        "import sys; from pathlib import Path; from newsclaims.pipeline import run_local; "
+        "from newsclaims.settings import Warehouse; "
+        "run_local(Path(sys.argv[1]), Warehouse.resolve(sys.argv[2], sys.argv[3]), batch_size=2)"
+    )
     env = dict(os.environ)
     env.pop(ENV, None)
     if kill_at:
         env[ENV] = kill_at
-    return subprocess.run([sys.executable, "-c", code, str(corpus), str(wh_dir), url], env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-c", code, str(corpus), str(wh_dir), url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -237,4 +266,4 @@ def test_killed_run_on_s3_lake_is_repaired(uninterrupted, corpus, tmp_path, poin
     left = lake.store(wh).list_files()
     committed = lake.committed_batch_ids(wh)
     assert not any(o.startswith("_staging/") for o in left)
-    assert all(o.rsplit("/", 1)[1][:-len(".parquet")] in committed for o in left if o.endswith(".parquet"))
+    assert all(o.rsplit("/", 1)[1][: -len(".parquet")] in committed for o in left if o.endswith(".parquet"))

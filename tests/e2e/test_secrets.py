@@ -14,11 +14,13 @@ from newsclaims.pipeline import run_local
 from newsclaims.settings import Warehouse
 
 TOKEN = "Bearer nc-test-7f3a9c2e-secret"
-ARTICLE = ("<html><head><title>Port reopens</title></head><body><article><h1>Port reopens after storm</h1>"
-           "<p>The harbour master, Ines Vale, said on Tuesday that the port would reopen to cargo ships "
-           "after the storm damage was repaired. “We are ready to work again,” Vale told reporters at "
-           "the quay. Shipping companies welcomed the decision and said schedules would return to normal "
-           "within a week, according to the port authority.</p></article></body></html>")
+ARTICLE = (
+    "<html><head><title>Port reopens</title></head><body><article><h1>Port reopens after storm</h1>"
+    "<p>The harbour master, Ines Vale, said on Tuesday that the port would reopen to cargo ships "
+    "after the storm damage was repaired. “We are ready to work again,” Vale told reporters at "
+    "the quay. Shipping companies welcomed the decision and said schedules would return to normal "
+    "within a week, according to the port authority.</p></article></body></html>"
+)
 
 
 @pytest.fixture
@@ -37,10 +39,12 @@ def server():
                 return
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
             if self.path == "/feed.xml":
-                body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Port news</title>'
-                        f'<item><title>Port reopens after storm</title><link>{base}/a1.html</link>'
-                        f'<guid>a1</guid><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>'
-                        f'</channel></rss>').encode()
+                body = (
+                    f'<?xml version="1.0"?><rss version="2.0"><channel><title>Port news</title>'
+                    f"<item><title>Port reopens after storm</title><link>{base}/a1.html</link>"
+                    f"<guid>a1</guid><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>"
+                    f"</channel></rss>"
+                ).encode()
                 ctype = "application/rss+xml"
             else:
                 body, ctype = ARTICLE.encode(), "text/html; charset=utf-8"
@@ -62,7 +66,8 @@ def test_token_from_environment_is_used_and_never_stored(server, tmp_path, monke
     (tmp_path / "sources.toml").write_text(
         f'[[sources]]\nname = "port"\nkind = "rss"\nurl = "{base}/feed.xml"\nfull_text = "page"\n'
         f'fetch = {{ headers_from_env = {{ Authorization = "NC_TEST_FEED_TOKEN" }}, retries = 0, '
-        f'allow_hosts = ["127.0.0.1"] }}\n')
+        f'allow_hosts = ["127.0.0.1"] }}\n'
+    )
     wh = Warehouse.resolve(tmp_path / "wh")
     with caplog.at_level(logging.DEBUG):
         summary = run_local(tmp_path / "sources.toml", wh)

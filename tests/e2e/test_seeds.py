@@ -17,8 +17,10 @@ def _plain(s: str) -> str:
 
 @pytest.fixture(scope="module")
 def articles(sql):
-    rows = sql("SELECT outlet, title, subtitle, dateline_place, published_date, body, language, article_id "
-               "FROM articles ORDER BY outlet")
+    rows = sql(
+        "SELECT outlet, title, subtitle, dateline_place, published_date, body, language, article_id "
+        "FROM articles ORDER BY outlet"
+    )
     return {r[0]: r for r in rows}
 
 
@@ -59,29 +61,36 @@ def test_one_lavrov_entity_with_both_spellings(sql, lavrov):
     assert {"Sergey Lavrov", "Sergei Lavrov", "Lavrov"} <= set(aliases)
 
 
-@pytest.mark.parametrize("name", ["Antony Blinken", "Jens Stoltenberg", "NATO", "OSCE", "Ukraine", "Crimea",
-                                  "Belarus"])
+@pytest.mark.parametrize(
+    "name", ["Antony Blinken", "Jens Stoltenberg", "NATO", "OSCE", "Ukraine", "Crimea", "Belarus"]
+)
 def test_named_entities_present(sql, name):
     rows = sql("SELECT entity_id FROM entities WHERE name = ? OR list_contains(aliases, ?)", [name, name])
     assert len(rows) == 1, name
 
 
 def _claim(sql, outlet, prefix):
-    rows = sql("""SELECT c.kind, c.speaker_entity_id, c.speaker_text, c.cue, c.content
+    rows = sql(
+        """SELECT c.kind, c.speaker_entity_id, c.speaker_text, c.cue, c.content
                   FROM claims c JOIN articles a USING (article_id)
-                  WHERE a.outlet = ? AND position(? IN replace(c.content, '’', '''')) > 0""", [outlet, prefix])
+                  WHERE a.outlet = ? AND position(? IN replace(c.content, '’', '''')) > 0""",
+        [outlet, prefix],
+    )
     assert rows, (outlet, prefix)
     return rows
 
 
-@pytest.mark.parametrize("outlet,prefix,kind,speaker,cue", [
-    ("TASS", "If it depends on the Russian Federation", "direct", "he", "emphasized"),
-    ("The Moscow Times", "If it depends on Russia", "direct", None, "said"),
-    ("The Moscow Times", "If our attempts to agree", "direct", "he", "said"),
-    ("TASS", "All of this has been rejected", "direct", "the foreign minister", "concluded"),
-    ("The Moscow Times", "Russia is formulating an inter-agency reaction", "indirect", None, "said"),
-    ("The Moscow Times", "throwing wool over our eyes", "mixed", None, None),
-])
+@pytest.mark.parametrize(
+    "outlet,prefix,kind,speaker,cue",
+    [
+        ("TASS", "If it depends on the Russian Federation", "direct", "he", "emphasized"),
+        ("The Moscow Times", "If it depends on Russia", "direct", None, "said"),
+        ("The Moscow Times", "If our attempts to agree", "direct", "he", "said"),
+        ("TASS", "All of this has been rejected", "direct", "the foreign minister", "concluded"),
+        ("The Moscow Times", "Russia is formulating an inter-agency reaction", "indirect", None, "said"),
+        ("The Moscow Times", "throwing wool over our eyes", "mixed", None, None),
+    ],
+)
 def test_lavrov_claims(sql, lavrov, outlet, prefix, kind, speaker, cue):
     rows = _claim(sql, outlet, prefix)
     kinds = {r[0] for r in rows}
@@ -119,8 +128,11 @@ def test_spans_trace_back_to_raw_file(seed_run, sql, seed_feed):
 
     for raw_path, body, body_map in sql("SELECT raw_path, body, body_map FROM articles"):
         raw = decode_bytes((seed_feed / raw_path).read_bytes()).text
-        for s, e, text in sql("""SELECT m.start_char, m.end_char, m.text FROM mentions m
-                                 JOIN articles a USING (article_id) WHERE a.raw_path = ?""", [raw_path]):
+        for s, e, text in sql(
+            """SELECT m.start_char, m.end_char, m.text FROM mentions m
+                                 JOIN articles a USING (article_id) WHERE a.raw_path = ?""",
+            [raw_path],
+        ):
             rs, re_ = body_to_raw(s, body_map), body_to_raw(e - 1, body_map) + 1
             assert " ".join(raw[rs:re_].split()) == text  # whitespace in the body is folded
 
@@ -150,20 +162,25 @@ def test_rerun_adds_nothing_and_copy_is_duplicate(seed_run, seed_feed, prefect_h
         (seed_feed / "raw" / "copy_of_tass.txt").unlink()
 
 
-@pytest.mark.parametrize("name,aliases", [
-    ("NATO", {"NATO", "North Atlantic alliance"}),
-    ("United States", {"US", "U.S.", "United States"}),
-    ("Russia", {"Russia", "Russian Federation"}),
-])
+@pytest.mark.parametrize(
+    "name,aliases",
+    [
+        ("NATO", {"NATO", "North Atlantic alliance"}),
+        ("United States", {"US", "U.S.", "United States"}),
+        ("Russia", {"Russia", "Russian Federation"}),
+    ],
+)
 def test_one_entity_across_spellings(sql, name, aliases):
     rows = sql("SELECT aliases FROM entities WHERE name = ?", [name])
     assert len(rows) == 1 and aliases <= set(rows[0][0])
 
 
 def test_descriptions_are_mentions_of_lavrov(sql, lavrov):
-    rows = sql("""SELECT m.text FROM mentions m JOIN articles a USING (article_id)
+    rows = sql(
+        """SELECT m.text FROM mentions m JOIN articles a USING (article_id)
                   WHERE a.outlet = 'The Moscow Times' AND m.entity_id = ? AND m.method = 'description'""",
-               [lavrov])
+        [lavrov],
+    )
     texts = {_plain(r[0]) for r in rows}
     assert {"the country's top diplomat", "the veteran diplomat"} <= texts
 
@@ -188,9 +205,11 @@ PAIRS = [
 
 
 def _group_of(sql, outlet, text):
-    rows = sql("""SELECT g.claim_group_id FROM claims c JOIN claim_groups g USING (claim_id)
+    rows = sql(
+        """SELECT g.claim_group_id FROM claims c JOIN claim_groups g USING (claim_id)
                   JOIN articles a USING (article_id) WHERE a.outlet = ? AND position(? IN c.content) > 0""",
-               [outlet, text])
+        [outlet, text],
+    )
     assert len(rows) == 1, (outlet, text, rows)
     return rows[0][0]
 
@@ -202,14 +221,19 @@ def test_cross_outlet_wordings_share_a_claim_group(sql, tass, mt):
 
 def test_no_other_claims_merged_with_the_pairs(sql):
     groups = {_group_of(sql, o, t) for pair in PAIRS for o, t in zip(("TASS", "The Moscow Times"), pair)}
-    members = sql(f"""SELECT count(*) FROM claim_groups WHERE claim_group_id IN
-                      ({', '.join('?' * len(groups))})""", list(groups))[0][0]
+    members = sql(
+        f"""SELECT count(*) FROM claim_groups WHERE claim_group_id IN
+                      ({", ".join("?" * len(groups))})""",
+        list(groups),
+    )[0][0]
     assert members == 5  # the TASS quote holding two sentences is matched by two Moscow Times quotes
     # the two groups above, and the paraphrase pair of the two leads (tests/link/test_claim_groups.py)
     assert sql("SELECT count(*) FROM claim_corroboration WHERE n_claims > 1")[0][0] == 3
 
 
-@pytest.mark.parametrize("outlet,text", [("The Moscow Times", "retaliatory measures"), ("TASS", "moratorium")])
+@pytest.mark.parametrize(
+    "outlet,text", [("The Moscow Times", "retaliatory measures"), ("TASS", "moratorium")]
+)
 def test_story_coverage_shows_what_only_one_outlet_carried(sql, outlet, text):
     rows = sql("SELECT outlet, only_this_outlet FROM story_coverage WHERE position(? IN content) > 0", [text])
     assert rows == [(outlet, True)]
@@ -231,8 +255,16 @@ def test_pronoun_and_description_speakers_of_the_seeds(sql, lavrov):
     assert [n for _, n, _ in by_text["these statements"]] == [None]
     assert [n for _, n, _ in by_text["Moscow's initiatives and Western responses"]] == [None]
     assert {n for _, n, _ in by_text.get("its", [])} <= {None, "Moscow", "Russia", "Russian Federation"}
-    assert not {n.lower() for _, n, _ in (x for v in by_text.values() for x in v) if n} & \
-        {"i", "we", "you", "me", "us", "my", "our", "your"}
+    assert not {n.lower() for _, n, _ in (x for v in by_text.values() for x in v) if n} & {
+        "i",
+        "we",
+        "you",
+        "me",
+        "us",
+        "my",
+        "our",
+        "your",
+    }
     # a pronoun's resolution is less sure than the name's
     pron = [c for eid, _, c in by_text["he"] if eid == lavrov]
     named = [c for eid, _, c in by_text["Lavrov"] if eid == lavrov]

@@ -62,21 +62,50 @@ def test_new_rss_feed_added_then_incremental_runs(tmp_path, wired):
         for page in ("ferry", "budget", "catches"):
             server.add_file(f"/news/{page}.html", f"pages/{page}.html", "text/html; charset=utf-8")
         sources = tmp_path / "sources.toml"
-        res = CliRunner().invoke(sources_app, [
-            "add", "--sources", str(sources), "--name", "harbour", "--kind", "rss",
-            "--url", server.url("/world.xml"), "--schedule", "*/30 * * * *", "--set", "fetch.backoff=0.01",
-            "--set", 'fetch.allow_hosts=["127.0.0.1"]'])  # item pages on 127.0.0.1: allowed by name
+        res = CliRunner().invoke(
+            sources_app,
+            [
+                "add",
+                "--sources",
+                str(sources),
+                "--name",
+                "harbour",
+                "--kind",
+                "rss",
+                "--url",
+                server.url("/world.xml"),
+                "--schedule",
+                "*/30 * * * *",
+                "--set",
+                "fetch.backoff=0.01",
+                "--set",
+                'fetch.allow_hosts=["127.0.0.1"]',
+            ],
+        )  # item pages on 127.0.0.1: allowed by name
         assert res.exit_code == 0, res.output
         wh = Warehouse.resolve(tmp_path / "wh")
 
         first = P.run_local(sources, wh)
         assert (first.n_documents, first.n_articles, first.n_rejects) == (2, 2, 0)
-        got = rows(wh, "SELECT raw_path, feed, outlet, title, published_date::VARCHAR FROM articles ORDER BY raw_path")
+        got = rows(
+            wh,
+            "SELECT raw_path, feed, outlet, title, published_date::VARCHAR FROM articles ORDER BY raw_path",
+        )
         assert got == [
-            (server.url("/news/budget.html"), "harbour", "Harbour Gazette",
-             "Mayor Elena Brandt rejects criticism of the harbour budget", "2024-03-06"),
-            (server.url("/news/ferry.html"), "harbour", "Harbour Gazette",
-             "Port authority says new ferry line will open in May", "2024-03-05"),
+            (
+                server.url("/news/budget.html"),
+                "harbour",
+                "Harbour Gazette",
+                "Mayor Elena Brandt rejects criticism of the harbour budget",
+                "2024-03-06",
+            ),
+            (
+                server.url("/news/ferry.html"),
+                "harbour",
+                "Harbour Gazette",
+                "Port authority says new ferry line will open in May",
+                "2024-03-05",
+            ),
         ]
 
         second = P.run_local(sources, wh)
@@ -84,12 +113,16 @@ def test_new_rss_feed_added_then_incremental_runs(tmp_path, wired):
         assert len(feed_requests) == 2 and feed_requests[1].get("if-none-match")  # conditional
         assert (second.n_documents, second.n_articles, second.n_skipped) == (0, 0, 0)
 
-        server.add("/world.xml", feed.replace("  </channel>", (SAMPLES / "feeds/new_item.xml").read_text()
-                                              + "  </channel>"), "application/rss+xml")
+        server.add(
+            "/world.xml",
+            feed.replace("  </channel>", (SAMPLES / "feeds/new_item.xml").read_text() + "  </channel>"),
+            "application/rss+xml",
+        )
         third = P.run_local(sources, wh)
         assert (third.n_documents, third.n_articles) == (1, 1)
         assert rows(wh, "SELECT raw_path, title FROM articles WHERE run_id = ?", [third.run_id]) == [
-            (server.url("/news/catches.html"), "Fishermen warn of falling catches in the northern bay")]
+            (server.url("/news/catches.html"), "Fishermen warn of falling catches in the northern bay")
+        ]
         for page in ("ferry", "budget", "catches"):  # every page fetched exactly once over three runs
             assert len(server.requests_to(f"/news/{page}.html")) == 1
         assert rows(wh, "SELECT count(*) FROM articles")[0][0] == 3
@@ -107,13 +140,13 @@ def test_malformed_inputs_end_in_rejects_not_a_failed_run(tmp_path, wired):
 [[sources]]
 name = "broken"
 kind = "rss"
-url = "{server.url('/broken.xml')}"
+url = "{server.url("/broken.xml")}"
 fetch = {{ retries = 0 }}
 
 [[sources]]
 name = "evil"
 kind = "rss"
-url = "{server.url('/xxe.xml')}"
+url = "{server.url("/xxe.xml")}"
 
 [[sources]]
 name = "undated"
@@ -143,5 +176,6 @@ fields = {{ text = "body", title = "headline", date = "published_at", id = "guid
         assert rejects["wire wire.jsonl#L3"].startswith("line 3: invalid JSON")
         assert rejects["wire wire.jsonl#w-4"] == "line 4: no text in field 'body'"
         assert summary.n_articles == 6  # 3 saved pages + 3 wire stories
-        assert rows(wh, "SELECT outlet, published_date::VARCHAR FROM articles WHERE raw_path = 'wire.jsonl#w-1'") \
-            == [("Wire Service", "2024-05-02")]
+        assert rows(
+            wh, "SELECT outlet, published_date::VARCHAR FROM articles WHERE raw_path = 'wire.jsonl#w-1'"
+        ) == [("Wire Service", "2024-05-02")]

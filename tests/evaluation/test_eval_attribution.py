@@ -50,31 +50,35 @@ def ann_line(tid: str, label: str, text: str, *parts: str) -> str:
 
 # --- brat -------------------------------------------------------------------------------------------
 
-TEXT = ('Title of the piece\n\n'
-        '"We will win," Smith said, "and soon." The mayor said that taxes will fall.\n'
-        'Prices rose, according to the bank.')
+TEXT = (
+    "Title of the piece\n\n"
+    '"We will win," Smith said, "and soon." The mayor said that taxes will fall.\n'
+    "Prices rose, according to the bank."
+)
 
 
 def test_parse_ann_relations_discontinuous_and_noise():
-    ann = "\n".join([
-        ann_line("T1", "Content", TEXT, '"We will win,"', '"and soon."'),
-        ann_line("T2", "Source", TEXT, "Smith"),
-        ann_line("T3", "Cue", TEXT, "said,"),
-        ann_line("T4", "Attribution", TEXT, "said,"),
-        "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2",
-        ann_line("T5", "Source", TEXT, "The mayor"),
-        ann_line("T6", "Cue", TEXT, "said that"),
-        ann_line("T7", "Content", TEXT, "taxes will fall"),
-        "T8\tDiscuss 0 5\tTitle",
-        "#1\tAnnotatorNotes T8\tnot sure",
-        "continuation line of a multi-line span text",
-        "E2\tAttribution:T6 Source:T5 Cue:T6 Content:T7",
-        ann_line("T9", "Cue", TEXT, "according to"),
-        ann_line("T10", "Content", TEXT, "Prices rose"),
-        ann_line("T11", "Content", TEXT, "the bank"),  # a second content part (Content2)
-        "E3\tAttribution-no-source:T9 Content:T10 Cue:T9 Content2:T11",
-        "E4\tAttribution:T9 Cue:T9",  # no content: dropped
-    ])
+    ann = "\n".join(
+        [
+            ann_line("T1", "Content", TEXT, '"We will win,"', '"and soon."'),
+            ann_line("T2", "Source", TEXT, "Smith"),
+            ann_line("T3", "Cue", TEXT, "said,"),
+            ann_line("T4", "Attribution", TEXT, "said,"),
+            "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2",
+            ann_line("T5", "Source", TEXT, "The mayor"),
+            ann_line("T6", "Cue", TEXT, "said that"),
+            ann_line("T7", "Content", TEXT, "taxes will fall"),
+            "T8\tDiscuss 0 5\tTitle",
+            "#1\tAnnotatorNotes T8\tnot sure",
+            "continuation line of a multi-line span text",
+            "E2\tAttribution:T6 Source:T5 Cue:T6 Content:T7",
+            ann_line("T9", "Cue", TEXT, "according to"),
+            ann_line("T10", "Content", TEXT, "Prices rose"),
+            ann_line("T11", "Content", TEXT, "the bank"),  # a second content part (Content2)
+            "E3\tAttribution-no-source:T9 Content:T10 Cue:T9 Content2:T11",
+            "E4\tAttribution:T9 Cue:T9",  # no content: dropped
+        ]
+    )
     atts = parse_ann(ann)
     assert len(atts) == 3
     a, b, c = atts
@@ -92,6 +96,7 @@ def test_parse_ann_crlf_and_unknown_refs():
 
 
 # --- spans ------------------------------------------------------------------------------------------
+
 
 def test_normalize_span_strips_merges_and_drops():
     text = "  ab  \n cd ; ef  "
@@ -124,6 +129,7 @@ def test_match_one_to_one_prefers_best_pairs():
 
 # --- scores -----------------------------------------------------------------------------------------
 
+
 def doc_with(text: str, gold: list[Attribution], pred: list[Attribution]) -> Document:
     return Document("d", text, gold, pred)
 
@@ -132,8 +138,11 @@ def test_role_scores_exact_outer_overlap_and_soft():
     text = '"We will win," Smith said, "and soon." The mayor of the town said taxes will fall.'
     gold = [
         Attribution(spans(text, '"We will win,"', '"and soon."'), spans(text, "Smith"), spans(text, "said,")),
-        Attribution(spans(text, "taxes will fall"), spans(text, "The mayor of the town"),
-                    prefix(text, "said taxes", 4)),
+        Attribution(
+            spans(text, "taxes will fall"),
+            spans(text, "The mayor of the town"),
+            prefix(text, "said taxes", 4),
+        ),
     ]
     s1, e1 = spans(text, '"We will win,"')[0]
     s2, e2 = spans(text, '"and soon."')[0]
@@ -172,8 +181,10 @@ def test_distinct_spans_per_role():
     # one source shared by two attributions counts once
     text = "Jones said A happened and added B happened."
     src = spans(text, "Jones")
-    gold = [Attribution(spans(text, "A happened"), src, spans(text, "said")),
-            Attribution(spans(text, "B happened"), src, spans(text, "added"))]
+    gold = [
+        Attribution(spans(text, "A happened"), src, spans(text, "said")),
+        Attribution(spans(text, "B happened"), src, spans(text, "added")),
+    ]
     scores = role_scores([doc_with(text, gold, [])])
     assert scores["source"]["exact (fragments)"].n_gold == 1
     assert scores["content"]["exact (fragments)"].n_gold == 2
@@ -188,9 +199,13 @@ def test_attribution_scores_content_source_and_cue():
         Attribution(spans(text, "why rain fell"), None, spans(text, "knows")),
     ]
     pred = [
-        Attribution(spans(text, "the plan works."), spans(text, "Jones"), spans(text, "said")),   # all good
-        Attribution(spans(text, "prices will rise"), spans(text, "Nobody"), spans(text, "think")),  # wrong source
-        Attribution(spans(text, "why rain fell"), None, spans(text, "Nobody knows")),  # no source both; cue J=.5
+        Attribution(spans(text, "the plan works."), spans(text, "Jones"), spans(text, "said")),  # all good
+        Attribution(
+            spans(text, "prices will rise"), spans(text, "Nobody"), spans(text, "think")
+        ),  # wrong source
+        Attribution(
+            spans(text, "why rain fell"), None, spans(text, "Nobody knows")
+        ),  # no source both; cue J=.5
         Attribution(spans(text, "Officials think")),  # no gold content
     ]
     scores = attribution_scores([doc_with(text, gold, pred)])
@@ -203,8 +218,10 @@ def test_attribution_scores_content_source_and_cue():
 
 def test_error_analysis_reports_edge_differences():
     text = 'He said: "Go home." She said it rained.'
-    gold = [Attribution(spans(text, '"Go home."'), spans(text, "He"), spans(text, "said:")),
-            Attribution(spans(text, "it rained"), spans(text, "She"), prefix(text, "said it", 4))]
+    gold = [
+        Attribution(spans(text, '"Go home."'), spans(text, "He"), spans(text, "said:")),
+        Attribution(spans(text, "it rained"), spans(text, "She"), prefix(text, "said it", 4)),
+    ]
     pred = [Attribution(spans(text, '"Go home."'), spans(text, "He"), prefix(text, "said", 4))]
     errors = error_analysis([doc_with(text, gold, pred)], n_samples=5)
     assert dict(errors["cue"]["edge_diffs"]) == {"right -:": 1}
@@ -215,6 +232,7 @@ def test_error_analysis_reports_edge_differences():
 
 
 # --- data loading and the command -------------------------------------------------------------------
+
 
 def make_split(root: Path, articles: dict[str, tuple[str, list[str]]]) -> Path:
     (root / "text").mkdir(parents=True)
@@ -230,8 +248,10 @@ def test_load_gold_picks_first_ann_and_limits(tmp_path):
     t = "Jones said the plan works.\n"
     first = "\n".join([ann_line("T1", "Content", t, "the plan works"), "E1\tAttribution:T1 Content:T1"])
     second = ""
-    split = make_split(tmp_path / "split", {"b_article": (t, [first, second]), "a_article": (t, [second]),
-                                           "c_noann": (t, [])})
+    split = make_split(
+        tmp_path / "split",
+        {"b_article": (t, [first, second]), "a_article": (t, [second]), "c_noann": (t, [])},
+    )
     docs, paths, notes = load_gold(split)
     assert [d.name for d in docs] == ["a_article", "b_article"]
     assert docs[1].gold and not docs[0].gold
@@ -254,29 +274,60 @@ def test_main_rejects_bad_folders(tmp_path, capsys):
 
 def test_main_runs_the_pipeline_on_a_composed_split(tmp_path, capsys):
     """The whole path on our own text: title dropped, body offsets mapped back to the raw file."""
-    text = ("City budget vote delayed\n\n"
-            "The mayor said that the bridge will reopen next week.  Officials had promised repairs.\n\n"
-            "\"We are almost done,\" the engineer told reporters on Monday.\n")
-    ann = "\n".join([
-        ann_line("T1", "Source", text, "The mayor"),
-        ann_line("T2", "Cue", text, "said"),
-        ann_line("T3", "Content", text, "that the bridge will reopen next week"),
-        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3",
-        ann_line("T4", "Content", text, '"We are almost done,"'),
-        ann_line("T5", "Source", text, "the engineer"),
-        ann_line("T6", "Cue", text, "told"),
-        "E2\tAttribution:T6 Source:T5 Cue:T6 Content:T4",
-    ])
+    text = (
+        "City budget vote delayed\n\n"
+        "The mayor said that the bridge will reopen next week.  Officials had promised repairs.\n\n"
+        '"We are almost done," the engineer told reporters on Monday.\n'
+    )
+    ann = "\n".join(
+        [
+            ann_line("T1", "Source", text, "The mayor"),
+            ann_line("T2", "Cue", text, "said"),
+            ann_line("T3", "Content", text, "that the bridge will reopen next week"),
+            "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3",
+            ann_line("T4", "Content", text, '"We are almost done,"'),
+            ann_line("T5", "Source", text, "the engineer"),
+            ann_line("T6", "Cue", text, "told"),
+            "E2\tAttribution:T6 Source:T5 Cue:T6 Content:T4",
+        ]
+    )
     split = make_split(tmp_path / "split", {"paper_2016-01-01_bridge": (text, [ann])})
     out = tmp_path / "scores.json"
     keep = tmp_path / "wh"
     referents = tmp_path / "referents.jsonl"
-    referents.write_text("".join(
-        json.dumps({"doc": "paper_2016-01-01_bridge", "start": text.index(src), "end": text.index(src) + len(src),
-                    "source": src, "referent": "GENERIC", "type": "NONE"}) + "\n"
-        for src in ("The mayor", "the engineer")), encoding="utf-8")
-    assert main([str(split), "--json", str(out), "--keep", str(keep), "--errors", "2",
-                 "--speakers", str(referents)]) == 0
+    referents.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "doc": "paper_2016-01-01_bridge",
+                    "start": text.index(src),
+                    "end": text.index(src) + len(src),
+                    "source": src,
+                    "referent": "GENERIC",
+                    "type": "NONE",
+                }
+            )
+            + "\n"
+            for src in ("The mayor", "the engineer")
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                str(split),
+                "--json",
+                str(out),
+                "--keep",
+                str(keep),
+                "--errors",
+                "2",
+                "--speakers",
+                str(referents),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "content+source" in printed and "J>=0.5 (1:1)" in printed
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -310,15 +361,25 @@ def test_polnear_dev_sample(tmp_path, capsys):
 
 def test_content_boundary_classes():
     text = 'Jones said: "We are done." Lee said the plan, which failed, was good, but nobody cared.'
-    gold = [Attribution(spans(text, '"We are done."'), spans(text, "Jones"), spans(text, "said:")),
-            Attribution(spans(text, "the plan, which failed, was good"), spans(text, "Lee"),
-                        prefix(text, "said the", 4))]
-    pred = [Attribution(spans(text, "We are done"), spans(text, "Jones"), prefix(text, "said:", 4)),
-            Attribution(spans(text, "the plan, which failed, was good, but nobody cared"), spans(text, "Lee"),
-                        prefix(text, "said the", 4))]
+    gold = [
+        Attribution(spans(text, '"We are done."'), spans(text, "Jones"), spans(text, "said:")),
+        Attribution(
+            spans(text, "the plan, which failed, was good"), spans(text, "Lee"), prefix(text, "said the", 4)
+        ),
+    ]
+    pred = [
+        Attribution(spans(text, "We are done"), spans(text, "Jones"), prefix(text, "said:", 4)),
+        Attribution(
+            spans(text, "the plan, which failed, was good, but nobody cared"),
+            spans(text, "Lee"),
+            prefix(text, "said the", 4),
+        ),
+    ]
     classes = dict(error_analysis([doc_with(text, gold, pred)])["content_boundaries"]["classes"])
-    assert classes == {"claim lacks edge punctuation/quote marks (gold: '\"….\"') (J>=0.5)": 1,
-                       "claim longer on the right (J>=0.5)": 1}
+    assert classes == {
+        "claim lacks edge punctuation/quote marks (gold: '\"….\"') (J>=0.5)": 1,
+        "claim longer on the right (J>=0.5)": 1,
+    }
 
 
 def test_text_alignment_maps_offsets_across_repairs():
@@ -330,7 +391,7 @@ def test_text_alignment_maps_offsets_across_repairs():
     for word in ("said", "the plan", "works", "he said."):
         s = fixed.index(word)
         e = s + len(word)
-        assert raw[align(s):align(e - 1) + 1] == word
+        assert raw[align(s) : align(e - 1) + 1] == word
 
 
 # --- who said what (--speakers) -------------------------------------------------------------------------
@@ -339,7 +400,7 @@ SPEAKER_TEXT = (
     "Sen. Ann Pike, a Republican from Ohio, said the bill would fail. She added that taxes would rise.\n"
     "Critics said the plan was reckless. The Pike campaign said it had raised money.\n"
     "The newspaper reported that turnout fell. Voters are angry, the poll found.\n"
-    "Mr. Ron Dale said he would stay. \"We will win,\" he said.\n"
+    'Mr. Ron Dale said he would stay. "We will win," he said.\n'
 )
 
 
@@ -347,33 +408,41 @@ def _speaker_case():
     """A composed article with a gold file, a referents file and predictions of every kind."""
     t = SPEAKER_TEXT
     gold = [
-        Attribution(content=spans(t, "the bill would fail"), source=spans(t, "Sen. Ann Pike, a Republican from Ohio,")),
+        Attribution(
+            content=spans(t, "the bill would fail"), source=spans(t, "Sen. Ann Pike, a Republican from Ohio,")
+        ),
         Attribution(content=spans(t, "taxes would rise"), source=spans(t, "She")),
         Attribution(content=spans(t, "the plan was reckless"), source=spans(t, "Critics")),
         Attribution(content=spans(t, "it had raised money"), source=spans(t, "The Pike campaign")),
         Attribution(content=spans(t, "turnout fell"), source=spans(t, "The newspaper")),
         Attribution(content=spans(t, "Voters are angry")),
         Attribution(content=spans(t, "he would stay"), source=spans(t, "Mr. Ron Dale")),
-        Attribution(content=spans(t, "We will win,"), source=((t.index("he said."), t.index("he said.") + 2),)),
+        Attribution(
+            content=spans(t, "We will win,"), source=((t.index("he said."), t.index("he said.") + 2),)
+        ),
     ]
     refs = [("She", "Ann Pike"), ("Critics", "GENERIC"), ("The newspaper", "The Daily Planet")]
     ref_rows = []
     for src, referent in refs:
-        (s, e), = spans(t, src)
-        ref_rows.append({"doc": "art", "start": s, "end": e, "source": src, "referent": referent, "type": "X"})
+        ((s, e),) = spans(t, src)
+        ref_rows.append(
+            {"doc": "art", "start": s, "end": e, "source": src, "referent": referent, "type": "X"}
+        )
     i = t.index("he said.")
-    ref_rows.append({"doc": "art", "start": i, "end": i + 2, "source": "he", "referent": "UNCLEAR", "type": "NONE"})
+    ref_rows.append(
+        {"doc": "art", "start": i, "end": i + 2, "source": "he", "referent": "UNCLEAR", "type": "NONE"}
+    )
     preds = [  # (content, speaker, aliases)
-        (spans(t, "the bill would fail"), "Ann Pike", ("Sen. Ann Pike",)),          # named, right
-        (spans(t, "taxes would rise"), "Ann Pike", ()),                             # pronoun, right
-        (spans(t, "taxes would rise"), "Ann Pike", ()),                             # duplicate, dropped
-        (spans(t, "the plan was reckless"), "Ann Pike", ()),                        # generic, wrong
-        (spans(t, "it had raised money"), None, ()),                                # lenient, unresolved ok
-        (spans(t, "turnout fell"), None, ()),                                       # labelled, missed
-        (spans(t, "Voters are angry,"), None, ()),                                # no source, right
-        (spans(t, "he would stay"), "Ron Dale Jr.", ()),                            # named, suffix dropped
-        (spans(t, "We will win,"), "Ron Dale", ()),                                 # unclear: not scored
-        (spans(t, "Mr. Ron Dale said"), "Ron Dale", ()),                            # no match
+        (spans(t, "the bill would fail"), "Ann Pike", ("Sen. Ann Pike",)),  # named, right
+        (spans(t, "taxes would rise"), "Ann Pike", ()),  # pronoun, right
+        (spans(t, "taxes would rise"), "Ann Pike", ()),  # duplicate, dropped
+        (spans(t, "the plan was reckless"), "Ann Pike", ()),  # generic, wrong
+        (spans(t, "it had raised money"), None, ()),  # lenient, unresolved ok
+        (spans(t, "turnout fell"), None, ()),  # labelled, missed
+        (spans(t, "Voters are angry,"), None, ()),  # no source, right
+        (spans(t, "he would stay"), "Ron Dale Jr.", ()),  # named, suffix dropped
+        (spans(t, "We will win,"), "Ron Dale", ()),  # unclear: not scored
+        (spans(t, "Mr. Ron Dale said"), "Ron Dale", ()),  # no match
     ]
     return t, gold, ref_rows, preds
 
@@ -433,18 +502,23 @@ def test_speaker_score_agrees_with_reference_scorer(tmp_path):
     (split / "attributions" / "art_a1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
     referents = tmp_path / "refs.jsonl"
     referents.write_text("".join(json.dumps(r) + "\n" for r in ref_rows), encoding="utf-8")
-    records = [{"doc": "art", "content": [list(f) for f in c], "speaker": s, "speaker_aliases": list(a)}
-               for c, s, a in preds]
+    records = [
+        {"doc": "art", "content": [list(f) for f in c], "speaker": s, "speaker_aliases": list(a)}
+        for c, s, a in preds
+    ]
 
     theirs = ref.score(records, str(split), ref.load_referents(str(referents)))
     docs, _, _ = load_gold(split)
-    ours = score_speakers([(d.name, d.text, d.gold, [Predicted(c, s, a) for c, s, a in preds]) for d in docs],
-                          load_referents(referents))
+    ours = score_speakers(
+        [(d.name, d.text, d.gold, [Predicted(c, s, a) for c, s, a in preds]) for d in docs],
+        load_referents(referents),
+    )
     tw, ow = theirs["who_said_what"], ours["who_said_what"]
     assert (ow["right"], ow["n_pred"], ow["n_gold"]) == (tw["right"], tw["n_pred"], tw["n_gold"])
     assert ow["f1"] == pytest.approx(tw["f1"], abs=1e-4)
-    assert {k: v["n"] for k, v in ours["accuracy"].items()} == \
-        {k: v["n"] for k, v in theirs["speaker_accuracy_on_matched"].items()}
+    assert {k: v["n"] for k, v in ours["accuracy"].items()} == {
+        k: v["n"] for k, v in theirs["speaker_accuracy_on_matched"].items()
+    }
     for k, v in theirs["speaker_accuracy_on_matched"].items():
         assert ours["accuracy"][k]["accuracy"] == pytest.approx(v["acc"], abs=1e-4)
     assert ours["unresolved_share"] == pytest.approx(theirs["unresolved_share"], abs=1e-4)

@@ -63,13 +63,22 @@ def sample(tmp_path) -> Path:
 
 # --- reading and spans ---------------------------------------------------------------------------
 
+
 def test_iob1_and_iob2_spans():
     # IOB1: I- starts an entity after O or another type; B- only splits two same-type entities
     assert iob_spans(["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"]) == [
-        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "LOC"),
+        (5, 6, "ORG"),
+    ]
     # IOB2 gives the same spans
     assert iob_spans(["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]) == [
-        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "LOC"),
+        (5, 6, "ORG"),
+    ]
     assert iob_spans(["O", "O"]) == []
     assert iob_spans(["I-MISC"]) == [(0, 1, "MISC")]
 
@@ -84,12 +93,19 @@ def test_read_conll_documents_sentences_and_docstart_at_end(sample):
     for tok, (s, e) in zip(docs[0].tokens, offsets):
         assert text[s:e] == tok
     gold = gold_spans(docs[0], offsets)
-    assert [(text[g.start:g.end], g.label) for g in gold] == [
-        ("JAPAN", "LOC"), ("TOKYO", "LOC"), ("Hiroshige Yanagimoto", "PER"), ("Japan", "LOC"),
-        ("Syria", "LOC")]
+    assert [(text[g.start : g.end], g.label) for g in gold] == [
+        ("JAPAN", "LOC"),
+        ("TOKYO", "LOC"),
+        ("Hiroshige Yanagimoto", "PER"),
+        ("Japan", "LOC"),
+        ("Syria", "LOC"),
+    ]
     text2, off2 = render(docs[1])
-    assert [(text2[g.start:g.end], g.label) for g in gold_spans(docs[1], off2)] == [
-        ("Bonn", "LOC"), ("Paris", "LOC"), ("Deutsche Bank", "ORG")]
+    assert [(text2[g.start : g.end], g.label) for g in gold_spans(docs[1], off2)] == [
+        ("Bonn", "LOC"),
+        ("Paris", "LOC"),
+        ("Deutsche Bank", "ORG"),
+    ]
 
 
 def test_entities_do_not_cross_sentences(tmp_path):
@@ -110,12 +126,15 @@ def test_label_mapping():
 
 # --- scoring --------------------------------------------------------------------------------------
 
+
 def test_score_exact_match_per_type_and_micro():
     gold = {("d", 0, 5, "PER"), ("d", 10, 15, "LOC"), ("d", 20, 25, "ORG")}
-    pred = {("d", 0, 5, "PER"),        # tp
-            ("d", 10, 14, "LOC"),      # boundary: fp + fn
-            ("d", 20, 25, "LOC"),      # wrong type: fp LOC + fn ORG
-            ("d", 30, 35, "MISC")}     # spurious
+    pred = {
+        ("d", 0, 5, "PER"),  # tp
+        ("d", 10, 14, "LOC"),  # boundary: fp + fn
+        ("d", 20, 25, "LOC"),  # wrong type: fp LOC + fn ORG
+        ("d", 30, 35, "MISC"),
+    }  # spurious
     s = score(gold, pred)
     assert (s["PER"].tp, s["PER"].fp, s["PER"].fn) == (1, 0, 0)
     assert (s["LOC"].tp, s["LOC"].fp, s["LOC"].fn) == (0, 2, 1)
@@ -135,19 +154,22 @@ def test_counts_empty_is_zero_not_error():
 
 # --- raw text <-> body ----------------------------------------------------------------------------
 
+
 def test_projection_through_the_normaliser():
     from newsclaims.ingest.normalize import normalise
 
-    raw = ("SOCCER - JAPAN WIN .\n\nTOKYO 1996-12-06\n\nHiroshige Yanagimoto scored for Japan .\n\n"
-           "Syria lost in Al Ain .\n")
+    raw = (
+        "SOCCER - JAPAN WIN .\n\nTOKYO 1996-12-06\n\nHiroshige Yanagimoto scored for Japan .\n\n"
+        "Syria lost in Al Ain .\n"
+    )
     norm = normalise(raw)
     idx = body_index(raw, norm.body, norm.body_map)
     s = raw.index("Hiroshige Yanagimoto")
     pr = project(s, s + len("Hiroshige Yanagimoto"), idx)
-    assert pr is not None and norm.body[pr[0]:pr[1]] == "Hiroshige Yanagimoto"
+    assert pr is not None and norm.body[pr[0] : pr[1]] == "Hiroshige Yanagimoto"
     s = raw.index("Al Ain")  # crosses the copy of one space: still contiguous
     pr = project(s, s + 6, idx)
-    assert pr is not None and norm.body[pr[0]:pr[1]] == "Al Ain"
+    assert pr is not None and norm.body[pr[0] : pr[1]] == "Al Ain"
     # the headline is the title, not the body: never projected
     assert project(raw.index("JAPAN"), raw.index("JAPAN") + 5, idx) is None
 
@@ -155,17 +177,29 @@ def test_projection_through_the_normaliser():
 def test_project_rejects_partial_and_non_contiguous():
     idx = {0: 0, 1: 1, 2: 2, 5: 10, 6: 11}
     assert project(0, 3, idx) == (0, 3)
-    assert project(0, 4, idx) is None        # raw char 3 not in the body
-    assert project(2, 6, idx) is None        # copy jumps
+    assert project(0, 4, idx) is None  # raw char 3 not in the body
+    assert project(2, 6, idx) is None  # copy jumps
 
 
 # --- the command on real data ----------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not TESTA.is_file(), reason="shared CoNLL-2003 dev set not present")
 def test_command_on_a_few_dev_documents(tmp_path, capsys):
     out = tmp_path / "ner.json"
-    rc = ner.main([str(TESTA), "--limit-docs", "4", "--json", str(out), "--errors", "2",
-                   "--workdir", str(tmp_path / "work")])
+    rc = ner.main(
+        [
+            str(TESTA),
+            "--limit-docs",
+            "4",
+            "--json",
+            str(out),
+            "--errors",
+            "2",
+            "--workdir",
+            str(tmp_path / "work"),
+        ]
+    )
     assert rc == 0
     data = json.loads(out.read_text())
     assert data["n_documents"] == 4

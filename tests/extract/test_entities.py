@@ -7,9 +7,15 @@ from newsclaims.extract.kb import fold, load_kb
 from newsclaims.extract.nlp import load_nlp
 
 
-@pytest.mark.parametrize("variants", [
-    ["Sergey", "Sergei"], ["Zelensky", "Zelenskyy", "Zelenskiy"], ["Dmitry", "Dmitri"], ["Alexei", "Aleksei"],
-])
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Sergey", "Sergei"],
+        ["Zelensky", "Zelenskyy", "Zelenskiy"],
+        ["Dmitry", "Dmitri"],
+        ["Alexei", "Aleksei"],
+    ],
+)
 def test_transliteration_variants_fold_together(variants):
     assert len({translit_fold(v) for v in variants}) == 1
 
@@ -31,17 +37,21 @@ def entities_of(text):
 
 
 def test_surname_joins_full_name_and_nearest_person_wins():
-    ents = entities_of("Hillary Clinton spoke first. Chelsea Clinton followed. Later Clinton thanked the crowd.")
+    ents = entities_of(
+        "Hillary Clinton spoke first. Chelsea Clinton followed. Later Clinton thanked the crowd."
+    )
     people = {c.name: c for c in ents.clusters if c.type == "PERSON"}
     assert {"Hillary Clinton", "Chelsea Clinton"} <= set(people)
-    later = ents.cluster_at(*[(m.start, m.end) for c in ents.clusters for m in c.mentions
-                              if m.text == "Clinton"][0])
+    later = ents.cluster_at(
+        *[(m.start, m.end) for c in ents.clusters for m in c.mentions if m.text == "Clinton"][0]
+    )
     assert later is people["Chelsea Clinton"]
 
 
 def test_role_description_needs_a_compatible_person():
-    ents = entities_of("Defence Minister Anna Berg met Foreign Minister Karl Lund in Riga. "
-                       "The foreign minister later left.")
+    ents = entities_of(
+        "Defence Minister Anna Berg met Foreign Minister Karl Lund in Riga. The foreign minister later left."
+    )
     desc = [m for c in ents.clusters for m in c.mentions if m.method == "description"]
     assert desc and ents.cluster_at(desc[0].start, desc[0].end).name == "Karl Lund"
 
@@ -63,10 +73,14 @@ def blank():
 
 @pytest.fixture(scope="module")
 def small_kb():
-    return KnowledgeBase([KBEntry("MDA", "GPE", "Moldova", {"Republic of Moldova"}, None, {"Moldovan"}),
-                          KBEntry("JPN", "GPE", "Japan", set(), None, {"Japanese"}),
-                          KBEntry("JEY", "GPE", "Jersey", set(), None, set()),
-                          KBEntry("USA", "GPE", "United States", {"US"}, None, {"American"})])
+    return KnowledgeBase(
+        [
+            KBEntry("MDA", "GPE", "Moldova", {"Republic of Moldova"}, None, {"Moldovan"}),
+            KBEntry("JPN", "GPE", "Japan", set(), None, {"Japanese"}),
+            KBEntry("JEY", "GPE", "Jersey", set(), None, set()),
+            KBEntry("USA", "GPE", "United States", {"US"}, None, {"American"}),
+        ]
+    )
 
 
 def spans_of(doc, pairs):
@@ -83,11 +97,20 @@ def texts(doc, spans):
 
 def test_rule_boundaries_split_and_trim(blank, small_kb):
     doc = blank("Ann Vole 63 and Ostrava news agency\n\nGreat Lakes\n\nCycling ( Brno")
-    spans = spans_of(doc, [("Ann Vole 63", "PERSON"), ("Ostrava news agency", "ORG"),
-                           ("Great Lakes\n\nCycling ( Brno", "ORG")])
+    spans = spans_of(
+        doc,
+        [("Ann Vole 63", "PERSON"), ("Ostrava news agency", "ORG"), ("Great Lakes\n\nCycling ( Brno", "ORG")],
+    )
     out = ner_rules.rule_boundaries(doc, spans, small_kb)
-    assert texts(doc, out) == sorted([("Ann Vole", "PERSON"), ("Ostrava", "ORG"), ("Great Lakes", "ORG"),
-                                      ("Cycling", "ORG"), ("Brno", "ORG")])
+    assert texts(doc, out) == sorted(
+        [
+            ("Ann Vole", "PERSON"),
+            ("Ostrava", "ORG"),
+            ("Great Lakes", "ORG"),
+            ("Cycling", "ORG"),
+            ("Brno", "ORG"),
+        ]
+    )
     # a knowledge-base name keeps its edges ("North Atlantic alliance")
     kept = [(0, 11, "ORG", ner_rules.KB_METHOD)]
     assert ner_rules.rule_boundaries(doc, kept, small_kb) == kept
@@ -120,12 +143,20 @@ def test_rule_sports(blank, small_kb):
 
 def test_rule_discourse():
     words = ["Marta", "Kowal", "said", ".", "Kowal", "left", "Tarnow", "."]
-    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True] * 8,
-              tags=["NNP", "NNP", "VBD", ".", "NNP", "VBD", "NNP", "."])
+    doc = Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        spaces=[True] * 8,
+        tags=["NNP", "NNP", "VBD", ".", "NNP", "VBD", "NNP", "."],
+    )
     text = doc.text
     g = text.index("Tarnow")
     second = text.index("Kowal", len("Marta Kowal"))
-    spans = [(0, len("Marta Kowal"), "PERSON", "ner"), (second, second + 5, "ORG", "ner"), (g, g + 6, "GPE", "ner")]
+    spans = [
+        (0, len("Marta Kowal"), "PERSON", "ner"),
+        (second, second + 5, "ORG", "ner"),
+        (g, g + 6, "GPE", "ner"),
+    ]
     out = ner_rules.rule_discourse(doc, spans, None)
     assert (second, second + 5, "PERSON", "ner") in out  # the surname of a person named in full
 
@@ -165,24 +196,33 @@ def test_pipeline_model_is_a_separate_copy():
 
 def test_home_nations_in_the_knowledge_base():
     kb = load_kb()
-    for name, demonym in [("England", "English"), ("Scotland", "Scottish"), ("Wales", "Welsh"),
-                          ("Northern Ireland", "Northern Irish")]:
+    for name, demonym in [
+        ("England", "English"),
+        ("Scotland", "Scottish"),
+        ("Wales", "Welsh"),
+        ("Northern Ireland", "Northern Irish"),
+    ]:
         entry = kb.lookup(name)
         assert entry is not None and entry.type == "GPE" and entry.name == name
         assert kb.demonym(demonym) is entry
 
 
 def test_country_names_the_tagger_mislabels_link_to_the_country():
-    ents = entities_of("Officials from Scotland and Wales met in Cardiff on Tuesday to discuss fishing quotas.")
+    ents = entities_of(
+        "Officials from Scotland and Wales met in Cardiff on Tuesday to discuss fishing quotas."
+    )
     linked = {c.kb.name for c in ents.clusters if c.kb is not None}
     assert {"Scotland", "Wales"} <= linked
 
 
 def test_georgia_the_country_or_the_us_state_by_context():
-    state = entities_of("Voters in Georgia lined up in Atlanta on Tuesday, and the governor said the "
-                        "Senate race was close.")
-    country = entities_of("Georgia accused Russia of moving troops toward Tbilisi, and officials in the "
-                          "Caucasus republic asked for talks.")
+    state = entities_of(
+        "Voters in Georgia lined up in Atlanta on Tuesday, and the governor said the Senate race was close."
+    )
+    country = entities_of(
+        "Georgia accused Russia of moving troops toward Tbilisi, and officials in the "
+        "Caucasus republic asked for talks."
+    )
 
     def georgia(ents):
         (c,) = [c for c in ents.clusters if any(m.text == "Georgia" for m in c.mentions)]

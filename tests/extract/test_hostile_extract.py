@@ -28,13 +28,17 @@ def rows(wh, sql):
 
 def test_a_body_over_the_models_max_length_is_a_reject_not_a_failed_run(tmp_path):
     rng = random.Random(7)
-    attachment = base64.encodebytes(bytes(rng.getrandbits(8) for _ in range(800_000))).decode()  # 1.08 M chars
+    attachment = base64.encodebytes(
+        bytes(rng.getrandbits(8) for _ in range(800_000))
+    ).decode()  # 1.08 M chars
     feed = tmp_path / "feed"
     feed.mkdir()
     english = "\n\n".join(ARTICLES[:4])  # enough prose before the attachment to be told English
     (feed / "attachment.txt").write_text(f"Annual report\n\n{english}\n\n{attachment}")
-    (feed / "fine.txt").write_text("Library\n\nThe library will open a new reading room for children, "
-                                   "the librarian, Mara Holt, said on Friday.\n")
+    (feed / "fine.txt").write_text(
+        "Library\n\nThe library will open a new reading room for children, "
+        "the librarian, Mara Holt, said on Friday.\n"
+    )
     (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')
     wh = Warehouse.resolve(tmp_path / "wh")
     summary = run_local(tmp_path / "s.toml", wh)
@@ -51,6 +55,7 @@ def _failing_model():
     from spacy.language import Language
 
     if "newsclaims_test_fail" not in Language.factories:
+
         @Language.component("newsclaims_test_fail")
         def fail(doc):
             if "MARKMODEL" in doc.text:
@@ -68,10 +73,16 @@ def test_a_failure_in_any_per_document_stage_costs_that_document_only(tmp_path, 
     marks = {"decode": "MARKDECODE", "normalise": "MARKNORM", "model": "MARKMODEL", "rules": "MARKRULES"}
     for i, (stage, mark) in enumerate(marks.items()):
         (feed / f"{stage}.txt").write_text(f"Story {stage}\n\n{ARTICLES[i]} {mark}\n")
-    (feed / "zz_fine.txt").write_text("Fine\n\nThe library will open a new reading room for children, "
-                                      "the librarian, Mara Holt, said on Friday.\n")
+    (feed / "zz_fine.txt").write_text(
+        "Fine\n\nThe library will open a new reading room for children, "
+        "the librarian, Mara Holt, said on Friday.\n"
+    )
 
-    real_decode, real_normalise, real_records = pipeline.decode_bytes, pipeline.normalise, extract.article_records
+    real_decode, real_normalise, real_records = (
+        pipeline.decode_bytes,
+        pipeline.normalise,
+        extract.article_records,
+    )
 
     def decode(data, *a, **k):
         if b"MARKDECODE" in data:

@@ -9,10 +9,17 @@ def texts(text):
 
 
 def test_every_mark_style_is_a_quotation():
-    text = ('He said “curly” and "straight" and «guillemets» and „low-high“ and '
-            "''doubled'' and ``backticks''.")
-    assert texts(text) == [["“curly”"], ['"straight"'], ["«guillemets»"], ["„low-high“"],
-                           ["''doubled''"], ["``backticks''"]]
+    text = (
+        "He said “curly” and \"straight\" and «guillemets» and „low-high“ and ''doubled'' and ``backticks''."
+    )
+    assert texts(text) == [
+        ["“curly”"],
+        ['"straight"'],
+        ["«guillemets»"],
+        ["„low-high“"],
+        ["''doubled''"],
+        ["``backticks''"],
+    ]
 
 
 def test_a_quote_continues_into_a_paragraph_opened_with_the_same_mark():
@@ -30,7 +37,7 @@ def test_a_paragraph_in_another_mark_style_starts_a_quote_of_its_own():
 def test_an_unclosed_quote_ends_with_its_paragraph():
     text = "She said “this never closes\nNext paragraph, outside."
     (q,) = find_quotes(text)
-    assert text[q.start:q.end] == "“this never closes"
+    assert text[q.start : q.end] == "“this never closes"
     assert not inside(q, text.index("Next"))
 
 

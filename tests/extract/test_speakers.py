@@ -34,10 +34,13 @@ def speaker_of(nlp, text: str, content: str, published: dt.date | None = None):
     for c in claims:
         if any(content in text[s:e] for s, e in c.content_spans):
             return (c.speaker_cluster.canonical_name if c.speaker_cluster else None), c
-    raise AssertionError(f"no claim with {content!r}: {[text[c.content_start:c.content_end] for c in claims]}")
+    raise AssertionError(
+        f"no claim with {content!r}: {[text[c.content_start : c.content_end] for c in claims]}"
+    )
 
 
 # --- pronouns -------------------------------------------------------------------------------------
+
 
 def test_gender_from_titles_picks_the_person_of_that_gender(nlp):
     text = "Mr. Ron Dale met Ann Pike in Ohio on Monday. She said the bill would fail. He said the vote was close."
@@ -46,8 +49,10 @@ def test_gender_from_titles_picks_the_person_of_that_gender(nlp):
 
 
 def test_gender_from_first_names_even_when_the_other_is_nearer(nlp):
-    text = ("Mary Jones spoke at the rally in Leeds before Peter Hall arrived. "
-            "She said that the council had failed the town.")
+    text = (
+        "Mary Jones spoke at the rally in Leeds before Peter Hall arrived. "
+        "She said that the council had failed the town."
+    )
     assert speaker_of(nlp, text, "the council had failed")[0] == "Mary Jones"
 
 
@@ -58,14 +63,18 @@ def test_gender_mismatch_leaves_the_speaker_empty(nlp):
 
 
 def test_salience_last_speaker_beats_the_nearer_name(nlp):
-    text = ("Bill Lane said the deal was done after talks with John Carter in Ohio. "
-            "He added that prices would fall.")
+    text = (
+        "Bill Lane said the deal was done after talks with John Carter in Ohio. "
+        "He added that prices would fall."
+    )
     assert speaker_of(nlp, text, "prices would fall")[0] == "Bill Lane"
 
 
 def test_it_goes_to_the_organisation_in_focus_and_they_stays_open(nlp):
-    text = ("Acme Corporation cut 500 jobs on Monday. It said that sales had fallen. "
-            "Workers gathered outside the plant. They said the cuts were unfair.")
+    text = (
+        "Acme Corporation cut 500 jobs on Monday. It said that sales had fallen. "
+        "Workers gathered outside the plant. They said the cuts were unfair."
+    )
     assert speaker_of(nlp, text, "sales had fallen")[0] == "Acme Corporation"
     assert speaker_of(nlp, text, "the cuts were unfair")[0] is None
 
@@ -77,8 +86,12 @@ def test_first_person_inside_a_quote_is_the_quotations_speaker(nlp):
     pike = next(c for c in ents.clusters if c.name == "Ann Pike")
     i = text.index("I think")
     quote = (text.index('"'), text.index('," she') + 2)
-    outer = ClaimSpan("direct", [quote], (text.index("she said"), text.index("she said") + 3), None, pike, 0.8)
-    inner = ClaimSpan("indirect", [(text.index("the plan"), text.index(" will") + 10)], (i, i + 1), None, None, 0.8)
+    outer = ClaimSpan(
+        "direct", [quote], (text.index("she said"), text.index("she said") + 3), None, pike, 0.8
+    )
+    inner = ClaimSpan(
+        "indirect", [(text.index("the plan"), text.index(" will") + 10)], (i, i + 1), None, None, 0.8
+    )
     resolve_claim_speakers([outer, inner], ents)
     assert inner.speaker_cluster is pike
 
@@ -91,35 +104,46 @@ def test_first_person_outside_a_quote_is_nobody(nlp):
 
 # --- descriptions ---------------------------------------------------------------------------------
 
+
 def test_apposition_binds_the_description(nlp):
-    text = ("Donald Trump, the Republican nominee, spoke in Ohio on Monday. Hillary Clinton was in Iowa. "
-            "Later the Republican nominee said that taxes were too high.")
+    text = (
+        "Donald Trump, the Republican nominee, spoke in Ohio on Monday. Hillary Clinton was in Iowa. "
+        "Later the Republican nominee said that taxes were too high."
+    )
     assert speaker_of(nlp, text, "taxes were too high")[0] == "Donald Trump"
 
 
 def test_copula_binds_the_description(nlp):
-    text = ("Jane Roe is the club manager. Tom Fry is the captain. "
-            "On Sunday the manager said that the team would improve.")
+    text = (
+        "Jane Roe is the club manager. Tom Fry is the captain. "
+        "On Sunday the manager said that the team would improve."
+    )
     assert speaker_of(nlp, text, "the team would improve")[0] == "Jane Roe"
 
 
 def test_generic_sources_stay_unresolved(nlp):
-    text = ("Senator Ann Pike spoke in Ohio on Monday. Critics said the plan was reckless. "
-            "A spokesman said the plan was fine. One official said the vote would be close.")
+    text = (
+        "Senator Ann Pike spoke in Ohio on Monday. Critics said the plan was reckless. "
+        "A spokesman said the plan was fine. One official said the vote would be close."
+    )
     for content in ("the plan was reckless", "the plan was fine", "the vote would be close"):
         assert speaker_of(nlp, text, content)[0] is None, content
 
 
 def test_the_newspaper_is_the_articles_one_media_organisation(nlp):
-    text = ("The Washington Post obtained the memo on Friday. "
-            "The newspaper reported that the agency had ignored the warnings.")
+    text = (
+        "The Washington Post obtained the memo on Friday. "
+        "The newspaper reported that the agency had ignored the warnings."
+    )
     assert speaker_of(nlp, text, "the agency had ignored")[0] == "Washington Post"
 
 
 # --- roles by date --------------------------------------------------------------------------------
 
-UK_TEXT = ("Britain will raise the state pension age, the prime minister said on Monday. "
-           "The UK economy grew in the spring and British exports rose.")
+UK_TEXT = (
+    "Britain will raise the state pension age, the prime minister said on Monday. "
+    "The UK economy grew in the spring and British exports rose."
+)
 
 
 def test_role_by_date_resolves_the_holder_on_that_day(nlp):
@@ -143,6 +167,7 @@ def test_country_of_the_description_picks_the_office(nlp):
 
 # --- confidence and invariants --------------------------------------------------------------------
 
+
 def test_confidence_is_lower_for_a_pronoun_than_for_a_name(nlp):
     text = "Mr. Ron Dale met Ann Pike in Ohio on Monday. Ann Pike said the bill would fail. She said taxes would rise."
     named = speaker_of(nlp, text, "the bill would fail")[1]
@@ -152,8 +177,10 @@ def test_confidence_is_lower_for_a_pronoun_than_for_a_name(nlp):
 
 
 def test_no_speaker_is_a_first_or_second_person_pronoun(nlp):
-    text = ('"We will win," said Ann Pike. I think she is right, and you said so too. '
-            'Mr. Ron Dale said: "I told them we would stay."')
+    text = (
+        '"We will win," said Ann Pike. I think she is right, and you said so too. '
+        'Mr. Ron Dale said: "I told them we would stay."'
+    )
     _, ents, claims = claims_of(nlp, text)
     for c in claims:
         if c.speaker_cluster is not None:
@@ -162,6 +189,7 @@ def test_no_speaker_is_a_first_or_second_person_pronoun(nlp):
 
 
 # --- the offices table ---------------------------------------------------------------------------
+
 
 def test_builtin_offices_are_consistent():
     table = load_offices()
@@ -178,9 +206,11 @@ def test_builtin_offices_are_consistent():
 
 def test_user_rows_extend_the_table(tmp_path, monkeypatch):
     extra = tmp_path / "mine.tsv"
-    extra.write_text("country\toffice\taliases\tholder\tstart\tend\n"
-                     "IRL\ttaoiseach\ttaoiseach|irish prime minister\tBertie Ahern\t1997-06-26\t2008-05-07\n",
-                     encoding="utf-8")
+    extra.write_text(
+        "country\toffice\taliases\tholder\tstart\tend\n"
+        "IRL\ttaoiseach\ttaoiseach|irish prime minister\tBertie Ahern\t1997-06-26\t2008-05-07\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("NEWSCLAIMS_OFFICES", str(extra))
     load_offices.cache_clear()
     try:
@@ -205,10 +235,13 @@ def test_bad_office_rows_are_refused_with_the_line():
 
 # --- one quotation finder for claims and entities ------------------------------------------------
 
+
 @pytest.mark.parametrize("open_, close", [("“", "”"), ("«", "»"), ("''", "''")])
 def test_a_person_named_only_inside_a_quotation_is_no_antecedent(nlp, open_, close):
     """Pronoun resolution skips names inside quotation marks of every style the claims see."""
-    text = (f"Anna Berg spoke to reporters on Monday. {open_}Viktor Petrov has lied to us all,{close} "
-            f"she said. He said the deal was dead.")
+    text = (
+        f"Anna Berg spoke to reporters on Monday. {open_}Viktor Petrov has lied to us all,{close} "
+        f"she said. He said the deal was dead."
+    )
     name, _ = speaker_of(nlp, text, "the deal was dead")
     assert name != "Viktor Petrov"

@@ -7,13 +7,16 @@ from newsclaims.ingest.decode import DecodeError, decode_bytes
 TEXT = "Lavrov said “we won’t allow it” — a café in Zürich."
 
 
-@pytest.mark.parametrize("data,encoding", [
-    (TEXT.encode("utf-8"), "utf-8"),
-    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
-    (TEXT.encode("utf-16"), "utf-16-le"),
-    (TEXT.encode("utf-16-le"), "utf-16-le"),
-    (TEXT.encode("utf-16-be"), "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    "data,encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
+        (TEXT.encode("utf-16"), "utf-16-le"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
+    ],
+)
 def test_unicode_encodings_and_boms(data, encoding):
     d = decode_bytes(data)
     assert d.text == TEXT and d.encoding == encoding
@@ -31,13 +34,16 @@ def test_mojibake_repaired_but_curly_quotes_kept():
     assert d.text == TEXT and d.repaired
 
 
-@pytest.mark.parametrize("data,reason", [
-    (b"", "empty"),
-    (b"   \n\t ", "empty"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG"),
-    (b"PK\x03\x04" + bytes(50), "ZIP"),
-    (bytes(range(256)) * 4, "binary"),
-])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG"),
+        (b"PK\x03\x04" + bytes(50), "ZIP"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+)
 def test_not_text_is_a_clear_error(data, reason):
     with pytest.raises(DecodeError, match=reason):
         decode_bytes(data)

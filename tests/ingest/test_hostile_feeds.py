@@ -40,7 +40,7 @@ def zeros_gzip(n_bytes: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def bombs():
-    inner = zeros_gzip(1 << 30)             # 1 GiB of zeros, about 1 MB of gzip
+    inner = zeros_gzip(1 << 30)  # 1 GiB of zeros, about 1 MB of gzip
     return {"single": inner, "stacked": gzip.compress(inner, 9)}  # gzip, gzip: a few KB
 
 
@@ -49,10 +49,16 @@ def test_decoded_bytes_are_bounded_as_they_are_produced(bombs):
     with LocalServer() as server:
         server.add("/stacked", bombs["stacked"], "text/html", headers={"Content-Encoding": "gzip, gzip"})
         server.add("/single", bombs["single"], "text/html", headers={"Content-Encoding": "gzip"})
-        server.add("/fine", gzip.compress(page(0).encode()), "text/html", headers={"Content-Encoding": "gzip"})
+        server.add(
+            "/fine", gzip.compress(page(0).encode()), "text/html", headers={"Content-Encoding": "gzip"}
+        )
         with Fetcher(FetchConfig(max_bytes=2_000_000, retries=0, timeout=10)) as f:
             tracemalloc.start()
-            stacked, single, fine = f.get(server.url("/stacked")), f.get(server.url("/single")), f.get(server.url("/fine"))
+            stacked, single, fine = (
+                f.get(server.url("/stacked")),
+                f.get(server.url("/single")),
+                f.get(server.url("/fine")),
+            )
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
     assert stacked.error == "stacked content encodings refused (gzip, gzip)"
@@ -77,18 +83,26 @@ def test_hostile_pages_are_rejects_and_the_run_ends_with_the_good_ones_loaded(tm
         server.add("/stacked.html", bombs["stacked"], "text/html", headers={"Content-Encoding": "gzip, gzip"})
         server.add("/bomb.html", bombs["single"], "text/html", headers={"Content-Encoding": "gzip"})
         server.add("/drip.html", page(1).encode() * 50, "text/html", trickle=0.1)
-        server.add("/good.html", gzip.compress(page(2).encode()), "text/html", headers={"Content-Encoding": "gzip"})
-        server.add("/feed.xml", rss([(n, server.url(f"/{n}.html")) for n in ("stacked", "bomb", "drip", "good")]),
-                   "application/rss+xml")
+        server.add(
+            "/good.html", gzip.compress(page(2).encode()), "text/html", headers={"Content-Encoding": "gzip"}
+        )
+        server.add(
+            "/feed.xml",
+            rss([(n, server.url(f"/{n}.html")) for n in ("stacked", "bomb", "drip", "good")]),
+            "application/rss+xml",
+        )
         (tmp_path / "s.toml").write_text(
             f'[[sources]]\nname = "hostile"\nkind = "rss"\nurl = "{server.url("/feed.xml")}"\nfull_text = "page"\n'
-            'fetch = { timeout = 1, deadline = 3, max_bytes = 2000000, retries = 1, backoff = 0.01, '
-            'allow_hosts = ["127.0.0.1"] }\n')
+            "fetch = { timeout = 1, deadline = 3, max_bytes = 2000000, retries = 1, backoff = 0.01, "
+            'allow_hosts = ["127.0.0.1"] }\n'
+        )
         wh = Warehouse.resolve(tmp_path / "wh")
         t0 = time.monotonic()
         summary = bounded(lambda: run_local(tmp_path / "s.toml", wh), 180)
         took = time.monotonic() - t0
-    assert summary.n_articles == 1 and rows(wh, "SELECT raw_path FROM articles") == [(server.url("/good.html"),)]
+    assert summary.n_articles == 1 and rows(wh, "SELECT raw_path FROM articles") == [
+        (server.url("/good.html"),)
+    ]
     reasons = dict(rows(wh, "SELECT raw_path, reason FROM rejects"))
     assert reasons[server.url("/stacked.html")].endswith("stacked content encodings refused (gzip, gzip)")
     assert reasons[server.url("/bomb.html")].endswith("over the limit of 2000000 bytes (decoded)")
@@ -106,7 +120,8 @@ def test_secret_headers_go_only_to_the_origin_of_the_first_request(tmp_path, mon
         (tmp_path / "s.toml").write_text(
             f'[[sources]]\nname = "tok"\nkind = "rss"\nurl = "{home.url("/feed.xml")}"\nfull_text = "page"\n'
             'fetch = { headers_from_env = { Authorization = "NC_HOSTILE_TOKEN" }, retries = 0, '
-            'allow_hosts = ["127.0.0.1"] }\n')
+            'allow_hosts = ["127.0.0.1"] }\n'
+        )
         wh = Warehouse.resolve(tmp_path / "wh")
         summary = run_local(tmp_path / "s.toml", wh)
     assert summary.n_articles == 1  # the page behind the redirect was fetched ...
@@ -123,7 +138,8 @@ def test_secret_headers_go_only_to_the_origin_of_the_first_request(tmp_path, mon
 
 def test_credentials_in_a_feed_url_are_refused_with_a_pointer(tmp_path):
     (tmp_path / "s.toml").write_text(
-        '[[sources]]\nname = "x"\nkind = "rss"\nurl = "https://alice:pw-7c1d@feeds.example.com/rss.xml"\n')
+        '[[sources]]\nname = "x"\nkind = "rss"\nurl = "https://alice:pw-7c1d@feeds.example.com/rss.xml"\n'
+    )
     with pytest.raises(SourcesFileError) as info:
         load_sources(tmp_path / "s.toml")
     assert "headers_from_env" in str(info.value) and "pw-7c1d" not in str(info.value)
@@ -134,16 +150,23 @@ def test_links_from_feed_content_never_reach_internal_addresses(tmp_path):
     secret = "db_password=hunter2-internal"
     with LocalServer() as server:
         server.add("/internal.html", page(3, f"<p>{secret}</p>"))
-        server.add("/feed.xml", rss([
-            ("loopback", server.url("/internal.html")),
-            ("by-name", server.url("/internal.html").replace("127.0.0.1", "localhost")),
-            ("metadata", "http://169.254.169.254/latest/meta-data/"),
-            ("private", "http://10.1.2.3/admin"),
-            ("creds", server.url("/internal.html").replace("127.0.0.1", "bob:pw-55aa@127.0.0.1")),
-        ]), "application/rss+xml")
+        server.add(
+            "/feed.xml",
+            rss(
+                [
+                    ("loopback", server.url("/internal.html")),
+                    ("by-name", server.url("/internal.html").replace("127.0.0.1", "localhost")),
+                    ("metadata", "http://169.254.169.254/latest/meta-data/"),
+                    ("private", "http://10.1.2.3/admin"),
+                    ("creds", server.url("/internal.html").replace("127.0.0.1", "bob:pw-55aa@127.0.0.1")),
+                ]
+            ),
+            "application/rss+xml",
+        )
         (tmp_path / "s.toml").write_text(  # the feed URL itself is the user's choice: it is read
             f'[[sources]]\nname = "ssrf"\nkind = "rss"\nurl = "{server.url("/feed.xml")}"\nfull_text = "page"\n'
-            'fetch = { retries = 0, timeout = 2 }\n')
+            "fetch = { retries = 0, timeout = 2 }\n"
+        )
         wh = Warehouse.resolve(tmp_path / "wh")
         summary = bounded(lambda: run_local(tmp_path / "s.toml", wh), 120)
         assert server.requests_to("/internal.html") == []
@@ -161,13 +184,22 @@ def test_links_from_feed_content_never_reach_internal_addresses(tmp_path):
 def test_allowed_hosts_are_fetched_and_redirects_are_checked_again(tmp_path):
     with LocalServer() as server:
         server.add("/story.html", page(1))
-        server.add("/hop.html", "", status=302, etag=False,
-                   headers={"Location": server.url("/story.html").replace("127.0.0.1", "localhost")})
-        server.add("/feed.xml", rss([("ok", server.url("/story.html")), ("hop", server.url("/hop.html"))]),
-                   "application/rss+xml")
+        server.add(
+            "/hop.html",
+            "",
+            status=302,
+            etag=False,
+            headers={"Location": server.url("/story.html").replace("127.0.0.1", "localhost")},
+        )
+        server.add(
+            "/feed.xml",
+            rss([("ok", server.url("/story.html")), ("hop", server.url("/hop.html"))]),
+            "application/rss+xml",
+        )
         (tmp_path / "s.toml").write_text(
             f'[[sources]]\nname = "intranet"\nkind = "rss"\nurl = "{server.url("/feed.xml")}"\nfull_text = "page"\n'
-            'fetch = { retries = 0, allow_hosts = ["127.0.0.1"] }\n')
+            'fetch = { retries = 0, allow_hosts = ["127.0.0.1"] }\n'
+        )
         wh = Warehouse.resolve(tmp_path / "wh")
         summary = run_local(tmp_path / "s.toml", wh)
         assert len(server.requests_to("/story.html")) == 1  # the redirect to "localhost" never connected
@@ -193,12 +225,15 @@ def test_a_feed_that_cannot_be_parsed_is_a_failure_of_its_source_and_the_others_
     (tmp_path / "good").mkdir()
     (tmp_path / "good" / "a.txt").write_text(f"Story\n\n{ARTICLES[0]}\n")
     with LocalServer() as server:
-        server.add("/mb4.xml", rss([("a", "https://example.com/a")], encoding="utf8mb4"), "application/rss+xml")
+        server.add(
+            "/mb4.xml", rss([("a", "https://example.com/a")], encoding="utf8mb4"), "application/rss+xml"
+        )
         server.add("/junk.xml", bytes(range(256)) * 4, "application/rss+xml")
         (tmp_path / "s.toml").write_text(
             f'[[sources]]\nname = "mb4"\nkind = "rss"\nurl = "{server.url("/mb4.xml")}"\n\n'
             f'[[sources]]\nname = "junk"\nkind = "rss"\nurl = "{server.url("/junk.xml")}"\n\n'
-            '[[sources]]\nname = "good"\nkind = "text_dir"\npath = "good"\n')
+            '[[sources]]\nname = "good"\nkind = "text_dir"\npath = "good"\n'
+        )
         wh = Warehouse.resolve(tmp_path / "wh")
         first = run_local(tmp_path / "s.toml", wh)
         second = run_local(tmp_path / "s.toml", wh)  # and every run after it
@@ -214,9 +249,12 @@ def test_an_impossible_feed_date_is_no_date(tmp_path):
     text = " ".join([ARTICLES[1]] * 3)
     (tmp_path / "feed.xml").write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Dates</title>'
-        f'<item><title>Trees</title><guid>t1</guid><pubDate>2024-13-45</pubDate><description>{text}</description></item>'
-        '</channel></rss>')
-    (tmp_path / "s.toml").write_text('[[sources]]\nname = "d"\nkind = "rss"\npath = "feed.xml"\nfull_text = "feed"\n')
+        f"<item><title>Trees</title><guid>t1</guid><pubDate>2024-13-45</pubDate><description>{text}</description></item>"
+        "</channel></rss>"
+    )
+    (tmp_path / "s.toml").write_text(
+        '[[sources]]\nname = "d"\nkind = "rss"\npath = "feed.xml"\nfull_text = "feed"\n'
+    )
     wh = Warehouse.resolve(tmp_path / "wh")
     assert run_local(tmp_path / "s.toml", wh).n_articles == 1
     assert rows(wh, "SELECT published_date FROM articles") == [(None,)]  # not 2025-01-01

@@ -49,16 +49,37 @@ WORDS = sorted({w.strip('.,"%').lower() for w in " ".join(ARTICLES).split() if w
 
 
 def _site_page(body: str, menu: list[str], footer_items: list[str]) -> str:
-    return "\n".join(menu) + "\n\n" + body + "\n\nMost read\n" + "\n".join(footer_items) + \
-        "\n\nAbout us | Contact | Terms | Privacy\n\n© 2024 The Example Post. All rights reserved."
+    return (
+        "\n".join(menu)
+        + "\n\n"
+        + body
+        + "\n\nMost read\n"
+        + "\n".join(footer_items)
+        + "\n\nAbout us | Contact | Terms | Privacy\n\n© 2024 The Example Post. All rights reserved."
+    )
 
 
-MENU = ["Home", "News", "World", "Business", "Politics", "Sport", "Culture", "Weather", "Travel",
-        "Opinion", "Video", "Podcasts", "Newsletters", "Sign in", "Subscribe"] + \
-       [f"Section {name}" for name in "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()]
+MENU = [
+    "Home",
+    "News",
+    "World",
+    "Business",
+    "Politics",
+    "Sport",
+    "Culture",
+    "Weather",
+    "Travel",
+    "Opinion",
+    "Video",
+    "Podcasts",
+    "Newsletters",
+    "Sign in",
+    "Subscribe",
+] + [f"Section {name}" for name in "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()]
 
 
 # --- shingling -------------------------------------------------------------------------------------
+
 
 def test_canonical_tokens_ignore_typography_and_encoding():
     plain = 'The minister said "we won\'t" pay £5 - cafe'
@@ -69,8 +90,12 @@ def test_canonical_tokens_ignore_typography_and_encoding():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.sampled_from("alpha beta gamma delta epsilon zeta eta theta".split()), min_size=1, max_size=40),
-       st.sampled_from([" ", "  ", "\n", "\u00a0", " \n\n "]))
+@given(
+    st.lists(
+        st.sampled_from("alpha beta gamma delta epsilon zeta eta theta".split()), min_size=1, max_size=40
+    ),
+    st.sampled_from([" ", "  ", "\n", "\u00a0", " \n\n "]),
+)
 def test_shingles_do_not_depend_on_whitespace(words, sep):
     assert shingle_hashes(" ".join(words)).tolist() == shingle_hashes(sep.join(words)).tolist()
 
@@ -81,6 +106,7 @@ def test_short_and_empty_texts():
 
 
 # --- the index -------------------------------------------------------------------------------------
+
 
 def _index(*texts: str, config: NearDupConfig = NearDupConfig()) -> NearDupIndex:
     index = NearDupIndex(config)
@@ -156,6 +182,7 @@ def test_lsh_split_follows_threshold():
 
 # --- persistence -----------------------------------------------------------------------------------
 
+
 def test_save_and_load_round_trip(tmp_path):
     path = tmp_path / "sub" / "neardup.npz"
     index = _index(*ARTICLES)
@@ -186,12 +213,16 @@ def test_load_rejects_incompatible_shingles(tmp_path):
 
 # --- page noise ------------------------------------------------------------------------------------
 
+
 def _feed() -> list[str]:
     pages = []
     for i in range(12):
         body = ARTICLES[i % 3]
-        footer = [f"{WORDS[(i * 5 + k) % len(WORDS)].title()} {WORDS[(i * 3 + k * 7) % len(WORDS)]} "
-                  f"story about {WORDS[(i + k * 11) % len(WORDS)]}" for k in range(5)]
+        footer = [
+            f"{WORDS[(i * 5 + k) % len(WORDS)].title()} {WORDS[(i * 3 + k * 7) % len(WORDS)]} "
+            f"story about {WORDS[(i + k * 11) % len(WORDS)]}"
+            for k in range(5)
+        ]
         page = _site_page(body, MENU, footer)
         pages.append(page.replace("Most read", f"Most read\nUpdated {10 + i}:{i:02d} GMT", 1))
     return pages

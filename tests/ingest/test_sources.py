@@ -17,12 +17,15 @@ def test_text_dir_relative_to_sources_file(tmp_path):
     assert [d.raw_path for d in docs] == ["raw/a.txt"]
 
 
-@pytest.mark.parametrize("block,field", [
-    ('name = "x"\nkind = "nope"\npath = "raw"', "kind"),
-    ('name = "x"\nkind = "text_dir"', "path"),
-    ('name = "x"\nkind = "text_dir"\npath = "raw"\nglob = 3', "glob"),
-    ('name = "x"\nkind = "text_dir"\npath = "raw"\ncolour = "red"', "colour"),
-])
+@pytest.mark.parametrize(
+    "block,field",
+    [
+        ('name = "x"\nkind = "nope"\npath = "raw"', "kind"),
+        ('name = "x"\nkind = "text_dir"', "path"),
+        ('name = "x"\nkind = "text_dir"\npath = "raw"\nglob = 3', "glob"),
+        ('name = "x"\nkind = "text_dir"\npath = "raw"\ncolour = "red"', "colour"),
+    ],
+)
 def test_invalid_config_names_file_source_and_field(tmp_path, block, field):
     with pytest.raises(SourcesFileError) as e:
         load_sources(write(tmp_path, "[[sources]]\n" + block + "\n"))

@@ -33,6 +33,7 @@ def source(tmp_path, block: str, name: str = "x"):
 
 # --- rss / atom -------------------------------------------------------------------------------------
 
+
 def test_rss_items_take_title_and_date_from_the_feed_and_text_from_the_page(tmp_path, server):
     src = source(tmp_path, f'kind = "rss"\nurl = "{server.url("/world.xml")}"\n{FAST}')
     docs = list(src.documents())
@@ -51,7 +52,9 @@ def test_rss_items_take_title_and_date_from_the_feed_and_text_from_the_page(tmp_
 def test_atom_uses_item_content_without_fetching(tmp_path):
     (tmp_path / "feeds").mkdir()
     shutil.copy(SAMPLES / "feeds/atom.xml", tmp_path / "feeds/atom.xml")
-    src = source(tmp_path, 'kind = "atom"\npath = "feeds/atom.xml"\nfull_text = "feed"\noutlet = "Valley Courier"')
+    src = source(
+        tmp_path, 'kind = "atom"\npath = "feeds/atom.xml"\nfull_text = "feed"\noutlet = "Valley Courier"'
+    )
     a, b = list(src.documents())
     assert a.error is None and a.metadata["date"] == "2024-04-02"
     assert a.metadata["title"].startswith("Council approves")
@@ -85,8 +88,11 @@ def test_missing_and_unreadable_dates(tmp_path):
 def test_page_without_main_text_is_a_reject(tmp_path, server):
     feed = (SAMPLES / "feeds/world.xml").read_text().replace("/news/budget.html", "/news/nomain.html")
     server.add("/feed2.xml", feed, "application/rss+xml")
-    docs = list(source(tmp_path, f'kind = "rss"\nurl = "{server.url("/feed2.xml")}"\n'
-                                 f'full_text = "page"\n{FAST}').documents())
+    docs = list(
+        source(
+            tmp_path, f'kind = "rss"\nurl = "{server.url("/feed2.xml")}"\nfull_text = "page"\n{FAST}'
+        ).documents()
+    )
     assert docs[0].error is None
     assert docs[1].error == f"page {server.url('/news/nomain.html')}: no main text found"
 
@@ -141,11 +147,14 @@ def test_fetcher_size_cap_timeout_scheme_and_redirects(server):
 def test_per_host_concurrency_is_bounded(tmp_path, server):
     pages = [f"/p{i}.html" for i in range(8)]
     for p in pages:
-        server.add(p, (SAMPLES / "pages/ferry.html").read_text().replace("ferry line", f"ferry line {p}"),
-                   delay=0.15)
+        server.add(
+            p, (SAMPLES / "pages/ferry.html").read_text().replace("ferry line", f"ferry line {p}"), delay=0.15
+        )
     urls = ", ".join(f'"{server.url(p)}"' for p in pages)
-    src = source(tmp_path, f'kind = "html"\nurls = [{urls}]\n'
-                           'fetch = { per_host = 2, concurrency = 8, backoff = 0.01 }')
+    src = source(
+        tmp_path,
+        f'kind = "html"\nurls = [{urls}]\nfetch = {{ per_host = 2, concurrency = 8, backoff = 0.01 }}',
+    )
     docs = list(src.documents())
     assert len(docs) == 8 and all(d.error is None for d in docs)
     assert server.max_active <= 2
@@ -153,14 +162,17 @@ def test_per_host_concurrency_is_bounded(tmp_path, server):
 
 # --- html -------------------------------------------------------------------------------------------
 
+
 def test_html_folder_of_saved_pages(tmp_path):
     shutil.copytree(SAMPLES / "pages", tmp_path / "pages")
     src = source(tmp_path, 'kind = "html"\npath = "pages"')
     docs = {Path(d.raw_path).name: d for d in src.documents()}
     assert set(docs) == {"budget.html", "catches.html", "ferry.html", "nomain.html"}
-    assert docs["budget.html"].metadata == {**docs["budget.html"].metadata,
-                                            "title": "Mayor Elena Brandt rejects criticism of the harbour budget",
-                                            "date": "2024-03-06"}
+    assert docs["budget.html"].metadata == {
+        **docs["budget.html"].metadata,
+        "title": "Mayor Elena Brandt rejects criticism of the harbour budget",
+        "date": "2024-03-06",
+    }
     assert docs["budget.html"].default_outlet == "Harbour Gazette"
     assert docs["nomain.html"].error.startswith("no main text found")
     # unchanged files are not read again once the state is committed
@@ -181,15 +193,22 @@ def test_html_folder_links_out_of_root_are_refused(tmp_path):
 
 # --- jsonl ------------------------------------------------------------------------------------------
 
-JSONL = ('kind = "jsonl"\npath = "wire.jsonl"\n'
-         'fields = { text = "body", title = "headline", date = "published_at", id = "guid", outlet = "source" }')
+JSONL = (
+    'kind = "jsonl"\npath = "wire.jsonl"\n'
+    'fields = { text = "body", title = "headline", date = "published_at", id = "guid", outlet = "source" }'
+)
 
 
 def test_jsonl_field_mapping_and_malformed_lines(tmp_path):
     shutil.copy(SAMPLES / "jsonl/wire.jsonl", tmp_path / "wire.jsonl")
     docs = list(source(tmp_path, JSONL).documents())
-    assert [d.raw_path for d in docs] == ["wire.jsonl#w-1", "wire.jsonl#w-2", "wire.jsonl#L3",
-                                          "wire.jsonl#w-4", "wire.jsonl#w-5"]
+    assert [d.raw_path for d in docs] == [
+        "wire.jsonl#w-1",
+        "wire.jsonl#w-2",
+        "wire.jsonl#L3",
+        "wire.jsonl#w-4",
+        "wire.jsonl#w-5",
+    ]
     w1 = docs[0]
     assert w1.error is None and w1.default_outlet == "Wire Service"
     assert w1.metadata == {"title": "Central bank keeps interest rates unchanged", "date": "2024-05-02"}
@@ -216,16 +235,20 @@ def test_jsonl_reads_only_appended_lines(tmp_path):
 
 # --- config safety ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("block,field", [
-    ('kind = "rss"\nurl = "file:///etc/passwd"', "url"),
-    ('kind = "rss"\nurl = "ftp://example.com/feed.xml"', "url"),
-    ('kind = "html"\nurls = ["http://ok.example/a", "gopher://x/b"]', "urls.1"),
-    ('kind = "rss"\nurl = "https://example.com/f.xml"\nfetch = { timeout = -1 }', "fetch.timeout"),
-    ('kind = "rss"\nurl = "https://example.com/f.xml"\nschedule = "every hour"', "schedule"),
-    ('kind = "rss"\nurl = "https://example.com/f.xml"\nfull_text = "maybe"', "full_text"),
-    ('kind = "jsonl"\npath = "a.jsonl"\nfields = { body = "text" }', "fields.body"),
-    ('kind = "rss"', "url"),
-])
+
+@pytest.mark.parametrize(
+    "block,field",
+    [
+        ('kind = "rss"\nurl = "file:///etc/passwd"', "url"),
+        ('kind = "rss"\nurl = "ftp://example.com/feed.xml"', "url"),
+        ('kind = "html"\nurls = ["http://ok.example/a", "gopher://x/b"]', "urls.1"),
+        ('kind = "rss"\nurl = "https://example.com/f.xml"\nfetch = { timeout = -1 }', "fetch.timeout"),
+        ('kind = "rss"\nurl = "https://example.com/f.xml"\nschedule = "every hour"', "schedule"),
+        ('kind = "rss"\nurl = "https://example.com/f.xml"\nfull_text = "maybe"', "full_text"),
+        ('kind = "jsonl"\npath = "a.jsonl"\nfields = { body = "text" }', "fields.body"),
+        ('kind = "rss"', "url"),
+    ],
+)
 def test_invalid_config_names_file_source_and_field(tmp_path, block, field):
     with pytest.raises(SourcesFileError) as e:
         source(tmp_path, block)

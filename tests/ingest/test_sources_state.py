@@ -29,12 +29,12 @@ def test_state_is_committed_only_after_the_load(tmp_path):
     a.state.mark_seen("id:1", "sha")
     a.state.set_http("https://x.example/f", '"e1"', None)
     stage_pending([a])
-    assert read_state(wh, "a") == {}                      # staged, not effective (a crash here loses nothing)
-    bind_state([a], wh, "r2")                             # the next run ...
+    assert read_state(wh, "a") == {}  # staged, not effective (a crash here loses nothing)
+    bind_state([a], wh, "r2")  # the next run ...
     assert not a.state.is_seen("id:1")
     a.state.mark_seen("id:2")
     stage_pending([a])
-    assert commit_pending(wh, "r2") == ["a"]              # ... commits its own updates, drops r1's
+    assert commit_pending(wh, "r2") == ["a"]  # ... commits its own updates, drops r1's
     st = read_state(wh, "a")
     assert set(st["seen"]) == {"id:2"} and st["run_id"] == "r2"
     assert not list((wh / "state").glob("*.pending-*"))
@@ -46,18 +46,22 @@ def test_state_is_committed_only_after_the_load(tmp_path):
 def test_plugin_kind_through_entry_points(tmp_path, monkeypatch):
     pkg = tmp_path / "site"
     (pkg / "nc_plugin_demo").mkdir(parents=True)
-    (pkg / "nc_plugin_demo" / "__init__.py").write_text(textwrap.dedent('''
+    (pkg / "nc_plugin_demo" / "__init__.py").write_text(
+        textwrap.dedent("""
         from newsclaims.ingest.sources._template import LinesSource
         class Lines(LinesSource):
             pass
-    '''))
+    """)
+    )
     dist = pkg / "nc_plugin_demo-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: nc-plugin-demo\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[newsclaims.ingest.sources]\nlines = nc_plugin_demo:Lines\n")
     monkeypatch.syspath_prepend(str(pkg))
     importlib.invalidate_caches()
-    (tmp_path / "lines.txt").write_text("The mayor said the new bridge would open next spring, officials said.\nshort\n")
+    (tmp_path / "lines.txt").write_text(
+        "The mayor said the new bridge would open next spring, officials said.\nshort\n"
+    )
     sf = tmp_path / "sources.toml"
     sf.write_text('[[sources]]\nname = "l"\nkind = "lines"\npath = "lines.txt"\n')
     src = load_sources(sf).get("l")

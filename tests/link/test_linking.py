@@ -12,12 +12,26 @@ def art(aid, title, body, ents=(), day=D):
 
 
 def test_same_event_joins_and_other_event_starts_a_story():
-    a = art("a_1", "Flood closes bridge in Dorset", "Heavy rain flooded the river and the council closed the "
-            "old bridge in Dorset on Monday, said engineer Paul Rees.", {"gpe:dorset", "person:paul-rees"})
-    b = art("a_2", "Dorset bridge shut after flooding", "The old bridge over the flooded river in Dorset was "
-            "closed by the council, engineer Paul Rees told reporters.", {"gpe:dorset", "person:paul-rees"})
-    c = art("a_3", "Chess champion retains title", "The reigning chess champion won the final game in Oslo "
-            "and kept her world title.", {"gpe:oslo"})
+    a = art(
+        "a_1",
+        "Flood closes bridge in Dorset",
+        "Heavy rain flooded the river and the council closed the "
+        "old bridge in Dorset on Monday, said engineer Paul Rees.",
+        {"gpe:dorset", "person:paul-rees"},
+    )
+    b = art(
+        "a_2",
+        "Dorset bridge shut after flooding",
+        "The old bridge over the flooded river in Dorset was "
+        "closed by the council, engineer Paul Rees told reporters.",
+        {"gpe:dorset", "person:paul-rees"},
+    )
+    c = art(
+        "a_3",
+        "Chess champion retains title",
+        "The reigning chess champion won the final game in Oslo and kept her world title.",
+        {"gpe:oslo"},
+    )
     out = assign_stories([a, b, c], [])
     assert out["a_1"][0] == out["a_2"][0] != out["a_3"][0]
     assert out["a_1"][1] is None and out["a_2"][1] is not None
@@ -26,8 +40,13 @@ def test_same_event_joins_and_other_event_starts_a_story():
 def test_time_window_keeps_old_stories_closed():
     old = art("a_1", "Flood closes bridge", "Flood closes the old bridge in Dorset.", {"gpe:dorset"}, D)
     old.story_id = "s_1"
-    new = art("a_2", "Flood closes bridge", "Flood closes the old bridge in Dorset.", {"gpe:dorset"},
-              D + dt.timedelta(days=30))
+    new = art(
+        "a_2",
+        "Flood closes bridge",
+        "Flood closes the old bridge in Dorset.",
+        {"gpe:dorset"},
+        D + dt.timedelta(days=30),
+    )
     assert assign_stories([new], [old])["a_2"][0] != "s_1"
 
 
@@ -37,7 +56,9 @@ def claim(cid, aid, text, speaker="person:x", story="s"):
 
 def test_translations_and_partial_quotes_group_distinct_statements_do_not():
     a = claim("c_1", "a_1", "We will never accept these sanctions, and we will answer them firmly.")
-    b = claim("c_2", "a_2", "“We shall not accept such sanctions,” he said, adding they would be answered firmly.")
+    b = claim(
+        "c_2", "a_2", "“We shall not accept such sanctions,” he said, adding they would be answered firmly."
+    )
     c = claim("c_3", "a_2", "The harvest this year was the best in a decade for our farmers.")
     groups = group_claims([a, b, c], [])
     assert groups["c_1"] == groups["c_2"] != groups["c_3"]
@@ -76,8 +97,13 @@ def test_incremental_runs_give_the_same_stories_and_groups_as_one_run(tmp_path):
 
     def groups(root):
         wh = Warehouse.resolve(root / "wh")
-        return sorted(database.query(wh, """SELECT g.claim_group_id, c.claim_id, s.story_id FROM claim_groups g
-                                     JOIN claims c USING (claim_id) JOIN article_stories s USING (article_id)""")[1])
+        return sorted(
+            database.query(
+                wh,
+                """SELECT g.claim_group_id, c.claim_id, s.story_id FROM claim_groups g
+                                     JOIN claims c USING (claim_id) JOIN article_stories s USING (article_id)""",
+            )[1]
+        )
 
     seeds = sorted((REPO / "seeds" / "raw").glob("*.txt"))
     once = setup("once")

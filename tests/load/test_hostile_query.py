@@ -33,16 +33,33 @@ def wh(tmp_path_factory):
 
 def cli(wh, *args, timeout=60, **kw):
     env = {**os.environ, "NEWSCLAIMS_WAREHOUSE": str(wh.root), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "newsclaims.cli.main", "query", *args], capture_output=True,
-                          text=True, timeout=timeout, env=env, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli.main", "query", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        **kw,
+    )
 
 
 def in_terminal(wh, *args, timeout=60) -> tuple[int, str]:
     """The CLI with its stdout and stderr on a real pseudo-terminal: (exit code, what it showed)."""
     master, slave = pty.openpty()
-    env = {**os.environ, "NEWSCLAIMS_WAREHOUSE": str(wh.root), "COLUMNS": "200", "LINES": "50", "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "newsclaims.cli.main", "query", *args], stdout=slave, stderr=slave,
-                            stdin=subprocess.DEVNULL, env=env)
+    env = {
+        **os.environ,
+        "NEWSCLAIMS_WAREHOUSE": str(wh.root),
+        "COLUMNS": "200",
+        "LINES": "50",
+        "TERM": "xterm",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsclaims.cli.main", "query", *args],
+        stdout=slave,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
     os.close(slave)
     out, deadline = b"", time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -68,18 +85,21 @@ def unstyled(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-@pytest.mark.parametrize("sql, says", [
-    ("COPY (SELECT * FROM articles) TO '{out}'", "only SELECT"),
-    ("EXPORT DATABASE '{out}'", "only SELECT"),
-    ("SELECT * FROM read_text('/etc/passwd')", "Permission Error"),
-    ("SELECT * FROM read_csv('/etc/passwd')", "Permission Error"),
-    ("SELECT * FROM glob('/root/*')", "Permission Error"),
-    ("INSTALL httpfs", "only SELECT"),
-    ("ATTACH '{out}' AS x", "only SELECT"),
-    ("SET enable_external_access = true", "only SELECT"),
-    ("SELECT current_setting('lock_configuration') = 'x'; COPY (SELECT 1) TO '{out}'", "one statement"),
-    ("SELECT 1 FROM articles WHERE (SELECT count(*) FROM read_parquet('{out}')) > 0", "Permission Error"),
-])
+@pytest.mark.parametrize(
+    "sql, says",
+    [
+        ("COPY (SELECT * FROM articles) TO '{out}'", "only SELECT"),
+        ("EXPORT DATABASE '{out}'", "only SELECT"),
+        ("SELECT * FROM read_text('/etc/passwd')", "Permission Error"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "Permission Error"),
+        ("SELECT * FROM glob('/root/*')", "Permission Error"),
+        ("INSTALL httpfs", "only SELECT"),
+        ("ATTACH '{out}' AS x", "only SELECT"),
+        ("SET enable_external_access = true", "only SELECT"),
+        ("SELECT current_setting('lock_configuration') = 'x'; COPY (SELECT 1) TO '{out}'", "one statement"),
+        ("SELECT 1 FROM articles WHERE (SELECT count(*) FROM read_parquet('{out}')) > 0", "Permission Error"),
+    ],
+)
 def test_query_reads_nothing_but_the_warehouse_and_writes_nothing(wh, tmp_path, sql, says):
     out = tmp_path / "leak.out"
     res = cli(wh, sql.format(out=out))

@@ -33,8 +33,12 @@ class Reader:
     """Another process with a read-only DuckDB connection open on ``path`` (an analyst's notebook)."""
 
     def __init__(self, path: Path):
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.proc.stdout.readline().strip() == "holding"
 
     def close(self) -> None:
@@ -60,9 +64,16 @@ def rows(wh, sql):
 def everything(wh) -> dict:
     con = database.connect(wh, read_only=True)
     try:
-        return {t: sorted(con.execute(f"SELECT * {drop} FROM {t}").fetchall(), key=repr)
-                for t, drop in (("articles", "EXCLUDE (run_id, ingested_at)"), ("mentions", ""),
-                                ("claims", ""), ("entities", ""), ("rejects", "EXCLUDE (run_id)"))}
+        return {
+            t: sorted(con.execute(f"SELECT * {drop} FROM {t}").fetchall(), key=repr)
+            for t, drop in (
+                ("articles", "EXCLUDE (run_id, ingested_at)"),
+                ("mentions", ""),
+                ("claims", ""),
+                ("entities", ""),
+                ("rejects", "EXCLUDE (run_id)"),
+            )
+        }
     finally:
         con.close()
 
@@ -80,13 +91,18 @@ def test_an_open_reader_defers_the_load_and_the_next_run_loads_everything(tmp_pa
     reader = Reader(wh.database)  # a notebook on the database file itself
     try:
         t0 = time.monotonic()
-        res = CliRunner().invoke(app, ["run", "--no-prefect", "--sources", str(tmp_path / "s.toml"),
-                                       "--warehouse", str(wh.root)], env={"COLUMNS": "200"})
+        res = CliRunner().invoke(
+            app,
+            ["run", "--no-prefect", "--sources", str(tmp_path / "s.toml"), "--warehouse", str(wh.root)],
+            env={"COLUMNS": "200"},
+        )
         took = time.monotonic() - t0
         assert res.exit_code == 75, res.output
         assert "not loaded:" in res.output and "the next run loads them" in res.output
         assert took < 60, took
-        pending = set(lake.committed_batches(wh)) - {b for (b,) in rows(wh, "SELECT batch_id FROM lake_batches")}
+        pending = set(lake.committed_batches(wh)) - {
+            b for (b,) in rows(wh, "SELECT batch_id FROM lake_batches")
+        }
         assert pending  # the run's work waits, committed, in the lake
         assert rows(wh, "SELECT raw_path FROM articles") == [("feed/s0.txt",)]  # the read copy still answers
     finally:

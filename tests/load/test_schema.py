@@ -10,9 +10,13 @@ def test_models_match_migrated_tables():
     con = duckdb.connect()
     database.apply_migrations(con)
     for model in LAKE_MODELS + (Run,):
-        cols = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [model.__table__]).fetchall()]
+        cols = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [model.__table__],
+            ).fetchall()
+        ]
         assert cols == arrow_schema(model).names, model.__table__
 
 

@@ -47,8 +47,12 @@ def test_no_multi_line_statement_is_left_in_a_python_string():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and not isinstance(parents.get(node), (ast.Expr, ast.JoinedStr))  # docstrings, f-strings
-                    and STATEMENT.match(node.value) and node.value.strip().count("\n") >= 3):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and not isinstance(parents.get(node), (ast.Expr, ast.JoinedStr))  # docstrings, f-strings
+                and STATEMENT.match(node.value)
+                and node.value.strip().count("\n") >= 3
+            ):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert not found, f"move these statements to load/sql/queries/: {found}"

@@ -40,18 +40,32 @@ def seed_story(report_wh):
 
 # ------------------------------------------------------------------------------------------- views
 
+
 def test_rpt_views_are_in_the_warehouse(report_wh):
     from newsclaims.load import database
 
     wh, _ = report_wh
-    _, rows = database.query(wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'rpt_%' ORDER BY 1")
-    assert {r[0] for r in rows} >= {"rpt_story_articles", "rpt_story_claims", "rpt_story_speakers",
-                                    "rpt_story_exclusive", "rpt_entity_claims", "rpt_entity_daily",
-                                    "rpt_entity_articles", "rpt_runs", "rpt_run_rejects", "rpt_run_stages",
-                                    "rpt_table_rows", "rpt_quality_checks"}
+    _, rows = database.query(
+        wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'rpt_%' ORDER BY 1"
+    )
+    assert {r[0] for r in rows} >= {
+        "rpt_story_articles",
+        "rpt_story_claims",
+        "rpt_story_speakers",
+        "rpt_story_exclusive",
+        "rpt_entity_claims",
+        "rpt_entity_daily",
+        "rpt_entity_articles",
+        "rpt_runs",
+        "rpt_run_rejects",
+        "rpt_run_stages",
+        "rpt_table_rows",
+        "rpt_quality_checks",
+    }
 
 
 # ------------------------------------------------------------------------------------------- story
+
 
 def test_story_has_both_outlets_and_the_date(seed_story):
     assert seed_story["outlets"] == ["TASS", "The Moscow Times"]
@@ -71,7 +85,9 @@ def test_story_shows_the_three_cross_outlet_pairs_side_by_side(seed_story, repor
     # one TASS quote is matched by two Moscow Times wordings: a group with several claims per outlet
     assert any(len(o["claims"]) >= 2 for g in groups for o in g["outlets"])
     # differences are highlighted, shared words are not
-    first = next(c for g in groups for o in g["outlets"] for c in o["claims"] if c["claim_id"] == info["pairs"][0][1])
+    first = next(
+        c for g in groups for o in g["outlets"] for c in o["claims"] if c["claim_id"] == info["pairs"][0][1]
+    )
     changed = {t.strip() for t, ch in first["diff"] if ch}
     shared = "".join(t for t, ch in first["diff"] if not ch)
     assert "Russia" in changed and "If it depends on" in shared
@@ -104,14 +120,22 @@ def test_story_page_links_every_claim_to_its_sentence(report_wh):
     page = (wh.root / "story.html").read_text()
     assert r.output.strip().endswith("story.html")
     text = _text(page)
-    for needle in ("TASS", "The Moscow Times", "2022-01-28", "Sergei Lavrov",
-                   "If it depends on the Russian Federation", "throwing wool over our eyes"):
+    for needle in (
+        "TASS",
+        "The Moscow Times",
+        "2022-01-28",
+        "Sergei Lavrov",
+        "If it depends on the Russian Federation",
+        "throwing wool over our eyes",
+    ):
         assert needle in text, needle
     links = set(re.findall(r'href="#(claim-c_[0-9a-f]+)"', page))
     anchors = set(re.findall(r'id="(claim-c_[0-9a-f]+)"', page))
     from newsclaims.load import database
 
-    _, rows = database.query(wh, "SELECT claim_id FROM claims WHERE article_id IN (?, ?)", [info["tass"], info["mt"]])
+    _, rows = database.query(
+        wh, "SELECT claim_id FROM claims WHERE article_id IN (?, ?)", [info["tass"], info["mt"]]
+    )
     assert {f"claim-{cid}" for (cid,) in rows} == links == anchors
     # the claim's anchor sits at its content span in the article text
     tass_claim = info["pairs"][0][0]
@@ -185,6 +209,7 @@ def test_article_markup_renders_as_inert_text(report_wh):
 
 # ------------------------------------------------------------------------------------------ entity
 
+
 def test_entity_report_folds_spellings(report_wh):
     from newsclaims.report import entity_report
 
@@ -215,6 +240,7 @@ def test_entity_page_has_a_chart(report_wh):
 
 
 # --------------------------------------------------------------------------------------------- run
+
 
 def test_run_report_lists_each_reject_reason_with_its_count(report_wh):
     from newsclaims.report import run_report

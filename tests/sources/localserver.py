@@ -42,15 +42,33 @@ class LocalServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def add(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", *,
-            etag: bool = True, status: int = 200, headers: dict | None = None, fail_times: int = 0,
-            delay: float = 0.0, trickle: float = 0.0) -> None:
+    def add(
+        self,
+        path: str,
+        body: bytes | str,
+        content_type: str = "text/html; charset=utf-8",
+        *,
+        etag: bool = True,
+        status: int = 200,
+        headers: dict | None = None,
+        fail_times: int = 0,
+        delay: float = 0.0,
+        trickle: float = 0.0,
+    ) -> None:
         """``trickle``: send the body one byte every ``trickle`` seconds (a server that never trips a
         per-read timeout)."""
         if isinstance(body, str):
             body = body.replace("{BASE}", self.base).encode("utf-8")
-        self.routes[path] = dict(body=body, ctype=content_type, etag=etag, status=status,
-                                 headers=headers or {}, fail_times=fail_times, delay=delay, trickle=trickle)
+        self.routes[path] = dict(
+            body=body,
+            ctype=content_type,
+            etag=etag,
+            status=status,
+            headers=headers or {},
+            fail_times=fail_times,
+            delay=delay,
+            trickle=trickle,
+        )
 
     def add_file(self, path: str, fixture: str, content_type: str = "application/rss+xml", **kw) -> None:
         self.add(path, (HERE / fixture).read_text(encoding="utf-8"), content_type, **kw)
@@ -104,7 +122,7 @@ class LocalServer:
             return
         try:
             for i in range(len(body)):
-                h.wfile.write(body[i:i + 1])
+                h.wfile.write(body[i : i + 1])
                 h.wfile.flush()
                 time.sleep(trickle)
         except OSError:  # the client hung up

@@ -13,14 +13,26 @@ import typer
 
 from newsclaims import settings as S
 
-report_app = typer.Typer(help="Reports people read: story dossiers, entities and run health "
-                              "(HTML page, Markdown or terminal tables).", no_args_is_help=True)
+report_app = typer.Typer(
+    help="Reports people read: story dossiers, entities and run health "
+    "(HTML page, Markdown or terminal tables).",
+    no_args_is_help=True,
+)
 
 FORMATS = ("html", "md", "term")
-WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
-                            help="Warehouse folder (database + Parquet lake). [default: ./warehouse]")
-OutOpt = typer.Option(None, "--out", "-o", help="Write the report to this file (html: default "
-                                                "WAREHOUSE/reports/KIND-ID.html; md: default stdout).")
+WarehouseOpt = typer.Option(
+    None,
+    "--warehouse",
+    "-w",
+    envvar=S.ENV_WAREHOUSE,
+    help="Warehouse folder (database + Parquet lake). [default: ./warehouse]",
+)
+OutOpt = typer.Option(
+    None,
+    "--out",
+    "-o",
+    help="Write the report to this file (html: default WAREHOUSE/reports/KIND-ID.html; md: default stdout).",
+)
 FormatOpt = typer.Option("html", "--format", "-f", help="html (a self-contained page) | md | term")
 
 
@@ -28,8 +40,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:80] or "report"
 
 
-def _emit(build: Callable[[], dict], fmt: str, out: Optional[Path], warehouse: Optional[Path],
-          default_name: Callable[[dict], str]) -> None:
+def _emit(
+    build: Callable[[], dict],
+    fmt: str,
+    out: Optional[Path],
+    warehouse: Optional[Path],
+    default_name: Callable[[dict], str],
+) -> None:
     from rich.console import Console
 
     from newsclaims.load import database
@@ -66,9 +83,14 @@ def _emit(build: Callable[[], dict], fmt: str, out: Optional[Path], warehouse: O
 
 
 @report_app.command("story")
-def story(ref: str = typer.Argument("latest", metavar="ID|latest",
-                                    help="Story id (or unique prefix), an article id, or 'latest'."),
-          out: Optional[Path] = OutOpt, fmt: str = FormatOpt, warehouse: Optional[Path] = WarehouseOpt) -> None:
+def story(
+    ref: str = typer.Argument(
+        "latest", metavar="ID|latest", help="Story id (or unique prefix), an article id, or 'latest'."
+    ),
+    out: Optional[Path] = OutOpt,
+    fmt: str = FormatOpt,
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
     """A story dossier: outlets and dates, claims side by side with differences, who was quoted, what
     only one outlet carried, and the article texts with every claim linked."""
     from newsclaims.report import story_report
@@ -77,18 +99,33 @@ def story(ref: str = typer.Argument("latest", metavar="ID|latest",
 
 
 @report_app.command("entity")
-def entity(name: str = typer.Argument(..., help="Entity name, alias or id (spelling variants are folded)."),
-           out: Optional[Path] = OutOpt, fmt: str = FormatOpt, warehouse: Optional[Path] = WarehouseOpt) -> None:
+def entity(
+    name: str = typer.Argument(..., help="Entity name, alias or id (spelling variants are folded)."),
+    out: Optional[Path] = OutOpt,
+    fmt: str = FormatOpt,
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
     """Everything said by and about one entity, with mentions and claims per day and outlet."""
     from newsclaims.report import entity_report
 
-    _emit(lambda wh: entity_report(wh, name), fmt, out, warehouse,
-          lambda d: f"entity-{d['entity']['entity_id'].replace(':', '-')}")
+    _emit(
+        lambda wh: entity_report(wh, name),
+        fmt,
+        out,
+        warehouse,
+        lambda d: f"entity-{d['entity']['entity_id'].replace(':', '-')}",
+    )
 
 
 @report_app.command("run")
-def run(run_id: Optional[str] = typer.Argument(None, metavar="[RUN_ID]", help="Run id or prefix [default: latest]."),
-        out: Optional[Path] = OutOpt, fmt: str = FormatOpt, warehouse: Optional[Path] = WarehouseOpt) -> None:
+def run(
+    run_id: Optional[str] = typer.Argument(
+        None, metavar="[RUN_ID]", help="Run id or prefix [default: latest]."
+    ),
+    out: Optional[Path] = OutOpt,
+    fmt: str = FormatOpt,
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
     """Run health: documents in, new, duplicates, rejects by reason, stage timings, rows per table and
     data-quality checks with pass/warn marks."""
     from newsclaims.report import run_report
@@ -97,9 +134,12 @@ def run(run_id: Optional[str] = typer.Argument(None, metavar="[RUN_ID]", help="R
 
 
 @report_app.command("index")
-def index(out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the page here [default: "
-                                                                       "WAREHOUSE/reports/index.html]."),
-          warehouse: Optional[Path] = WarehouseOpt) -> None:
+def index(
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Write the page here [default: WAREHOUSE/reports/index.html]."
+    ),
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
     """One self-contained page linking every story, entity and run report already written to the
     warehouse's reports/ folder, with what the warehouse counts for each."""
     from rich.console import Console

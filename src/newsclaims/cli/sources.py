@@ -20,15 +20,23 @@ from rich.text import Text
 from newsclaims import settings as S
 from newsclaims.load.sql import named_query
 
-sources_app = typer.Typer(help="List, check, add, remove, disable, enable and reset the sources of a sources file.",
-                          no_args_is_help=True)
+sources_app = typer.Typer(
+    help="List, check, add, remove, disable, enable and reset the sources of a sources file.",
+    no_args_is_help=True,
+)
 console = Console()
 err = Console(stderr=True)
 
-SourcesOpt = typer.Option(None, "--sources", "-s", envvar=S.ENV_SOURCES,
-                          help="Sources file (TOML). [default: ./seeds/sources.toml]")
-WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
-                            help="Warehouse folder (its state/ folder holds what each source has seen).")
+SourcesOpt = typer.Option(
+    None, "--sources", "-s", envvar=S.ENV_SOURCES, help="Sources file (TOML). [default: ./seeds/sources.toml]"
+)
+WarehouseOpt = typer.Option(
+    None,
+    "--warehouse",
+    "-w",
+    envvar=S.ENV_WAREHOUSE,
+    help="Warehouse folder (its state/ folder holds what each source has seen).",
+)
 
 
 def _load(sources: Optional[Path]):
@@ -72,9 +80,21 @@ def list_sources(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path]
         if files_now is not None:  # a folder source: documents seen of the files there now
             seen = f"{n_wh} of {files_now} files"
         last = max(filter(None, [st.get("updated_at", "")[:16].replace("T", " "), last_wh]), default="")
-        t.add_row(*[Text(str(v)) for v in (
-            s.name, s.kind, "yes" if s.config.enabled else "no", s.describe(), s.config.outlet or "",
-            s.config.schedule or "", seen, last)])
+        t.add_row(
+            *[
+                Text(str(v))
+                for v in (
+                    s.name,
+                    s.kind,
+                    "yes" if s.config.enabled else "no",
+                    s.describe(),
+                    s.config.outlet or "",
+                    s.config.schedule or "",
+                    seen,
+                    last,
+                )
+            ]
+        )
     console.print(t)
     from newsclaims.load.database import source_failures
 
@@ -136,10 +156,17 @@ def check(
             if isinstance(item, Reject):
                 console.print(Text.assemble(("reject", "bold red"), f" ({item.stage}): {item.reason}"))
                 continue
-            for label, value in (("outlet", item.outlet), ("date", item.published_date),
-                                 ("date from", item.date_source), ("title", item.title),
-                                 ("language", item.language), ("words", item.word_count)):
-                console.print(Text.assemble((f"{label:>9}: ", "bold"), str(value) if value is not None else "—"))
+            for label, value in (
+                ("outlet", item.outlet),
+                ("date", item.published_date),
+                ("date from", item.date_source),
+                ("title", item.title),
+                ("language", item.language),
+                ("words", item.word_count),
+            ):
+                console.print(
+                    Text.assemble((f"{label:>9}: ", "bold"), str(value) if value is not None else "—")
+                )
             body = [ln for ln in item.body.splitlines() if ln.strip()][:lines]
             for ln in body:
                 console.print(Text("           " + (ln if len(ln) <= 200 else ln[:200] + "…")))
@@ -204,8 +231,9 @@ def add(
     outlet: Optional[str] = typer.Option(None, "--outlet", help="Default outlet."),
     schedule: Optional[str] = typer.Option(None, "--schedule", help='Cron schedule, e.g. "*/30 * * * *".'),
     disabled: bool = typer.Option(False, "--disabled", help="Add it switched off."),
-    sets: Optional[list[str]] = typer.Option(None, "--set", help="Any other field: KEY=VALUE (TOML value; "
-                                                                 "dotted keys, e.g. fields.text=body)."),
+    sets: Optional[list[str]] = typer.Option(
+        None, "--set", help="Any other field: KEY=VALUE (TOML value; dotted keys, e.g. fields.text=body)."
+    ),
     sources: Optional[Path] = SourcesOpt,
 ) -> None:
     """Append a validated [[sources]] block to the sources file (created if missing)."""
@@ -214,8 +242,14 @@ def add(
 
     path_ = resolve_sources_file(sources)
     block: dict[str, Any] = {"name": name, "kind": kind}
-    for key, value in (("url", url), ("urls", list(urls) if urls else None), ("path", path), ("glob", glob),
-                       ("outlet", outlet), ("schedule", schedule)):
+    for key, value in (
+        ("url", url),
+        ("urls", list(urls) if urls else None),
+        ("path", path),
+        ("glob", glob),
+        ("outlet", outlet),
+        ("schedule", schedule),
+    ):
         if value is not None:
             block[key] = value
     if disabled:
@@ -244,8 +278,11 @@ def add(
     console.print(f"added source {name!r} ({kind}) to {path_}", highlight=False)
     problem = _reachable(load_sources(path_).get(name))
     if problem:
-        err.print(f"[yellow]warning:[/] {problem} (added anyway: a run cannot read it until it answers)",
-                  highlight=False, soft_wrap=True)
+        err.print(
+            f"[yellow]warning:[/] {problem} (added anyway: a run cannot read it until it answers)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _reachable(source) -> Optional[str]:
@@ -256,7 +293,9 @@ def _reachable(source) -> Optional[str]:
         import httpx
 
         try:  # HEAD: nothing is downloaded, and a feed's conditional-request state is not touched
-            r = httpx.head(str(u), timeout=5.0, follow_redirects=True, headers={"User-Agent": "newsclaims/0.1"})
+            r = httpx.head(
+                str(u), timeout=5.0, follow_redirects=True, headers={"User-Agent": "newsclaims/0.1"}
+            )
         except httpx.HTTPError as exc:
             return f"{u} does not answer ({exc.__class__.__name__}: {exc})"
         if r.status_code >= 400 and r.status_code not in (405, 501):  # those two refuse HEAD, not the URL
@@ -275,8 +314,11 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     import re
 
     lines = text.splitlines(keepends=True)
-    heads = [i for i, ln in enumerate(lines) if re.match(r"\s*\[", ln)
-             and not re.match(r"\s*\[\[?\s*sources\s*\.", ln)]
+    heads = [
+        i
+        for i, ln in enumerate(lines)
+        if re.match(r"\s*\[", ln) and not re.match(r"\s*\[\[?\s*sources\s*\.", ln)
+    ]
     out = []
     for k, i in enumerate(heads):
         if not re.match(r"\s*\[\[\s*sources\s*\]\]", lines[i]):
@@ -320,7 +362,9 @@ def _rewrite(path_: Path, new: str, check) -> None:
 
 
 @sources_app.command("remove")
-def remove(name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt) -> None:
+def remove(
+    name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt
+) -> None:
     """Delete a source's [[sources]] block from the sources file (comments elsewhere kept). What the
     warehouse already holds from it stays; its state is kept until `sources reset`."""
     sf = _load(sources)
@@ -362,20 +406,26 @@ def _set_enabled(name: str, sources: Optional[Path], enabled: bool) -> None:
 
     def check(after_sf):
         assert after_sf.get(name).config.enabled == enabled, f"source {name!r} would not be {word}"
-        assert [s.name for s in after_sf.sources] == [s.name for s in sf.sources], "other sources would change"
+        assert [s.name for s in after_sf.sources] == [s.name for s in sf.sources], (
+            "other sources would change"
+        )
 
     _rewrite(sf.path, "".join(lines), check)
     console.print(f"source {name!r} {word} in {sf.path}", highlight=False)
 
 
 @sources_app.command("disable")
-def disable(name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt) -> None:
+def disable(
+    name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt
+) -> None:
     """Switch a source off (``enabled = false``): runs skip it, its state and rows are kept."""
     _set_enabled(name, sources, False)
 
 
 @sources_app.command("enable")
-def enable(name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt) -> None:
+def enable(
+    name: str = typer.Argument(..., help="The source's name."), sources: Optional[Path] = SourcesOpt
+) -> None:
     """Switch a source back on (``enabled = true``)."""
     _set_enabled(name, sources, True)
 
@@ -405,8 +455,9 @@ def reset(
     except WarehouseLocked as exc:
         err.print(f"[yellow]{exc}[/]", highlight=False)
         raise typer.Exit(75)
-    console.print(f"source {name!r}: state {'reset' if found else 'was already empty'} in {wh.root}",
-                  highlight=False)
+    console.print(
+        f"source {name!r}: state {'reset' if found else 'was already empty'} in {wh.root}", highlight=False
+    )
 
 
 def serve(
@@ -434,7 +485,11 @@ def serve(
     for col in ("deployment", "cron (UTC)", "sources"):
         t.add_column(col)
     for s in specs:
-        t.add_row(f"newsclaims-pipeline/{s.name}", s.cron or "(manual)", ", ".join(s.parameters.get("only", [])) or "all")
+        t.add_row(
+            f"newsclaims-pipeline/{s.name}",
+            s.cron or "(manual)",
+            ", ".join(s.parameters.get("only", [])) or "all",
+        )
     console.print(t)
     if dry_run:
         return

@@ -89,11 +89,15 @@ def load_pairs(path: Path) -> list[LabelledPair]:
     with open(path, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             src = row["source"]
-            out.append(LabelledPair(
-                f"{src}#{row['block']}",
-                ClaimRef(src, row["doc_a"], int(row["start_a"]), int(row["end_a"])),
-                ClaimRef(src, row["doc_b"], int(row["start_b"]), int(row["end_b"])),
-                row["same_claim"].strip() == "1", row.get("drawn_from", "")))
+            out.append(
+                LabelledPair(
+                    f"{src}#{row['block']}",
+                    ClaimRef(src, row["doc_a"], int(row["start_a"]), int(row["end_a"])),
+                    ClaimRef(src, row["doc_b"], int(row["start_b"]), int(row["end_b"])),
+                    row["same_claim"].strip() == "1",
+                    row.get("drawn_from", ""),
+                )
+            )
     return out
 
 
@@ -125,8 +129,10 @@ def load_documents(eval_dir: Path, pairs: Sequence[LabelledPair]):
         if source == ECB:
             docs += [d for d in load_jsonl(path, split=None) if d.doc_id in names]
         elif source == BBC:
-            docs += [LabelledDoc(f"{BBC}/{name}", _read_text(path / name), name.split("/")[0])
-                     for name in sorted(names)]
+            docs += [
+                LabelledDoc(f"{BBC}/{name}", _read_text(path / name), name.split("/")[0])
+                for name in sorted(names)
+            ]
         else:
             raise ValueError(f"unknown source {source!r} (expected {ECB} or {BBC})")
     return docs
@@ -145,11 +151,16 @@ def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
     from newsclaims.evaluation.stories_eval import _doc_id
     from newsclaims.load import database
 
-    _, rows = database.query(wh, """SELECT a.raw_path, c.content_start, c.content_end, c.claim_id, c.article_id,
+    _, rows = database.query(
+        wh,
+        """SELECT a.raw_path, c.content_start, c.content_end, c.claim_id, c.article_id,
                                     c.content, c.group_segments
-                             FROM claims c JOIN articles a USING (article_id)""")
-    return {(_doc_id(raw), s, e): ExtractedClaim(cid, aid, content, segs)
-            for raw, s, e, cid, aid, content, segs in rows}
+                             FROM claims c JOIN articles a USING (article_id)""",
+    )
+    return {
+        (_doc_id(raw), s, e): ExtractedClaim(cid, aid, content, segs)
+        for raw, s, e, cid, aid, content, segs in rows
+    }
 
 
 def predict(pairs: Sequence[LabelledPair], claims: dict, matcher) -> tuple[list[Optional[bool]], int]:
@@ -167,9 +178,13 @@ def predict(pairs: Sequence[LabelledPair], claims: dict, matcher) -> tuple[list[
                 by_block[p.block][c.claim_id] = c
     groups: dict[tuple[str, str], str] = {}
     for block, members in by_block.items():
-        grouped = group_claims([GroupableClaim(c.claim_id, c.article_id, block, block, c.content,
-                                               segments=c.segments) for c in members.values()],
-                               matcher=matcher)
+        grouped = group_claims(
+            [
+                GroupableClaim(c.claim_id, c.article_id, block, block, c.content, segments=c.segments)
+                for c in members.values()
+            ],
+            matcher=matcher,
+        )
         for cid, gid in grouped.items():
             groups[(block, cid)] = gid
     out, missing = [], 0
@@ -190,8 +205,15 @@ def prf(pairs: Sequence[LabelledPair], predicted: Sequence[Optional[bool]]) -> d
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pairs": sum(1 for y in predicted if y is not None), "tp": tp, "fp": fp, "fn": fn,
-            "precision": precision, "recall": recall, "f1": f1}
+    return {
+        "pairs": sum(1 for y in predicted if y is not None),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
 
 
 def evaluate(pairs: Sequence[LabelledPair], claims: dict, methods: dict) -> dict:
@@ -224,8 +246,10 @@ def methods(*, paraphrase_threshold: Optional[float] = None, min_keys: Optional[
 
 
 def _line(name: str, s: dict) -> str:
-    return (f"  {name:<34} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}"
-            f"   (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}; {s['pairs']} pairs)")
+    return (
+        f"  {name:<34} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}"
+        f"   (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}; {s['pairs']} pairs)"
+    )
 
 
 def format_report(result: dict) -> str:
@@ -240,14 +264,28 @@ def format_report(result: dict) -> str:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsclaims eval claim-groups",
-                                     description="Precision and recall of claim grouping on labelled claim pairs.")
-    parser.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS, help="labelled pairs TSV (default: the shipped set)")
-    parser.add_argument("--eval-dir", type=Path, default=None, help="the eval data folder (default ../shared/eval)")
-    parser.add_argument("--keep", type=Path, default=None, help="build the warehouse in this folder and keep it")
-    parser.add_argument("--reuse", type=Path, default=None, help="score the warehouse an earlier --keep built")
-    parser.add_argument("--threshold", type=float, default=None, help="paraphrase cosine threshold (default: the pipeline's)")
-    parser.add_argument("--min-keys", type=int, default=None, help="content keys per compared unit (default: the pipeline's)")
+    parser = argparse.ArgumentParser(
+        prog="newsclaims eval claim-groups",
+        description="Precision and recall of claim grouping on labelled claim pairs.",
+    )
+    parser.add_argument(
+        "--pairs", type=Path, default=DEFAULT_PAIRS, help="labelled pairs TSV (default: the shipped set)"
+    )
+    parser.add_argument(
+        "--eval-dir", type=Path, default=None, help="the eval data folder (default ../shared/eval)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="build the warehouse in this folder and keep it"
+    )
+    parser.add_argument(
+        "--reuse", type=Path, default=None, help="score the warehouse an earlier --keep built"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="paraphrase cosine threshold (default: the pipeline's)"
+    )
+    parser.add_argument(
+        "--min-keys", type=int, default=None, help="content keys per compared unit (default: the pipeline's)"
+    )
     parser.add_argument("--sweep", action="store_true", help="also score paraphrase thresholds 0.70-0.90")
     parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON")
     args = parser.parse_args(argv)
@@ -259,6 +297,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     eval_dir = args.eval_dir or default_eval_dir()
     if args.reuse:
         from newsclaims.settings import Warehouse
+
         claims = extracted_claims(Warehouse.resolve(args.reuse / "wh"))
     else:
         if not eval_dir.exists():

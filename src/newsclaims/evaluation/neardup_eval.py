@@ -118,6 +118,7 @@ __all__ = [
 
 # --- data ------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BenchDoc:
     """One generated page: its feed (site), gold cluster (original key) and the perturbations."""
@@ -155,8 +156,9 @@ def load_bbc(corpus_dir: Path) -> list[Article]:
     return articles
 
 
-def clean_originals(articles: Sequence[Article], max_containment: float = 0.2,
-                    shingle_size: int = 5) -> list[Article]:
+def clean_originals(
+    articles: Sequence[Article], max_containment: float = 0.2, shingle_size: int = 5
+) -> list[Article]:
     """Articles with no real near-copy in the corpus: of each group linked by exact shingle
     containment >= ``max_containment`` (smaller set in larger), keep only the first by path.
 
@@ -195,14 +197,20 @@ def _article_text(article: Article) -> str:
 
 # --- the benchmark ---------------------------------------------------------------------------------
 
-COPY_COUNTS = (0, 0, 0, 0, 0, 1, 1, 2, 3, 4)   # extra copies per original (half are singletons)
+COPY_COUNTS = (0, 0, 0, 0, 0, 1, 1, 2, 3, 4)  # extra copies per original (half are singletons)
 #: share of originals that reuse background paragraphs of another article of the same topic
 BORROW_RATE = 0.15
 
 
-def build_benchmark(corpus_dir: Path | None = None, seed: int = 0, *, n_sites: int = 8,
-                    max_originals: int | None = None, copy_counts: Sequence[int] = COPY_COUNTS,
-                    articles: Sequence[Article] | None = None) -> list["BenchDoc"]:
+def build_benchmark(
+    corpus_dir: Path | None = None,
+    seed: int = 0,
+    *,
+    n_sites: int = 8,
+    max_originals: int | None = None,
+    copy_counts: Sequence[int] = COPY_COUNTS,
+    articles: Sequence[Article] | None = None,
+) -> list["BenchDoc"]:
     """A shuffled list of pages: every clean original once (on a random site) plus 0-4 altered
     copies on random sites (``copy_counts`` is sampled uniformly), gold cluster = original."""
     rng = random.Random(seed)
@@ -225,8 +233,10 @@ def build_benchmark(corpus_dir: Path | None = None, seed: int = 0, *, n_sites: i
             if follow_up is not None:
                 article, base = follow_up, ["original", "borrowed"]
         versions = [(article.title, list(article.paragraphs), base)]
-        versions += [(t, p, base[1:] + a) for t, p, a in
-                     (make_copy(article, rng) for _ in range(rng.choice(copy_counts)))]
+        versions += [
+            (t, p, base[1:] + a)
+            for t, p, a in (make_copy(article, rng) for _ in range(rng.choice(copy_counts)))
+        ]
         for n, (title, paragraphs, applied) in enumerate(versions):
             site = rng.choice(sites)
             text = render_page(site, title, paragraphs, rng, headline_pool)
@@ -243,8 +253,10 @@ def build_benchmark(corpus_dir: Path | None = None, seed: int = 0, *, n_sites: i
 
 # --- scoring ---------------------------------------------------------------------------------------
 
+
 def pairwise_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
     """Pairwise precision/recall/F1: a pair of documents is positive when both share a group."""
+
     def pairs(counts: Iterable[int]) -> int:
         return sum(n * (n - 1) // 2 for n in counts)
 
@@ -253,12 +265,19 @@ def pairwise_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, 
     precision = tp / pred_pairs if pred_pairs else 1.0
     recall = tp / gold_pairs if gold_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp_pairs": tp,
-            "predicted_pairs": pred_pairs, "gold_pairs": gold_pairs}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "tp_pairs": tp,
+        "predicted_pairs": pred_pairs,
+        "gold_pairs": gold_pairs,
+    }
 
 
-def _stream(docs: Sequence[BenchDoc], texts: Sequence[str], index: NearDupIndex,
-            index_duplicates: bool = True) -> list[str]:
+def _stream(
+    docs: Sequence[BenchDoc], texts: Sequence[str], index: NearDupIndex, index_duplicates: bool = True
+) -> list[str]:
     """Query-then-add over the stream; each doc's group is the kept doc it duplicates (or itself).
     With ``index_duplicates`` a duplicate is also indexed as a member of the kept doc's group."""
     out = []
@@ -289,19 +308,30 @@ def denoise_per_site(docs: Sequence[BenchDoc], *, batch: bool = False) -> list[s
     book = NoiseBook()  # one feed per site, in memory
     out: list[str] = []
     for start in range(0, len(docs), CHUNK_DOCS):  # the stream in ingest's chunks
-        chunk = docs[start:start + CHUNK_DOCS]
-        texts = [decode_bytes(doc.text.encode("utf-8")).text for doc in chunk]  # mojibake repaired, as ingest does
+        chunk = docs[start : start + CHUNK_DOCS]
+        texts = [
+            decode_bytes(doc.text.encode("utf-8")).text for doc in chunk
+        ]  # mojibake repaired, as ingest does
         learned = book.observe_chunk((doc.site, text) for doc, text in zip(chunk, texts))
         for doc, text in zip(chunk, texts):
             noise = learned[doc.site]
-            out.append(normalise(text, None,
-                                 learned_noise=(lambda line, n=noise: is_noise(line, n)) if noise else None).body)
+            out.append(
+                normalise(
+                    text, None, learned_noise=(lambda line, n=noise: is_noise(line, n)) if noise else None
+                ).body
+            )
     return out
 
 
-def run_ours(docs: Sequence[BenchDoc], config: NearDupConfig = NearDupConfig(), *,
-             denoise: bool = True, index_duplicates: bool = True,
-             texts: Sequence[str] | None = None, batch_noise: bool = False) -> dict:
+def run_ours(
+    docs: Sequence[BenchDoc],
+    config: NearDupConfig = NearDupConfig(),
+    *,
+    denoise: bool = True,
+    index_duplicates: bool = True,
+    texts: Sequence[str] | None = None,
+    batch_noise: bool = False,
+) -> dict:
     """Our detector over the stream (noise learned and stripped per site unless ``denoise`` is off)."""
     start = time.perf_counter()
     if texts is None:
@@ -317,11 +347,12 @@ def _raw_shingles(text: str, k: int) -> list[bytes]:
     words = text.lower().split()
     if len(words) <= k:
         return [" ".join(words).encode("utf-8")] if words else []
-    return [" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)]
+    return [" ".join(words[i : i + k]).encode("utf-8") for i in range(len(words) - k + 1)]
 
 
-def run_baseline(docs: Sequence[BenchDoc], threshold: float, *, shingle_size: int = 5,
-                 num_perm: int = 128) -> dict:
+def run_baseline(
+    docs: Sequence[BenchDoc], threshold: float, *, shingle_size: int = 5, num_perm: int = 128
+) -> dict:
     """Plain datasketch MinHash + MinHashLSH over the raw page text at ``threshold``: the best
     LSH hit by estimated Jaccard is the duplicate's group, otherwise the doc is inserted."""
     from datasketch import MinHash, MinHashLSH
@@ -348,8 +379,13 @@ def run_baseline(docs: Sequence[BenchDoc], threshold: float, *, shingle_size: in
     return scores
 
 
-def evaluate(docs: Sequence[BenchDoc], config: NearDupConfig = NearDupConfig(), *,
-             baseline: bool = True, baseline_thresholds: Sequence[float] = ()) -> dict:
+def evaluate(
+    docs: Sequence[BenchDoc],
+    config: NearDupConfig = NearDupConfig(),
+    *,
+    baseline: bool = True,
+    baseline_thresholds: Sequence[float] = (),
+) -> dict:
     """Our detector (noise learned per site) vs plain MinHash LSH on raw text at the same
     threshold (plus any extra ``baseline_thresholds``, to show its precision/recall trade-off)."""
     result = {
@@ -366,12 +402,15 @@ def evaluate(docs: Sequence[BenchDoc], config: NearDupConfig = NearDupConfig(), 
     result["ours_kept_only_index"] = run_ours(docs, config, index_duplicates=False)
     if baseline:
         thresholds = sorted({config.threshold, *baseline_thresholds})
-        result["baseline"] = {f"{t:.2f}": run_baseline(docs, t, shingle_size=config.shingle_size,
-                                                       num_perm=config.num_perm) for t in thresholds}
+        result["baseline"] = {
+            f"{t:.2f}": run_baseline(docs, t, shingle_size=config.shingle_size, num_perm=config.num_perm)
+            for t in thresholds
+        }
     return result
 
 
 # --- exact duplicates in BBC -----------------------------------------------------------------------
+
 
 def normalised_sha256(text: str) -> str:
     """SHA-256 of the text after NFC and whitespace collapsing, as the pipeline's exact dedup."""
@@ -405,46 +444,58 @@ def bbc_exact_duplicates(corpus_dir: Path | None = None) -> dict:
 
 
 def _pairs(group: Sequence[str]) -> list[tuple[str, str]]:
-    return [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
+    return [(a, b) for i, a in enumerate(group) for b in group[i + 1 :]]
 
 
 # --- command line ----------------------------------------------------------------------------------
 
+
 def _format_row(name: str, s: dict) -> str:
-    return (f"{name:<34} {s['precision']:>9.4f} {s['recall']:>9.4f} {s['f1']:>9.4f} "
-            f"{s['predicted_pairs']:>9d} {s['kept']:>7d} {s['seconds']:>8.1f}")
+    return (
+        f"{name:<34} {s['precision']:>9.4f} {s['recall']:>9.4f} {s['f1']:>9.4f} "
+        f"{s['predicted_pairs']:>9d} {s['kept']:>7d} {s['seconds']:>8.1f}"
+    )
 
 
 def format_report(result: dict) -> str:
-    lines = [f"docs {result['n_docs']}  clusters {result['n_clusters']}  sites {result['n_sites']}  "
-             f"gold pairs {result['ours']['gold_pairs']}",
-             "config " + json.dumps(result["config"]),
-             f"{'system':<34} {'precision':>9} {'recall':>9} {'f1':>9} {'pairs':>9} {'kept':>7} {'seconds':>8}",
-             _format_row("ours (noise stripped, containment)", result["ours"]),
-             _format_row("ours without noise stripping", result["ours_without_noise_stripping"]),
-             _format_row("ours, noise learned in batch", result["ours_batch_noise"]),
-             _format_row("ours without containment", result["ours_without_containment"]),
-             _format_row("ours, duplicates not indexed", result["ours_kept_only_index"])]
+    lines = [
+        f"docs {result['n_docs']}  clusters {result['n_clusters']}  sites {result['n_sites']}  "
+        f"gold pairs {result['ours']['gold_pairs']}",
+        "config " + json.dumps(result["config"]),
+        f"{'system':<34} {'precision':>9} {'recall':>9} {'f1':>9} {'pairs':>9} {'kept':>7} {'seconds':>8}",
+        _format_row("ours (noise stripped, containment)", result["ours"]),
+        _format_row("ours without noise stripping", result["ours_without_noise_stripping"]),
+        _format_row("ours, noise learned in batch", result["ours_batch_noise"]),
+        _format_row("ours without containment", result["ours_without_containment"]),
+        _format_row("ours, duplicates not indexed", result["ours_kept_only_index"]),
+    ]
     for t, scores in result.get("baseline", {}).items():
         lines.append(_format_row(f"baseline MinHashLSH raw @ {t}", scores))
     exact = result.get("bbc_exact")
     if exact:
-        lines.append(f"BBC exact duplicates by normalised sha256: {exact['pairs']} pairs; "
-                     f"{exact['byte_identical_found']} of {exact['byte_identical_pairs']} byte-identical pairs "
-                     f"found, {len(exact['whitespace_only_pairs'])} more differ only in whitespace")
+        lines.append(
+            f"BBC exact duplicates by normalised sha256: {exact['pairs']} pairs; "
+            f"{exact['byte_identical_found']} of {exact['byte_identical_pairs']} byte-identical pairs "
+            f"found, {len(exact['whitespace_only_pairs'])} more differ only in whitespace"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``newsclaims eval neardup``: build the benchmark, evaluate, print a table (and JSON)."""
     parser = argparse.ArgumentParser(prog="newsclaims eval neardup", description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=None, help="BBC corpus dir (default <repo>/../shared/eval/bbc_news)")
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="BBC corpus dir (default <repo>/../shared/eval/bbc_news)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-originals", type=int, default=None, help="sample this many originals")
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--shingle-size", type=int, default=None)
-    parser.add_argument("--baseline-thresholds", default="0.3,0.5,0.7,0.9",
-                        help="extra thresholds for the raw MinHash baseline (comma separated)")
+    parser.add_argument(
+        "--baseline-thresholds",
+        default="0.3,0.5,0.7,0.9",
+        help="extra thresholds for the raw MinHash baseline (comma separated)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
 

@@ -36,20 +36,64 @@ _SECTIONS = (
 ).split()
 
 _UI_LINES = (
-    "Skip to main content", "Skip to navigation", "Sign in", "Register", "Subscribe", "Search",
-    "Menu", "Accessibility help", "Edition: UK", "Edition: International", "Log in", "My account",
-    "Notifications", "Top stories", "Latest", "Most popular", "Live now", "Trending",
+    "Skip to main content",
+    "Skip to navigation",
+    "Sign in",
+    "Register",
+    "Subscribe",
+    "Search",
+    "Menu",
+    "Accessibility help",
+    "Edition: UK",
+    "Edition: International",
+    "Log in",
+    "My account",
+    "Notifications",
+    "Top stories",
+    "Latest",
+    "Most popular",
+    "Live now",
+    "Trending",
 )
 
 _LINK_LIST = (
-    "About us", "Contact us", "Careers", "Advertise with us", "Terms of use", "Privacy policy",
-    "Cookie settings", "Accessibility", "Help", "Site map", "Complaints", "Corrections", "RSS",
-    "Syndication", "Newsletters", "Apps", "Archive", "Events", "Shop", "Jobs board",
+    "About us",
+    "Contact us",
+    "Careers",
+    "Advertise with us",
+    "Terms of use",
+    "Privacy policy",
+    "Cookie settings",
+    "Accessibility",
+    "Help",
+    "Site map",
+    "Complaints",
+    "Corrections",
+    "RSS",
+    "Syndication",
+    "Newsletters",
+    "Apps",
+    "Archive",
+    "Events",
+    "Shop",
+    "Jobs board",
 )
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +109,9 @@ class Site:
     copyright: str
     box_titles: tuple[str, str]
     n_box_items: int
-    ad_every: int          # an "Advertisement" line after every n-th paragraph (0: never)
+    ad_every: int  # an "Advertisement" line after every n-th paragraph (0: never)
     curly_quotes: bool
-    wrap: int              # hard-wrap width for body paragraphs (0: none)
+    wrap: int  # hard-wrap width for body paragraphs (0: none)
     crlf: bool
     timestamp_style: int
 
@@ -86,18 +130,25 @@ def make_site(index: int, rng: random.Random) -> Site:
         menu_blocks = ("\n".join(items),)
     else:
         per_line = rng.randint(5, 10)
-        lines = [" | ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        lines = [" | ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
         menu_blocks = tuple(lines) if rng.random() < 0.5 else ("\n".join(lines),)
     header = tuple(rng.sample(_UI_LINES, k=rng.randint(3, 9))) + (name,)
-    cookie = (f"We use cookies on {name} to give you the best online experience. By continuing to "
-              "use this site you agree to our use of cookies and similar technologies for "
-              "analytics, personalised content and advertising. You can change your cookie "
-              "settings at any time. Find out more in our cookie policy.")
-    newsletter = (f"Sign up for the {name} morning briefing: the day's most important stories, "
-                  "delivered to your inbox before breakfast. Free, and you can unsubscribe at any time.")
+    cookie = (
+        f"We use cookies on {name} to give you the best online experience. By continuing to "
+        "use this site you agree to our use of cookies and similar technologies for "
+        "analytics, personalised content and advertising. You can change your cookie "
+        "settings at any time. Find out more in our cookie policy."
+    )
+    newsletter = (
+        f"Sign up for the {name} morning briefing: the day's most important stories, "
+        "delivered to your inbox before breakfast. Free, and you can unsubscribe at any time."
+    )
     links = tuple(rng.sample(_LINK_LIST, k=rng.randint(6, len(_LINK_LIST))))
-    footer_links = ("\n".join(links),) if rng.random() < 0.5 else tuple(
-        " | ".join(links[i:i + 6]) for i in range(0, len(links), 6))
+    footer_links = (
+        ("\n".join(links),)
+        if rng.random() < 0.5
+        else tuple(" | ".join(links[i : i + 6]) for i in range(0, len(links), 6))
+    )
     return Site(
         name=f"site{index:02d}",
         header=header,
@@ -106,8 +157,10 @@ def make_site(index: int, rng: random.Random) -> Site:
         newsletter=newsletter,
         footer_links=footer_links,
         copyright=f"© {rng.randint(1998, 2005)}-2005 {name}. All rights reserved.",
-        box_titles=(rng.choice(["Most read", "Most popular", "Top stories", "Trending now"]),
-                    rng.choice(["Related stories", "More on this story", "You may also like", "Read more"])),
+        box_titles=(
+            rng.choice(["Most read", "Most popular", "Top stories", "Trending now"]),
+            rng.choice(["Related stories", "More on this story", "You may also like", "Read more"]),
+        ),
         n_box_items=rng.randint(3, 10),
         ad_every=rng.choice([0, 0, 2, 3, 4]),
         curly_quotes=rng.random() < 0.5,
@@ -128,8 +181,9 @@ def _timestamp(site: Site, rng: random.Random) -> str:
     return f"Updated {month} {day}, {year} at {hh % 12 + 1}:{mm:02d} {'am' if hh < 12 else 'pm'}"
 
 
-def render_page(site: Site, title: str, paragraphs: Sequence[str], rng: random.Random,
-                headline_pool: Sequence[str]) -> str:
+def render_page(
+    site: Site, title: str, paragraphs: Sequence[str], rng: random.Random, headline_pool: Sequence[str]
+) -> str:
     """The page text a crawler would hand over for this site: template around title + body."""
     blocks: list[str] = ["\n".join(site.header), *site.menu_blocks]
     if rng.random() < 0.7:
@@ -281,8 +335,12 @@ def _whitespace(text: str, rng: random.Random) -> str:
 def make_copy(article: Article, rng: random.Random) -> tuple[str, list[str], list[str]]:
     """(title, paragraphs, perturbation names) of one altered copy of ``article``."""
     title, paragraphs, applied = article.title, list(article.paragraphs), []
-    for name, fn, p in (("drop", _drop, 0.25), ("reorder", _reorder, 0.2),
-                        ("truncate", _truncate, 0.3), ("edit", _edit_words, 0.4)):
+    for name, fn, p in (
+        ("drop", _drop, 0.25),
+        ("reorder", _reorder, 0.2),
+        ("truncate", _truncate, 0.3),
+        ("edit", _edit_words, 0.4),
+    ):
         if rng.random() < p:
             changed = fn(paragraphs, rng)
             if changed != paragraphs:

@@ -34,16 +34,27 @@ from typing import Iterable, Optional, Sequence
 Fragments = tuple[tuple[int, int], ...]
 
 KINDS = ("named", "labelled", "lenient", "generic", "none")
-KIND_LABELS = {"named": "named", "labelled": "pronoun/description", "lenient": "name as modifier",
-               "generic": "generic", "none": "no source"}
+KIND_LABELS = {
+    "named": "named",
+    "labelled": "pronoun/description",
+    "lenient": "name as modifier",
+    "generic": "generic",
+    "none": "no source",
+}
 
-_TITLES = frozenset("sen rep gov mr mrs ms dr president gen sec secretary senator former vice candidate "
-                    "nominee speaker lt col prof judge justice".split())
+_TITLES = frozenset(
+    "sen rep gov mr mrs ms dr president gen sec secretary senator former vice candidate "
+    "nominee speaker lt col prof judge justice".split()
+)
 _PRONOUNS = frozenset("he she they it i we you his her their its our my him them us".split())
-_DETERMINERS = frozenset("the a an many some most several other both all each every this that these those "
-                         "its his her their our my your one two three few more top senior new former".split())
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
-                      "may june july august september october november december".split())
+_DETERMINERS = frozenset(
+    "the a an many some most several other both all each every this that these those "
+    "its his her their our my your one two three few more top senior new former".split()
+)
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december".split()
+)
 _GROUP_WORDS = frozenset("campaign team administration camp staff aides family foundation".split())
 _SUFFIXES = frozenset(("jr", "sr", "ii", "iii"))
 _NAME_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*")
@@ -61,6 +72,7 @@ class Predicted:
 
 
 # --- names ----------------------------------------------------------------------------------------
+
 
 def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
@@ -103,8 +115,12 @@ def name_runs(text: str, article: str = "") -> list[str]:
             close()
     close()
     first = _NAME_TOKEN.search(head)
-    if runs and first is not None and runs[0] == first.group(0) and \
-            re.search(r"\b" + re.escape(first.group(0).lower()) + r"\b", article):
+    if (
+        runs
+        and first is not None
+        and runs[0] == first.group(0)
+        and re.search(r"\b" + re.escape(first.group(0).lower()) + r"\b", article)
+    ):
         runs = runs[1:]
     return runs
 
@@ -120,8 +136,9 @@ def load_referents(path: Optional[Path]) -> dict[tuple[str, int, int], str]:
     return out
 
 
-def gold_referent(doc: str, text: str, source: Optional[Fragments],
-                  refs: dict[tuple[str, int, int], str]) -> tuple[str, list[str]]:
+def gold_referent(
+    doc: str, text: str, source: Optional[Fragments], refs: dict[tuple[str, int, int], str]
+) -> tuple[str, list[str]]:
     """(kind, names): kind is none | named | lenient | labelled | generic | unclear | unlabelled."""
     if not source:
         return "none", []
@@ -158,6 +175,7 @@ def speaker_right(pred: Predicted, kind: str, names: Sequence[str]) -> bool:
 
 # --- matching -------------------------------------------------------------------------------------
 
+
 class _Tokens:
     def __init__(self, text: str):
         self.text = text
@@ -175,7 +193,7 @@ class _Tokens:
                 e -= 1
             if s == e:
                 continue
-            if out and (s <= out[-1][1] or not t[out[-1][1]:s].strip()):
+            if out and (s <= out[-1][1] or not t[out[-1][1] : s].strip()):
                 out[-1] = (out[-1][0], max(e, out[-1][1]))
             else:
                 out.append((s, e))
@@ -192,8 +210,9 @@ def _jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def score_speakers(docs: Iterable[tuple[str, str, Sequence, Sequence[Predicted]]],
-                   refs: dict[tuple[str, int, int], str]) -> dict:
+def score_speakers(
+    docs: Iterable[tuple[str, str, Sequence, Sequence[Predicted]]], refs: dict[tuple[str, int, int], str]
+) -> dict:
     """``docs``: (name, raw text, gold attributions with ``.content``/``.source`` fragments,
     predictions). Returns who-said-what P/R/F1, per-kind accuracy and the unresolved share."""
     right = n_pred = n_gold = n_unresolved = n_all = 0
@@ -214,8 +233,15 @@ def score_speakers(docs: Iterable[tuple[str, str, Sequence, Sequence[Predicted]]
         n_pred += len(uniq)
         n_unresolved += sum(1 for _, p in uniq if not p.speaker)
         gtoks = [tok.of(tok.normalise(g.content)) for g in gold]
-        pairs = sorted(((_jaccard(pt, gt), i, j) for i, (pt, _) in enumerate(uniq) for j, gt in enumerate(gtoks)
-                        if _jaccard(pt, gt) > 0.5), reverse=True)
+        pairs = sorted(
+            (
+                (_jaccard(pt, gt), i, j)
+                for i, (pt, _) in enumerate(uniq)
+                for j, gt in enumerate(gtoks)
+                if _jaccard(pt, gt) > 0.5
+            ),
+            reverse=True,
+        )
         used_p: set[int] = set()
         used_g: set[int] = set()
         for _, i, j in pairs:
@@ -234,20 +260,31 @@ def score_speakers(docs: Iterable[tuple[str, str, Sequence, Sequence[Predicted]]
             right += ok
     p = right / n_pred if n_pred else 0.0
     r = right / n_gold if n_gold else 0.0
-    return {"who_said_what": {"precision": round(p, 4), "recall": round(r, 4),
-                              "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-                              "right": right, "n_pred": n_pred, "n_gold": n_gold},
-            "accuracy": {k: {"accuracy": round(v[0] / v[1], 4), "n": v[1]} for k, v in sorted(acc.items())},
-            "unresolved_share": round(n_unresolved / n_all, 4) if n_all else 0.0}
+    return {
+        "who_said_what": {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "right": right,
+            "n_pred": n_pred,
+            "n_gold": n_gold,
+        },
+        "accuracy": {k: {"accuracy": round(v[0] / v[1], 4), "n": v[1]} for k, v in sorted(acc.items())},
+        "unresolved_share": round(n_unresolved / n_all, 4) if n_all else 0.0,
+    }
 
 
 def format_speakers(res: dict) -> str:
     w = res["who_said_what"]
-    lines = [f"  who said what (speaker resolved right): P {100 * w['precision']:.1f} R {100 * w['recall']:.1f} "
-             f"F1 {100 * w['f1']:.1f} ({w['right']} right of {w['n_pred']} predicted, {w['n_gold']} gold)"]
+    lines = [
+        f"  who said what (speaker resolved right): P {100 * w['precision']:.1f} R {100 * w['recall']:.1f} "
+        f"F1 {100 * w['f1']:.1f} ({w['right']} right of {w['n_pred']} predicted, {w['n_gold']} gold)"
+    ]
     for k in KINDS:
         if k in res["accuracy"]:
             v = res["accuracy"][k]
-            lines.append(f"    speaker right, gold {KIND_LABELS[k]:<20} {100 * v['accuracy']:5.1f} % of {v['n']}")
+            lines.append(
+                f"    speaker right, gold {KIND_LABELS[k]:<20} {100 * v['accuracy']:5.1f} % of {v['n']}"
+            )
     lines.append(f"    predicted claims without a resolved speaker: {100 * res['unresolved_share']:.1f} %")
     return "\n".join(lines)

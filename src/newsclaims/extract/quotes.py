@@ -22,7 +22,7 @@ CLOSE_MARKS = "”»“"
 @dataclass
 class Quote:
     start: int  # the opening mark
-    end: int    # one past the closing mark (or the paragraph end when unclosed)
+    end: int  # one past the closing mark (or the paragraph end when unclosed)
     fragments: list[tuple[int, int]] = field(default_factory=list)
     used: bool = False
 
@@ -43,14 +43,14 @@ def _marks(p: str):
         if t[0] == "'":
             if len(t) > 3:
                 continue
-            after = p[m.end():m.end() + 1]
+            after = p[m.end() : m.end() + 1]
             # three apostrophes: an inner single quote closes before a closing pair, opens after an opening one
             at = m.start() + (len(t) - 2 if not after.isalnum() else 0)
             yield at, 2, "both"
         elif t in ("``", "“", "«", "„"):
             yield m.start(), len(t), "open"
         elif t in "”»":
-            before, after = p[m.start() - 1:m.start()], p[m.end():m.end() + 1]
+            before, after = p[m.start() - 1 : m.start()], p[m.end() : m.end() + 1]
             # a closing mark typed where an opening one belongs: at the start of a paragraph or
             # after a space, right before a word (”What is …” ― Ana Ruiz)
             yield m.start(), 1, "open" if (not before or before.isspace()) and after.isalnum() else "close"
@@ -105,9 +105,11 @@ def _same_style(text: str, a: int, b: int) -> bool:
     """Two opening marks of one kind (straight, curly or doubled apostrophes): a quote continued in
     the next paragraph opens it with the mark it opened with; a curly quote after a paragraph opened
     by a straight mark is a quote of its own (inside a block quote)."""
+
     def style(i: int) -> str:
-        c = text[i:i + 1]
+        c = text[i : i + 1]
         return "straight" if c == '"' else "apostrophes" if c in "'`" else "curly"
+
     return style(a) == style(b)
 
 

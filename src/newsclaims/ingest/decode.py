@@ -111,7 +111,7 @@ def decode_bytes(data: bytes) -> Decoded:
     encoding = None
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            encoding, data = enc, data[len(bom):]
+            encoding, data = enc, data[len(bom) :]
             break
     if encoding is None:
         encoding = _utf16_without_bom(data)

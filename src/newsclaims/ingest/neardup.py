@@ -69,6 +69,7 @@ _FORMAT_VERSION = 1
 
 # --- configuration ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NearDupConfig:
     """Parameters of the near-duplicate index.
@@ -116,7 +117,7 @@ def _optimal_split(threshold: float, num_perm: int) -> tuple[int, int]:
     best, best_err = (1, num_perm), float("inf")
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            p = 1.0 - (1.0 - grid ** r) ** b
+            p = 1.0 - (1.0 - grid**r) ** b
             err = np.trapezoid(p[below], grid[below]) + np.trapezoid(1.0 - p[above], grid[above])
             if err < best_err:
                 best, best_err = (b, r), err
@@ -190,12 +191,13 @@ def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
     with np.errstate(over="ignore"):
         combined = np.zeros(n, dtype=np.uint64)
         for j in range(width):
-            combined += ids[j:j + n] * mult[j]
+            combined += ids[j : j + n] * mult[j]
         mixed = _fmix64(combined)
     return np.unique((mixed >> np.uint64(32)).astype(np.uint32))
 
 
 # --- MinHash ---------------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -215,7 +217,7 @@ def minhash_signature(shingles: np.ndarray, num_perm: int, seed: int = 1) -> np.
     sig = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for start in range(0, x.size, 2048):  # bounded temporary: num_perm x 2048 uint64
-            block = (a[:, None] * x[None, start:start + 2048] + b[:, None]) >> np.uint64(32)
+            block = (a[:, None] * x[None, start : start + 2048] + b[:, None]) >> np.uint64(32)
             np.minimum(sig, block.min(axis=1), out=sig)
     return sig.astype(np.uint32)
 
@@ -231,6 +233,7 @@ def _band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 # --- a growable sorted multimap (uint64 key -> int32 doc) -------------------------------------------
+
 
 class _SortedPostings:
     """Key -> document postings as two sorted numpy arrays plus a small dict tail.
@@ -260,10 +263,12 @@ class _SortedPostings:
     def merge(self) -> None:
         if not self._tail_size:
             return
-        tail_keys = np.fromiter((k for k, docs in self._tail.items() for _ in docs),
-                                dtype=np.uint64, count=self._tail_size)
-        tail_docs = np.fromiter((d for docs in self._tail.values() for d in docs),
-                                dtype=np.int32, count=self._tail_size)
+        tail_keys = np.fromiter(
+            (k for k, docs in self._tail.items() for _ in docs), dtype=np.uint64, count=self._tail_size
+        )
+        tail_docs = np.fromiter(
+            (d for docs in self._tail.values() for d in docs), dtype=np.int32, count=self._tail_size
+        )
         order = np.argsort(tail_keys, kind="stable")
         keys = np.concatenate([self.keys, tail_keys[order]])
         docs = np.concatenate([self.docs, tail_docs[order]])
@@ -301,6 +306,7 @@ class _SortedPostings:
 
 
 # --- the index -------------------------------------------------------------------------------------
+
 
 class _Store:
     """Kept documents: ids and their sorted shingle-hash arrays (4 bytes per shingle)."""
@@ -341,7 +347,7 @@ class NearDupIndex:
         self._lsh = _SortedPostings()
         self._sample = _SortedPostings()
         self._signatures: list[np.ndarray] = []
-        self._rep: list[int] = []           # position of each indexed doc's kept representative
+        self._rep: list[int] = []  # position of each indexed doc's kept representative
         self._position: dict[str, int] = {}
         self._last: tuple[str, np.ndarray, np.ndarray] | None = None
 
@@ -409,11 +415,19 @@ class NearDupIndex:
             "ids": self._store.ids,
             "reps": self._rep,
         }
-        sigs = (np.stack(self._signatures) if self._signatures
-                else np.empty((0, self.config.num_perm), dtype=np.uint32))
+        sigs = (
+            np.stack(self._signatures)
+            if self._signatures
+            else np.empty((0, self.config.num_perm), dtype=np.uint32)
+        )
         buffer = io.BytesIO()
-        np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-                 offsets=offsets, shingles=flat, signatures=sigs)
+        np.savez(
+            buffer,
+            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            offsets=offsets,
+            shingles=flat,
+            signatures=sigs,
+        )
         atomic_write_bytes(path, buffer.getvalue())
 
     @classmethod
@@ -431,11 +445,14 @@ class NearDupIndex:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             for name in ("shingle_size", "num_perm", "seed"):
                 if meta[name] != getattr(config, name):
-                    raise ValueError(f"near-dup index {path} was built with {name}={meta[name]}, "
-                                     f"config has {getattr(config, name)}")
+                    raise ValueError(
+                        f"near-dup index {path} was built with {name}={meta[name]}, "
+                        f"config has {getattr(config, name)}"
+                    )
             offsets, packed, sigs = data["offsets"], data["shingles"], data["signatures"]
-        index._bulk_load(meta["ids"], meta.get("reps") or list(range(len(meta["ids"]))),
-                         offsets, packed, sigs)
+        index._bulk_load(
+            meta["ids"], meta.get("reps") or list(range(len(meta["ids"]))), offsets, packed, sigs
+        )
         return index
 
     # -- internals ----------------------------------------------------------------------------------
@@ -454,8 +471,7 @@ class NearDupIndex:
             return self._last[2]
         return minhash_signature(shingles, self.config.num_perm, self.config.seed)
 
-    def _register(self, doc_id: str, shingles: np.ndarray, signature: np.ndarray,
-                  rep: int | None) -> int:
+    def _register(self, doc_id: str, shingles: np.ndarray, signature: np.ndarray, rep: int | None) -> int:
         doc = self._store.append(doc_id, shingles)
         self._position[doc_id] = doc
         self._rep.append(doc if rep is None else rep)
@@ -471,14 +487,20 @@ class NearDupIndex:
             if cfg.containment:
                 self._sample.add(shingles[: cfg.num_perm], doc)  # sorted hashes: bottom-k sample
 
-    def _bulk_load(self, ids: list[str], reps: Sequence[int], offsets: np.ndarray,
-                   packed: np.ndarray, signatures: np.ndarray) -> None:
+    def _bulk_load(
+        self,
+        ids: list[str],
+        reps: Sequence[int],
+        offsets: np.ndarray,
+        packed: np.ndarray,
+        signatures: np.ndarray,
+    ) -> None:
         """Rebuild the in-memory index from saved arrays, vectorised (a 22k-doc index loads in
         about a second)."""
         cfg = self.config
         lsh_keys, lsh_docs, sample_keys, sample_docs = [], [], [], []
         for doc, doc_id in enumerate(ids):
-            shingles = packed[offsets[doc]:offsets[doc + 1]]
+            shingles = packed[offsets[doc] : offsets[doc + 1]]
             self._register(doc_id, shingles, signatures[doc], reps[doc])
             if shingles.size:
                 lsh_keys.append(_band_keys(signatures[doc], self._bands, self._rows))

@@ -36,11 +36,15 @@ def neardup_config():
         if raw_k:
             config = replace(config, shingle_size=int(raw_k))
     except ValueError:
-        raise ValueError(f"{ENV_NEARDUP_THRESHOLD} must be a number and {ENV_NEARDUP_SHINGLE_SIZE} "
-                         f"an integer (got {raw_t!r}, {raw_k!r})") from None
+        raise ValueError(
+            f"{ENV_NEARDUP_THRESHOLD} must be a number and {ENV_NEARDUP_SHINGLE_SIZE} "
+            f"an integer (got {raw_t!r}, {raw_k!r})"
+        ) from None
     if not 0.0 < config.threshold <= 1.0 or config.shingle_size < 1:
-        raise ValueError(f"near-dup threshold must be in (0, 1] and shingle size >= 1 "
-                         f"(got {config.threshold}, {config.shingle_size})")
+        raise ValueError(
+            f"near-dup threshold must be in (0, 1] and shingle size >= 1 "
+            f"(got {config.threshold}, {config.shingle_size})"
+        )
     return config
 
 
@@ -62,8 +66,11 @@ def load_neardup_index(wh: Warehouse, known_articles: dict[str, str]):
         stamp = _json.loads(stamp_path.read_text())
     except (OSError, ValueError):
         stamp = {}
-    if index_path.exists() and stamp.get("articles") == len(known_articles) \
-            and stamp.get("config", _config_stamp(NearDupConfig())) == _config_stamp(config):
+    if (
+        index_path.exists()
+        and stamp.get("articles") == len(known_articles)
+        and stamp.get("config", _config_stamp(NearDupConfig())) == _config_stamp(config)
+    ):
         return NearDupIndex.load(index_path, config)
     index = NearDupIndex(config)
     if known_articles:
@@ -90,5 +97,7 @@ def commit_neardup_index(wh: Warehouse, run_id: str) -> None:
     index_path.parent.mkdir(parents=True, exist_ok=True)
     _os.replace(staged, index_path)
     n = database.query(wh, "SELECT count(*) FROM articles")[1][0][0]
-    lake.atomic_write_bytes(stamp_path, _json.dumps({"articles": n, "run_id": run_id,
-                                                     "config": _config_stamp(neardup_config())}).encode())
+    lake.atomic_write_bytes(
+        stamp_path,
+        _json.dumps({"articles": n, "run_id": run_id, "config": _config_stamp(neardup_config())}).encode(),
+    )

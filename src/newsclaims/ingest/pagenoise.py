@@ -91,16 +91,21 @@ class FeedNoise:
         return frozenset(k for k, n in self.counts.items() if n >= needed)
 
     def to_json(self) -> bytes:
-        return json.dumps({"version": _FORMAT_VERSION, "feed": self.feed, "n_docs": self.n_docs,
-                           "counts": self.counts}, sort_keys=True).encode()
+        return json.dumps(
+            {"version": _FORMAT_VERSION, "feed": self.feed, "n_docs": self.n_docs, "counts": self.counts},
+            sort_keys=True,
+        ).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> "FeedNoise":
         obj = json.loads(data)
         if obj.get("version") != _FORMAT_VERSION:
             raise ValueError(f"unknown feed-noise format {obj.get('version')!r}")
-        return cls(feed=obj["feed"], n_docs=float(obj["n_docs"]),
-                   counts={int(k): float(v) for k, v in obj["counts"].items()})
+        return cls(
+            feed=obj["feed"],
+            n_docs=float(obj["n_docs"]),
+            counts={int(k): float(v) for k, v in obj["counts"].items()},
+        )
 
 
 def _hash(key: str) -> int:
@@ -319,7 +324,9 @@ def noise_plan(blocks: Sequence[Sequence[str]], noisy) -> list[list[bool]]:
         keeps.append(keep)
         kinds.append(_block_kind(kept))
     _drop_boxed_items(kinds)
-    return [keep if kind not in ("noise", "boxed") else [False] * len(keep) for keep, kind in zip(keeps, kinds)]
+    return [
+        keep if kind not in ("noise", "boxed") else [False] * len(keep) for keep, kind in zip(keeps, kinds)
+    ]
 
 
 def _blocks(text: str) -> list[list[str]]:

@@ -110,10 +110,14 @@ class SourceState:
         """ETag / Last-Modified remembered for ``url`` (committed only: never from this run)."""
         return dict(self.committed["http"].get(url) or {})
 
-    def set_http(self, url: str, etag: Optional[str], last_modified: Optional[str],
-                 sha256: Optional[str] = None) -> None:
-        self.put("http", url, {k: v for k, v in
-                               (("etag", etag), ("last_modified", last_modified), ("sha256", sha256)) if v})
+    def set_http(
+        self, url: str, etag: Optional[str], last_modified: Optional[str], sha256: Optional[str] = None
+    ) -> None:
+        self.put(
+            "http",
+            url,
+            {k: v for k, v in (("etag", etag), ("last_modified", last_modified), ("sha256", sha256)) if v},
+        )
 
     def is_seen(self, key: str, value: Any = None) -> bool:
         """``key`` was recorded before (and, when ``value`` is given, with that same value)."""
@@ -146,8 +150,9 @@ class SourceState:
         if not self.has_pending:
             p.unlink(missing_ok=True)
             return None
-        _write_json_atomic(p, {"version": VERSION, "source": self.name, "run_id": self.run_id,
-                               **self.pending})
+        _write_json_atomic(
+            p, {"version": VERSION, "source": self.name, "run_id": self.run_id, **self.pending}
+        )
         return p
 
     def commit(self) -> None:
@@ -188,6 +193,7 @@ def merge(state: dict, pending: dict, run_id: Optional[str]) -> dict:
 
 # --- what the pipeline calls ------------------------------------------------------------------------
 
+
 def bind_state(sources: Iterable[Any], warehouse: Any, run_id: str) -> None:
     """Give every source its state for this run (``source.state``)."""
     for s in sources:
@@ -196,8 +202,13 @@ def bind_state(sources: Iterable[Any], warehouse: Any, run_id: str) -> None:
 
 def stage_pending(sources: Iterable[Any]) -> list[Path]:
     """After ingest staged its batches: write each source's pending updates for this run."""
-    return [p for s in sources if isinstance(getattr(s, "state", None), SourceState)
-            for p in [s.state.stage()] if p]
+    return [
+        p
+        for s in sources
+        if isinstance(getattr(s, "state", None), SourceState)
+        for p in [s.state.stage()]
+        if p
+    ]
 
 
 def commit_pending(warehouse: Any, run_id: str) -> list[str]:

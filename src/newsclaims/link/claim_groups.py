@@ -126,6 +126,8 @@ DEFAULT_PARAPHRASE_MIN_SHARED = 2
 DEFAULT_PARAPHRASE_MIN_OVERLAP = 0.3
 #: content keys each unit of that pair needs (two short fragments say too little to compare)
 DEFAULT_PARAPHRASE_MIN_KEYS = 2
+
+
 @dataclass
 class GroupableClaim:
     """What claim grouping needs to know about one extracted claim."""
@@ -143,6 +145,7 @@ class GroupableClaim:
 
 # --- matching --------------------------------------------------------------------------------------
 
+
 def unit_similarity(a: Unit, b: Unit, min_shared: int = DEFAULT_MIN_SHARED) -> float:
     """Set cosine of content keys; 0 unless the units share ``min_shared`` keys (or have the same
     key set of at least two keys), agree on polarity and numbers, and -- when both have content
@@ -159,8 +162,9 @@ def unit_similarity(a: Unit, b: Unit, min_shared: int = DEFAULT_MIN_SHARED) -> f
     return shared / math.sqrt(len(a.keys) * len(b.keys))
 
 
-def best_unit_pair(units_a: Sequence[Unit], units_b: Sequence[Unit],
-                   min_shared: int = DEFAULT_MIN_SHARED) -> tuple[float, Unit | None, Unit | None]:
+def best_unit_pair(
+    units_a: Sequence[Unit], units_b: Sequence[Unit], min_shared: int = DEFAULT_MIN_SHARED
+) -> tuple[float, Unit | None, Unit | None]:
     """The best-matching pair of units of two claims and its similarity."""
     best: tuple[float, Unit | None, Unit | None] = (0.0, None, None)
     for a in units_a:
@@ -171,30 +175,47 @@ def best_unit_pair(units_a: Sequence[Unit], units_b: Sequence[Unit],
     return best
 
 
-def paraphrase_agree(a: Unit, b: Unit, min_keys: int = 0, min_shared: int = 0,
-                     min_overlap: float = 0.0) -> bool:
+def paraphrase_agree(
+    a: Unit, b: Unit, min_keys: int = 0, min_shared: int = 0, min_overlap: float = 0.0
+) -> bool:
     """Whether two units may be compared by their sentence vectors: both have words, each has at
     least ``min_keys`` content keys, and they pass the lexical rule's guards -- polarity, numbers
     and, when both have content verbs, a shared one (sentence vectors place *to fire O'Brien* next
     to *to bring O'Brien back* and *Ortiz died instantly* next to *Ortiz was shot in the head*)."""
-    return bool(a.text and b.text and a.negated == b.negated
-                and len(a.keys) >= min_keys and len(b.keys) >= min_keys
-                and len(a.keys & b.keys) >= min_shared
-                and (not min_overlap
-                     or len(a.keys & b.keys) >= min_overlap * math.sqrt(len(a.keys) * len(b.keys)))
-                and not (a.numbers and b.numbers and a.numbers != b.numbers)
-                and not (a.verbs and b.verbs and not (a.verbs & b.verbs)))
+    return bool(
+        a.text
+        and b.text
+        and a.negated == b.negated
+        and len(a.keys) >= min_keys
+        and len(b.keys) >= min_keys
+        and len(a.keys & b.keys) >= min_shared
+        and (not min_overlap or len(a.keys & b.keys) >= min_overlap * math.sqrt(len(a.keys) * len(b.keys)))
+        and not (a.numbers and b.numbers and a.numbers != b.numbers)
+        and not (a.verbs and b.verbs and not (a.verbs & b.verbs))
+    )
 
 
-def agreeing_units(units_a: Sequence[Unit], units_b: Sequence[Unit], min_keys: int = 0,
-                   min_shared: int = 0, min_overlap: float = 0.0) -> list[tuple[Unit, Unit]]:
+def agreeing_units(
+    units_a: Sequence[Unit],
+    units_b: Sequence[Unit],
+    min_keys: int = 0,
+    min_shared: int = 0,
+    min_overlap: float = 0.0,
+) -> list[tuple[Unit, Unit]]:
     """The unit pairs of two claims that :func:`paraphrase_agree`."""
-    return [(a, b) for a in units_a for b in units_b
-            if paraphrase_agree(a, b, min_keys, min_shared, min_overlap)]
+    return [
+        (a, b) for a in units_a for b in units_b if paraphrase_agree(a, b, min_keys, min_shared, min_overlap)
+    ]
 
 
-def best_paraphrase(units_a: Sequence[Unit], units_b: Sequence[Unit], encoder, min_keys: int = 0,
-                    min_shared: int = 0, min_overlap: float = 0.0) -> float:
+def best_paraphrase(
+    units_a: Sequence[Unit],
+    units_b: Sequence[Unit],
+    encoder,
+    min_keys: int = 0,
+    min_shared: int = 0,
+    min_overlap: float = 0.0,
+) -> float:
     """The highest cosine of the sentence vectors of two agreeing units, one of each claim (0 if
     no pair agrees)."""
     pairs = agreeing_units(units_a, units_b, min_keys, min_shared, min_overlap)
@@ -214,13 +235,20 @@ class ClaimMatcher:
     (:func:`best_paraphrase`, :mod:`newsclaims.link.paraphrase`).  ``encoder=None`` turns the second test
     off; the default is the configured encoder (:func:`newsclaims.link.paraphrase.load_encoder`)."""
 
-    def __init__(self, nlp=None, *, threshold: float = DEFAULT_THRESHOLD,
-                 min_shared: int = DEFAULT_MIN_SHARED, encoder=_CONFIGURED,
-                 paraphrase_threshold: float = DEFAULT_PARAPHRASE_THRESHOLD,
-                 paraphrase_min_keys: int = DEFAULT_PARAPHRASE_MIN_KEYS, same_words: bool = True,
-                 paraphrase_within_article: bool = DEFAULT_PARAPHRASE_WITHIN_ARTICLE,
-                 paraphrase_min_shared: int = DEFAULT_PARAPHRASE_MIN_SHARED,
-                 paraphrase_min_overlap: float = DEFAULT_PARAPHRASE_MIN_OVERLAP) -> None:
+    def __init__(
+        self,
+        nlp=None,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        min_shared: int = DEFAULT_MIN_SHARED,
+        encoder=_CONFIGURED,
+        paraphrase_threshold: float = DEFAULT_PARAPHRASE_THRESHOLD,
+        paraphrase_min_keys: int = DEFAULT_PARAPHRASE_MIN_KEYS,
+        same_words: bool = True,
+        paraphrase_within_article: bool = DEFAULT_PARAPHRASE_WITHIN_ARTICLE,
+        paraphrase_min_shared: int = DEFAULT_PARAPHRASE_MIN_SHARED,
+        paraphrase_min_overlap: float = DEFAULT_PARAPHRASE_MIN_OVERLAP,
+    ) -> None:
         self.paraphrase_within_article = paraphrase_within_article
         self.paraphrase_min_shared = paraphrase_min_shared
         self.paraphrase_min_overlap = paraphrase_min_overlap
@@ -270,22 +298,36 @@ class ClaimMatcher:
         without an encoder)."""
         if self.encoder is None:
             return 0.0
-        sim = best_paraphrase(units_a, units_b, self.encoder, self.paraphrase_min_keys, self.paraphrase_min_shared,
-                              self.paraphrase_min_overlap)
+        sim = best_paraphrase(
+            units_a,
+            units_b,
+            self.encoder,
+            self.paraphrase_min_keys,
+            self.paraphrase_min_shared,
+            self.paraphrase_min_overlap,
+        )
         return sim if sim >= self.paraphrase_threshold else 0.0
 
     def paraphrase_similarity(self, a: str, b: str) -> float:
         """The paraphrase score of two claim texts (0 without an encoder)."""
         if self.encoder is None:
             return 0.0
-        return best_paraphrase(self.units(a), self.units(b), self.encoder, self.paraphrase_min_keys,
-                               self.paraphrase_min_shared, self.paraphrase_min_overlap)
+        return best_paraphrase(
+            self.units(a),
+            self.units(b),
+            self.encoder,
+            self.paraphrase_min_keys,
+            self.paraphrase_min_shared,
+            self.paraphrase_min_overlap,
+        )
 
     def match(self, a: str, b: str) -> bool:
         """The grouping decision for two claim texts: the lexical rule or, failing it, paraphrase."""
-        return (self.similarity(a, b) >= self.threshold
-                or (self.same_words and _same_words(a, b))
-                or self.paraphrased(self.units(a), self.units(b)) > 0)
+        return (
+            self.similarity(a, b) >= self.threshold
+            or (self.same_words and _same_words(a, b))
+            or self.paraphrased(self.units(a), self.units(b)) > 0
+        )
 
 
 _WORDS = re.compile(r"\w+")
@@ -314,6 +356,7 @@ def claim_similarity(a: str, b: str, nlp=None) -> float:
 
 
 # --- grouping --------------------------------------------------------------------------------------
+
 
 def _candidate_pairs(claims: Sequence[GroupableClaim]) -> list[tuple[int, int]]:
     """Index pairs of comparable claims, found by blocking on (speaker, story) and (speaker,
@@ -345,10 +388,13 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
-def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] | None = None, *,
-                 matcher: ClaimMatcher | None = None,
-                 on_match: Callable[[GroupableClaim, GroupableClaim, float], None] | None = None
-                 ) -> dict[str, str]:
+def group_claims(
+    claims: Sequence[GroupableClaim],
+    existing: Mapping[str, str] | None = None,
+    *,
+    matcher: ClaimMatcher | None = None,
+    on_match: Callable[[GroupableClaim, GroupableClaim, float], None] | None = None,
+) -> dict[str, str]:
     """claim_id -> claim_group_id for every claim in ``claims``.
 
     ``existing`` maps claim ids (of claims that are also in ``claims``) to group ids assigned
@@ -369,8 +415,11 @@ def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] |
     def units_of(i: int) -> list[Unit]:
         if i not in units:
             c = claims[i]
-            units[i] = (matcher.units(c.content) if c.segments is None
-                        else units_from_signatures(c.segments, content=c.content))
+            units[i] = (
+                matcher.units(c.content)
+                if c.segments is None
+                else units_from_signatures(c.segments, content=c.content)
+            )
         return units[i]
 
     def worded_units(i: int) -> list[Unit]:
@@ -393,10 +442,18 @@ def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] |
     if not matcher.paraphrase_within_article:
         unmatched = [(i, j) for i, j in unmatched if claims[i].article_id != claims[j].article_id]
     if unmatched and matcher.encoder is not None:  # the same thing in other words
-        texts = {_clean_quote(u.text) for i, j in unmatched
-                 for pair in agreeing_units(worded_units(i), worded_units(j), matcher.paraphrase_min_keys,
-                                            matcher.paraphrase_min_shared, matcher.paraphrase_min_overlap)
-                 for u in pair}
+        texts = {
+            _clean_quote(u.text)
+            for i, j in unmatched
+            for pair in agreeing_units(
+                worded_units(i),
+                worded_units(j),
+                matcher.paraphrase_min_keys,
+                matcher.paraphrase_min_shared,
+                matcher.paraphrase_min_overlap,
+            )
+            for u in pair
+        }
         matcher.encoder.encode(sorted(texts))  # one batched pass over what will be compared
         for i, j in unmatched:
             sim = matcher.paraphrased(worded_units(i), worded_units(j))
@@ -409,8 +466,9 @@ def group_claims(claims: Sequence[GroupableClaim], existing: Mapping[str, str] |
     return _assign_ids(claims, uf, existing)
 
 
-def _assign_ids(claims: Sequence[GroupableClaim], uf: _UnionFind,
-                existing: Mapping[str, str]) -> dict[str, str]:
+def _assign_ids(
+    claims: Sequence[GroupableClaim], uf: _UnionFind, existing: Mapping[str, str]
+) -> dict[str, str]:
     components: dict[int, list[int]] = {}
     for i in range(len(claims)):
         components.setdefault(uf.find(i), []).append(i)

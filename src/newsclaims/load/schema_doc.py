@@ -52,13 +52,21 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
     doc = load_doc()
     present = _objects(con)
     # what is there already (a table keeps its comments; a recreated view has none): only changes are written
-    have = {(n, None): c for n, c in con.execute("""
+    have = {
+        (n, None): c
+        for n, c in con.execute("""
         SELECT table_name, comment FROM duckdb_tables() WHERE database_name = current_database()
         UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database()
-        """).fetchall()}
-    have.update({(n, col): c for n, col, c in con.execute(
-        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE database_name = current_database()"
-    ).fetchall()})
+        """).fetchall()
+    }
+    have.update(
+        {
+            (n, col): c
+            for n, col, c in con.execute(
+                "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE database_name = current_database()"
+            ).fetchall()
+        }
+    )
     stmts = []
     for kind in ("tables", "views"):
         for name, entry in doc[kind].items():
@@ -89,7 +97,9 @@ def missing_descriptions(con: duckdb.DuckDBPyConnection) -> list[str]:
         described = entry.get("columns") or {}
         for col in cols:
             if not described.get(col):
-                out.append(f"{kind} {name}: column {col} has no description ({where[:-1]}.columns] {col} = ...)")
+                out.append(
+                    f"{kind} {name}: column {col} has no description ({where[:-1]}.columns] {col} = ...)"
+                )
     return out
 
 
@@ -102,6 +112,9 @@ def stale_descriptions(con: duckdb.DuckDBPyConnection) -> list[str]:
             if name not in present:
                 out.append(f"{kind[:-1]} {name} is described but does not exist")
                 continue
-            out += [f"{kind[:-1]} {name}: column {col} is described but does not exist"
-                    for col in entry.get("columns") or {} if col not in present[name][1]]
+            out += [
+                f"{kind[:-1]} {name}: column {col} is described but does not exist"
+                for col in entry.get("columns") or {}
+                if col not in present[name][1]
+            ]
     return out

@@ -45,15 +45,19 @@ def check_location(location: str) -> str:
     parts = urlsplit(location)
     if parts.scheme in REMOTE_SCHEMES:
         if parts.username or parts.password or "@" in parts.netloc:
-            raise LakeLocationError("credentials do not belong in the lake URL: use AWS_ACCESS_KEY_ID and "
-                                    "AWS_SECRET_ACCESS_KEY in the environment")
+            raise LakeLocationError(
+                "credentials do not belong in the lake URL: use AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY in the environment"
+            )
         if not parts.netloc:
             raise LakeLocationError(f"no bucket in lake URL {location!r} (expected s3://bucket/prefix)")
         if parts.query or parts.fragment:
             raise LakeLocationError(f"unexpected query or fragment in lake URL {location!r}")
         return f"s3://{parts.netloc}/{parts.path.strip('/')}".rstrip("/")
     if parts.scheme and len(parts.scheme) > 1:  # (a Windows drive letter is not a scheme)
-        raise LakeLocationError(f"unsupported lake location {location!r}: a local folder or s3://bucket/prefix")
+        raise LakeLocationError(
+            f"unsupported lake location {location!r}: a local folder or s3://bucket/prefix"
+        )
     return location
 
 
@@ -72,6 +76,7 @@ class Store(Protocol):
 
 
 # --- local folder -----------------------------------------------------------------------------------
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old content or the new, never a part (tmp + rename)."""
@@ -141,6 +146,7 @@ class LocalStore:
 
 # --- S3 ---------------------------------------------------------------------------------------------
 
+
 def s3_endpoint() -> Optional[str]:
     for var in ENDPOINT_VARS:
         if os.environ.get(var):
@@ -154,8 +160,13 @@ def s3_filesystem():
     env = os.environ
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
     key, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
-    return _s3_filesystem(region, s3_endpoint(), key if key and secret else None,
-                          secret if key and secret else None, env.get("AWS_SESSION_TOKEN") or None)
+    return _s3_filesystem(
+        region,
+        s3_endpoint(),
+        key if key and secret else None,
+        secret if key and secret else None,
+        env.get("AWS_SESSION_TOKEN") or None,
+    )
 
 
 @functools.lru_cache(maxsize=8)

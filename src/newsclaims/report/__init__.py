@@ -7,4 +7,12 @@ Reports read only the DuckDB warehouse, on a read-only connection; their SQL liv
 from newsclaims.report.data import ReportError, entity_report, run_report, story_report
 from newsclaims.report.render import to_html, to_markdown, to_terminal
 
-__all__ = ["ReportError", "story_report", "entity_report", "run_report", "to_html", "to_markdown", "to_terminal"]
+__all__ = [
+    "ReportError",
+    "story_report",
+    "entity_report",
+    "run_report",
+    "to_html",
+    "to_markdown",
+    "to_terminal",
+]

@@ -17,8 +17,9 @@ def _nice_max(v: float) -> int:
     return int(10 * mag)
 
 
-def grouped_bars(title: str, labels: list[str], series: list[dict], *, width: int = 880,
-                 height: int = 260) -> dict:
+def grouped_bars(
+    title: str, labels: list[str], series: list[dict], *, width: int = 880, height: int = 260
+) -> dict:
     """``series`` is [{outlet, values: [one per label]}]; returns what templates/chart.svg.j2 draws."""
     left, right, top, bottom = 44, 12, 16, 46
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -34,12 +35,31 @@ def grouped_bars(title: str, labels: list[str], series: list[dict], *, width: in
         for si, s in enumerate(series):
             v = s["values"][gi]
             h = plot_h * v / ymax if ymax else 0
-            bars.append({"x": round(gx + si * bar_w, 1), "y": round(top + plot_h - h, 1), "w": round(bar_w - 2, 1),
-                         "h": round(h, 1), "color": PALETTE[si % len(PALETTE)], "value": v,
-                         "tip": f"{s['outlet']}, {label}: {v}"})
+            bars.append(
+                {
+                    "x": round(gx + si * bar_w, 1),
+                    "y": round(top + plot_h - h, 1),
+                    "w": round(bar_w - 2, 1),
+                    "h": round(h, 1),
+                    "color": PALETTE[si % len(PALETTE)],
+                    "value": v,
+                    "tip": f"{s['outlet']}, {label}: {v}",
+                }
+            )
     step = max(1, ymax // 5)
     yticks = [{"y": round(top + plot_h - plot_h * t / ymax, 1), "value": t} for t in range(0, ymax + 1, step)]
     legend = [{"outlet": s["outlet"], "color": PALETTE[i % len(PALETTE)]} for i, s in enumerate(series)]
-    return {"title": title, "width": width, "height": height, "left": left, "top": top,
-            "plot_w": plot_w, "plot_h": plot_h, "bars": bars, "xlabels": xlabels, "yticks": yticks,
-            "legend": legend, "empty": vmax == 0}
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "left": left,
+        "top": top,
+        "plot_w": plot_w,
+        "plot_h": plot_h,
+        "bars": bars,
+        "xlabels": xlabels,
+        "yticks": yticks,
+        "legend": legend,
+        "empty": vmax == 0,
+    }

@@ -16,19 +16,36 @@ from newsclaims.evaluation.attribution.scoring import score_documents
 
 # --- command -------------------------------------------------------------------------------------------
 
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsclaims eval attribution",
-                                description="Score the pipeline's attributed claims on PolNeAR-format data.")
+    p = argparse.ArgumentParser(
+        prog="newsclaims eval attribution",
+        description="Score the pipeline's attributed claims on PolNeAR-format data.",
+    )
     p.add_argument("directory", type=Path, help="split folder with text/ and attributions/")
     p.add_argument("--limit", type=int, default=None, help="only the first N articles (sorted by name)")
     p.add_argument("--json", dest="json_out", type=Path, default=None, help="also write scores as JSON")
-    p.add_argument("--keep", type=Path, default=None,
-                   help="build the warehouse in this (new or empty) folder and keep it")
-    p.add_argument("--errors", type=int, default=0, metavar="N",
-                   help="print error analysis with N sample misses / false alarms per role")
-    p.add_argument("--speakers", type=Path, default=None, metavar="FILE",
-                   help="also score who said what: resolved speakers against the referents in FILE "
-                        "(speakers_dev.jsonl: the referent of each pronoun or description source)")
+    p.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="build the warehouse in this (new or empty) folder and keep it",
+    )
+    p.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print error analysis with N sample misses / false alarms per role",
+    )
+    p.add_argument(
+        "--speakers",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also score who said what: resolved speakers against the referents in FILE "
+        "(speakers_dev.jsonl: the referent of each pronoun or description source)",
+    )
     return p
 
 
@@ -54,18 +71,25 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsclaims-eval-") as tmp:
         info = run_pipeline(docs, paths, Path(tmp), args.keep, text_dir if every else None)
     scores = score_documents(docs)
-    info.update({
-        "split": str(args.directory), "n_docs": len(docs),
-        "n_extracted": sum(d.status == "article" for d in docs),
-        "n_duplicates": sum(d.status == "duplicate" for d in docs),
-        "n_rejected": sum(d.status in ("rejected", "missing") for d in docs),
-        "n_gold": sum(len(d.gold) for d in docs),
-        "n_gold_in_title": sum(a.content[0][0] < d.body_start for d in docs for a in d.gold
-                               if d.status in ("article", "duplicate")),
-        "n_pred": sum(len(d.pred) for d in docs),
-        "total_seconds": round(time.perf_counter() - t0, 1),
-        "gold_notes": {k: v for k, v in notes.items() if k != "ann_files_used"},
-    })
+    info.update(
+        {
+            "split": str(args.directory),
+            "n_docs": len(docs),
+            "n_extracted": sum(d.status == "article" for d in docs),
+            "n_duplicates": sum(d.status == "duplicate" for d in docs),
+            "n_rejected": sum(d.status in ("rejected", "missing") for d in docs),
+            "n_gold": sum(len(d.gold) for d in docs),
+            "n_gold_in_title": sum(
+                a.content[0][0] < d.body_start
+                for d in docs
+                for a in d.gold
+                if d.status in ("article", "duplicate")
+            ),
+            "n_pred": sum(len(d.pred) for d in docs),
+            "total_seconds": round(time.perf_counter() - t0, 1),
+            "gold_notes": {k: v for k, v in notes.items() if k != "ann_files_used"},
+        }
+    )
     print(format_report(scores, info))
     if args.speakers is not None:
         from newsclaims.evaluation.speakers import format_speakers, load_referents, score_speakers

@@ -9,16 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from newsclaims.evaluation.attribution.spans import (
-    Attribution,
-    Document,
-    _squash,
-    parse_ann,
-    text_alignment,
-)
+from newsclaims.evaluation.attribution.spans import Attribution, Document, _squash, parse_ann, text_alignment
 from newsclaims.load.sql import named_query
 
 # --- data ------------------------------------------------------------------------------------------------
+
 
 def _read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
@@ -51,8 +46,13 @@ def load_gold(split_dir: Path, limit: Optional[int] = None) -> tuple[list[Docume
     return docs, paths, notes
 
 
-def _run(docs: Sequence[Document], paths: dict[str, Path], work: Path,
-         warehouse_dir: Optional[Path], all_files_dir: Optional[Path]):
+def _run(
+    docs: Sequence[Document],
+    paths: dict[str, Path],
+    work: Path,
+    warehouse_dir: Optional[Path],
+    all_files_dir: Optional[Path],
+):
     """Run the pipeline (:func:`newsclaims.pipeline.run_local`) on the documents' texts: read in
     place when ``all_files_dir`` holds exactly them, else copied into ``work``. Returns the warehouse,
     the run summary and its seconds."""
@@ -69,9 +69,22 @@ def _run(docs: Sequence[Document], paths: dict[str, Path], work: Path,
         for doc in docs:
             shutil.copyfile(paths[doc.name], source_dir / f"{doc.name}.txt")
     sources_file = work / "sources.toml"
-    sources_file.write_text(tomli_w.dumps({"sources": [
-        {"name": "polnear", "kind": "text_dir", "path": str(source_dir), "glob": "*.txt",
-         "allow_outside": True}]}), encoding="utf-8")
+    sources_file.write_text(
+        tomli_w.dumps(
+            {
+                "sources": [
+                    {
+                        "name": "polnear",
+                        "kind": "text_dir",
+                        "path": str(source_dir),
+                        "glob": "*.txt",
+                        "allow_outside": True,
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     wh = Warehouse.resolve(warehouse_dir or work / "wh")
     t0 = time.perf_counter()
     summary = run_local(sources_file, wh)
@@ -99,10 +112,13 @@ class _Tables:
         claims_of: dict[str, list[tuple]] = {}
         for row in claims:
             claims_of.setdefault(row[0], []).append(row[1:])
-        return cls(by_name={Path(raw).stem: (aid, body, bmap or []) for aid, raw, body, bmap in arts},
-                   body_of={aid: body for aid, _, body, _ in arts}, claims_of=claims_of,
-                   dup_of={Path(raw).stem: aid for raw, aid in dups},
-                   rej_of={Path(raw).stem: f"{stage}: {reason}" for raw, stage, reason in rejs})
+        return cls(
+            by_name={Path(raw).stem: (aid, body, bmap or []) for aid, raw, body, bmap in arts},
+            body_of={aid: body for aid, _, body, _ in arts},
+            claims_of=claims_of,
+            dup_of={Path(raw).stem: aid for raw, aid in dups},
+            rej_of={Path(raw).stem: f"{stage}: {reason}" for raw, stage, reason in rejs},
+        )
 
 
 @dataclass
@@ -162,10 +178,15 @@ def _locate(doc: Document, t: _Tables, paths: dict[str, Path], info: dict, profi
     body = t.body_of.get(aid, "")
     if not profiles:
         profiles.append(load_profiles())
-    own = prepare_document(RawDocument("polnear", doc.name, paths[doc.name].read_bytes()), profiles[0],
-                           "eval", dt.datetime.now(dt.timezone.utc))
-    mapper = _SpanMapper(doc, body, getattr(own, "body_map", None) or [], info,
-                         own_body=getattr(own, "body", None))
+    own = prepare_document(
+        RawDocument("polnear", doc.name, paths[doc.name].read_bytes()),
+        profiles[0],
+        "eval",
+        dt.datetime.now(dt.timezone.utc),
+    )
+    mapper = _SpanMapper(
+        doc, body, getattr(own, "body_map", None) or [], info, own_body=getattr(own, "body", None)
+    )
     if mapper.own_body is not None and mapper.own_body != body:
         # a near duplicate: the kept article's claims are offsets into the kept body; carry
         # them over to this document's own body where the text is the same
@@ -175,8 +196,13 @@ def _locate(doc: Document, t: _Tables, paths: dict[str, Path], info: dict, profi
     return aid, mapper
 
 
-def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
-                 warehouse_dir: Optional[Path] = None, all_files_dir: Optional[Path] = None) -> dict:
+def run_pipeline(
+    docs: Sequence[Document],
+    paths: dict[str, Path],
+    work: Path,
+    warehouse_dir: Optional[Path] = None,
+    all_files_dir: Optional[Path] = None,
+) -> dict:
     """Run the real pipeline over the documents' text files and fill in each ``Document.pred``
     (raw offsets), ``status`` and ``body_start``. The texts are read in place when
     ``all_files_dir`` holds exactly them, else copied into ``work`` (a temporary folder).
@@ -186,9 +212,16 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
 
     wh, summary, seconds = _run(docs, paths, Path(work), warehouse_dir, all_files_dir)
     tables = _Tables.read(wh)
-    info = {"pipeline_seconds": round(seconds, 1), "run": summary.model_dump(mode="json"),
-            "rejected": {}, "duplicates": {}, "decoded_differs_from_utf8": 0,
-            "mapped_spans": 0, "mapping_mismatches": 0, "mapping_mismatch_examples": []}
+    info = {
+        "pipeline_seconds": round(seconds, 1),
+        "run": summary.model_dump(mode="json"),
+        "rejected": {},
+        "duplicates": {},
+        "decoded_differs_from_utf8": 0,
+        "mapped_spans": 0,
+        "mapping_mismatches": 0,
+        "mapping_mismatch_examples": [],
+    }
     profiles: list = []
     for doc in docs:
         located = _locate(doc, tables, paths, info, profiles)
@@ -209,9 +242,16 @@ def run_pipeline(docs: Sequence[Document], paths: dict[str, Path], work: Path,
             if not content or (to_raw.dup_align is not None and len(content) < len(frags)):
                 continue
             src, cue = to_raw(ss, se), to_raw(cs, ce)
-            preds.append(Attribution(content=content, source=(src,) if src else None,
-                                     cue=(cue,) if cue else None, kind=kind, speaker=sname,
-                                     speaker_aliases=tuple(saliases or ())))
+            preds.append(
+                Attribution(
+                    content=content,
+                    source=(src,) if src else None,
+                    cue=(cue,) if cue else None,
+                    kind=kind,
+                    speaker=sname,
+                    speaker_aliases=tuple(saliases or ()),
+                )
+            )
         doc.pred = preds
     return info
 

@@ -22,6 +22,7 @@ from newsclaims.evaluation.attribution.spans import (
 
 # --- scoring ---------------------------------------------------------------------------------------------
 
+
 def _role_spans(text: str, atts: Iterable[Attribution], role: str) -> list[Fragments]:
     """Distinct normalised spans of one role, in text order."""
     seen = {normalize_span(text, a.role(role)) for a in atts if a.role(role)}
@@ -38,16 +39,22 @@ def _doc_role_scores(doc: Document, role: str, tokens: Tokens) -> dict[str, PRF]
     out["exact (fragments)"] = PRF(exact, np_, exact, ng)
     go, po = {outer_span(g) for g in gold}, {outer_span(p) for p in pred}
     # distinct gold spans may share outer bounds only in pathological cases; count per span
-    out["exact (outer)"] = PRF(sum(outer_span(p) in go for p in pred), np_,
-                               sum(outer_span(g) in po for g in gold), ng)
+    out["exact (outer)"] = PRF(
+        sum(outer_span(p) in go for p in pred), np_, sum(outer_span(g) in po for g in gold), ng
+    )
     gt = [tokens.of(g) for g in gold]
     pt = [tokens.of(p) for p in pred]
     matched = match_one_to_one(gt, pt)
     out["J>=0.5 (1:1)"] = PRF(len(matched), np_, len(matched), ng)
-    out["any overlap"] = PRF(sum(any(p & g for g in gt) for p in pt), np_,
-                             sum(any(g & p for p in pt) for g in gt), ng)
-    out["soft Jaccard"] = PRF(sum(max((jaccard(g, p) for g in gt), default=0.0) for p in pt), np_,
-                              sum(max((jaccard(g, p) for p in pt), default=0.0) for g in gt), ng)
+    out["any overlap"] = PRF(
+        sum(any(p & g for g in gt) for p in pt), np_, sum(any(g & p for p in pt) for g in gt), ng
+    )
+    out["soft Jaccard"] = PRF(
+        sum(max((jaccard(g, p) for g in gt), default=0.0) for p in pt),
+        np_,
+        sum(max((jaccard(g, p) for p in pt), default=0.0) for g in gt),
+        ng,
+    )
     return out
 
 
@@ -62,8 +69,9 @@ def role_scores(docs: Sequence[Document]) -> dict[str, dict[str, PRF]]:
     return total
 
 
-def _same_role(text: str, tokens: Tokens, g: Optional[Fragments], p: Optional[Fragments],
-               exact: bool = False) -> bool:
+def _same_role(
+    text: str, tokens: Tokens, g: Optional[Fragments], p: Optional[Fragments], exact: bool = False
+) -> bool:
     g = normalize_span(text, g) if g else ()
     p = normalize_span(text, p) if p else ()
     if not g or not p:
@@ -87,11 +95,14 @@ def attribution_scores(docs: Sequence[Document]) -> dict[str, PRF]:
         ng, np_ = len(doc.gold), len(doc.pred)
         pairs = _attribution_pairs(doc, tokens)
         n_content = len(pairs)
-        n_source = sum(_same_role(doc.text, tokens, doc.gold[i].source, doc.pred[j].source)
-                       for i, j, _ in pairs)
-        n_full = sum(_same_role(doc.text, tokens, doc.gold[i].source, doc.pred[j].source)
-                     and _same_role(doc.text, tokens, doc.gold[i].cue, doc.pred[j].cue)
-                     for i, j, _ in pairs)
+        n_source = sum(
+            _same_role(doc.text, tokens, doc.gold[i].source, doc.pred[j].source) for i, j, _ in pairs
+        )
+        n_full = sum(
+            _same_role(doc.text, tokens, doc.gold[i].source, doc.pred[j].source)
+            and _same_role(doc.text, tokens, doc.gold[i].cue, doc.pred[j].cue)
+            for i, j, _ in pairs
+        )
         gold_exact = {normalize_span(doc.text, a.content): a for a in doc.gold}
         n_exact = 0
         for p in {normalize_span(doc.text, a.content): a for a in doc.pred}.items():
@@ -121,7 +132,7 @@ def breakdowns(docs: Sequence[Document]) -> dict[str, dict[str, PRF]]:
     return {"recall by gold type": recall, "precision by predicted kind": precision}
 
 
-_QUOTES = "\"“”«»„"
+_QUOTES = '"“”«»„'
 
 
 def _gold_type(text: str, a: Attribution) -> str:

@@ -26,6 +26,7 @@ def default_data_dir() -> Path:
 
 # --- records -----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Attribution:
     """One attribution (gold relation or predicted claim); spans are raw-text fragments or None."""
@@ -49,8 +50,8 @@ class Document:
     text: str
     gold: list[Attribution]
     pred: list[Attribution] = field(default_factory=list)
-    status: str = "article"        # article | duplicate | rejected | missing
-    body_start: int = 0            # raw offset where the article body starts (title dropped before)
+    status: str = "article"  # article | duplicate | rejected | missing
+    body_start: int = 0  # raw offset where the article body starts (title dropped before)
 
 
 @dataclass
@@ -82,9 +83,15 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "n_gold": self.n_gold, "n_pred": self.n_pred,
-                "tp_gold": round(self.tp_gold, 3), "tp_pred": round(self.tp_pred, 3)}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "n_gold": self.n_gold,
+            "n_pred": self.n_pred,
+            "tp_gold": round(self.tp_gold, 3),
+            "tp_pred": round(self.tp_pred, 3),
+        }
 
 
 # --- brat ------------------------------------------------------------------------------------------------
@@ -133,6 +140,7 @@ def parse_ann(ann: str) -> list[Attribution]:
 
 # --- spans ---------------------------------------------------------------------------------------------
 
+
 def normalize_span(text: str, frags: Iterable[Sequence[int]]) -> Fragments:
     """Fragments sorted, whitespace stripped at their edges, merged when only whitespace separates
     them (or they overlap); empty fragments dropped."""
@@ -145,7 +153,7 @@ def normalize_span(text: str, frags: Iterable[Sequence[int]]) -> Fragments:
             e -= 1
         if e <= s:
             continue
-        if out and (s <= out[-1][1] or not text[out[-1][1]:s].strip()):
+        if out and (s <= out[-1][1] or not text[out[-1][1] : s].strip()):
             out[-1][1] = max(out[-1][1], e)
         else:
             out.append([s, e])
@@ -163,8 +171,9 @@ class Tokens:
     """Token offsets of one text: runs of word characters, and single punctuation characters."""
 
     def __init__(self, text: str):
-        self.spans = [(m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_")
-                      for m in _TOKEN.finditer(text)]
+        self.spans = [
+            (m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_") for m in _TOKEN.finditer(text)
+        ]
         self.starts = [s for s, _, _ in self.spans]
         self.ends = [e for _, e, _ in self.spans]
 
@@ -189,8 +198,9 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return inter / (len(a) + len(b) - inter) if inter else 0.0
 
 
-def match_one_to_one(gold: Sequence[frozenset], pred: Sequence[frozenset],
-                     threshold: float = JACCARD_THRESHOLD) -> list[tuple[int, int, float]]:
+def match_one_to_one(
+    gold: Sequence[frozenset], pred: Sequence[frozenset], threshold: float = JACCARD_THRESHOLD
+) -> list[tuple[int, int, float]]:
     """Greedy one-to-one matching of token sets by decreasing Jaccard (>= threshold, > 0);
     ties go to the earlier gold, then the earlier prediction. Returns (gold i, pred j, jaccard)."""
     cands = []

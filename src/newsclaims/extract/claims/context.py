@@ -13,13 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsclaims.extract.claims.clauses import Clauses
 from newsclaims.extract.claims.lexicon import CueLexicon
-from newsclaims.extract.claims.spans import (
-    SOURCE_CUT_DEPS,
-    SUBJECT_DEPS,
-    ClaimSpan,
-    token_extent,
-    trim,
-)
+from newsclaims.extract.claims.spans import SOURCE_CUT_DEPS, SUBJECT_DEPS, ClaimSpan, token_extent, trim
 from newsclaims.extract.claims.words import (
     MEDIA_NOUNS,
     RELATIVE_PRONOUNS,

@@ -39,6 +39,7 @@ def _outermost(claims: list[ClaimSpan]) -> list[ClaimSpan]:
     "Clinton says [she hopes to win]"): the words belong to the outer attribution, as in news
     attribution annotation where a token belongs to one attribution only. When each cue lies in
     the other's content (two overlapping parses of one sentence), both stay."""
+
     def within(c: ClaimSpan, o: ClaimSpan) -> bool:
         return c.cue is not None and any(s <= c.cue[0] and c.cue[1] <= e for s, e in o.content_spans)
 

@@ -41,8 +41,17 @@ class CueLexicon:
 def _base_forms(word: str) -> list[str]:
     """Candidate base forms of an inflected verb: the word itself, -s / -ed / -ing removed."""
     out = [word]
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""),
-                         ("ing", ""), ("ing", "e")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             stem = word[: -len(suffix)] + repl
             out.append(stem)
@@ -52,8 +61,15 @@ def _base_forms(word: str) -> list[str]:
 
 
 def _merge(data: dict, into: dict) -> None:
-    for key in ("verbs", "belief_verbs", "source_phrases", "object_verbs", "quote_verbs", "raising_verbs",
-                "noun_cues"):
+    for key in (
+        "verbs",
+        "belief_verbs",
+        "source_phrases",
+        "object_verbs",
+        "quote_verbs",
+        "raising_verbs",
+        "noun_cues",
+    ):
         into.setdefault(key, set()).update(data.get(key, []))
     into.setdefault("particles", {}).update(data.get("particles", {}))
     for phrase in data.get("prep_cues", []):
@@ -64,7 +80,9 @@ def _merge(data: dict, into: dict) -> None:
 @lru_cache(maxsize=8)
 def load_lexicon(extra: tuple[str, ...] = ()) -> CueLexicon:
     merged: dict = {}
-    _merge(tomllib.loads(resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")), merged)
+    _merge(
+        tomllib.loads(resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")), merged
+    )
     env = tuple(p for p in os.environ.get(ENV_CUES, "").split(os.pathsep) if p)
     for path in extra + env:
         _merge(tomllib.loads(Path(path).read_text(encoding="utf-8")), merged)

@@ -12,7 +12,8 @@ import tomllib
 from importlib import resources
 
 _WORDS: dict[str, list[str]] = tomllib.loads(
-    resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8"))["words"]
+    resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")
+)["words"]
 
 
 def _words(key: str) -> frozenset[str]:

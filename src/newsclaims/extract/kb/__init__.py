@@ -78,8 +78,9 @@ class KnowledgeBase:
         for d in entry.demonyms:
             self._by_demonym[fold(d)] = entry
 
-    def lookup(self, text: str, types: Optional[Iterable[str]] = None,
-               context: Optional[str] = None) -> Optional[KBEntry]:
+    def lookup(
+        self, text: str, types: Optional[Iterable[str]] = None, context: Optional[str] = None
+    ) -> Optional[KBEntry]:
         """The entry whose name or alias folds to the same key.
 
         When several entries share the name ("Georgia"), ``context`` (the article text) decides: the
@@ -130,9 +131,17 @@ def read_tsv(text: str) -> list[KBEntry]:
     out = []
     for row in csv.DictReader(rows, delimiter="\t"):
         split = lambda v: {a.strip() for a in (v or "").split("|") if a.strip()}  # noqa: E731
-        out.append(KBEntry(row["kb_id"].strip(), row["type"].strip(), row["name"].strip(),
-                           split(row.get("aliases")), (row.get("wikidata_id") or "").strip() or None,
-                           split(row.get("demonyms")), split(row.get("context"))))
+        out.append(
+            KBEntry(
+                row["kb_id"].strip(),
+                row["type"].strip(),
+                row["name"].strip(),
+                split(row.get("aliases")),
+                (row.get("wikidata_id") or "").strip() or None,
+                split(row.get("demonyms")),
+                split(row.get("context")),
+            )
+        )
     return out
 
 

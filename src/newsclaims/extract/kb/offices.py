@@ -58,7 +58,9 @@ def _date(value: str, where: str) -> Optional[dt.date]:
 def read_offices_tsv(text: str, source: str = "offices") -> list[Tenure]:
     """Rows of an offices TSV (header ``country office aliases holder start end``; ``#`` lines are
     comments). A bad row raises ``ValueError`` naming the file and line."""
-    lines = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
+    lines = [
+        (i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")
+    ]
     if not lines:
         return []
     header = [h.strip() for h in lines[0][1].split("\t")]
@@ -78,7 +80,9 @@ def read_offices_tsv(text: str, source: str = "offices") -> list[Tenure]:
         if end is not None and end <= start:
             raise ValueError(f"{where}: end {end} is not after start {start}")
         aliases = frozenset(office_phrase(a) for a in (row.get("aliases") or "").split("|") if a.strip())
-        out.append(Tenure(country.upper(), office.lower(), aliases | {office_phrase(office)}, holder, start, end))
+        out.append(
+            Tenure(country.upper(), office.lower(), aliases | {office_phrase(office)}, holder, start, end)
+        )
     return out
 
 
@@ -91,7 +95,11 @@ class Offices:
         optionally only in the given countries."""
         p = office_phrase(phrase)
         want = {c.upper() for c in countries} if countries is not None else None
-        return [t for t in self.tenures if p in t.aliases and t.held_on(day) and (want is None or t.country in want)]
+        return [
+            t
+            for t in self.tenures
+            if p in t.aliases and t.held_on(day) and (want is None or t.country in want)
+        ]
 
     def names_office(self, phrase: str) -> bool:
         p = office_phrase(phrase)

@@ -17,8 +17,8 @@ from typing import Iterator
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig
 
 
-class LinesConfig(SourceConfig):           # name, kind, outlet, enabled, schedule come with the base
-    path: str                              # your own fields; unknown fields fail at load, naming them
+class LinesConfig(SourceConfig):  # name, kind, outlet, enabled, schedule come with the base
+    path: str  # your own fields; unknown fields fail at load, naming them
     min_length: int = 40
 
 
@@ -32,12 +32,22 @@ class LinesSource(Source):
         path = (self.base_dir / self.config.path).resolve()
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             key = "sha256:" + hashlib.sha256(line.encode()).hexdigest()
-            if self.state.is_seen(key):    # incremental: committed by the pipeline after the load
+            if self.state.is_seen(key):  # incremental: committed by the pipeline after the load
                 continue
             self.state.mark_seen(key)
             if len(line) < self.config.min_length:
-                yield RawDocument(self.name, f"{self.config.path}#L{n}", line.encode(), self.config.outlet,
-                                  error=f"line {n} is too short")   # a reject with a reason
+                yield RawDocument(
+                    self.name,
+                    f"{self.config.path}#L{n}",
+                    line.encode(),
+                    self.config.outlet,
+                    error=f"line {n} is too short",
+                )  # a reject with a reason
                 continue
-            yield RawDocument(self.name, f"{self.config.path}#L{n}", line.encode(), self.config.outlet,
-                              metadata={"title": line[:60]})
+            yield RawDocument(
+                self.name,
+                f"{self.config.path}#L{n}",
+                line.encode(),
+                self.config.outlet,
+                metadata={"title": line[:60]},
+            )

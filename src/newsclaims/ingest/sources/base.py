@@ -74,6 +74,7 @@ def validate_cron(expr: str) -> str:
     except ImportError:  # pragma: no cover - cronsim comes with prefect
         return expr
     import datetime as _dt
+
     try:
         CronSim(expr, _dt.datetime(2024, 1, 1))
     except CronSimError as exc:

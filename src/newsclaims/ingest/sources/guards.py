@@ -37,12 +37,15 @@ def check_url(url: str) -> str:
     except ValueError as exc:
         raise ValueError(f"not a valid URL ({exc}): {redact_url(url)!r}") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise ValueError(f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}: "
-                         f"{redact_url(url)!r}")
+        raise ValueError(
+            f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}: {redact_url(url)!r}"
+        )
     if "@" in parts.netloc:
-        raise ValueError("credentials (user:password@) do not belong in a URL, where they would be stored "
-                         "and shown: send them as a header read from the environment, "
-                         "fetch = { headers_from_env = { Authorization = \"MY_FEED_TOKEN\" } }")
+        raise ValueError(
+            "credentials (user:password@) do not belong in a URL, where they would be stored "
+            "and shown: send them as a header read from the environment, "
+            'fetch = { headers_from_env = { Authorization = "MY_FEED_TOKEN" } }'
+        )
     if not parts.hostname:
         raise ValueError(f"URL has no host: {url!r}")
     return str(url).strip()
@@ -87,8 +90,10 @@ def resolve_and_check(url: str, allow_hosts: Iterable[str] = ()) -> Optional[str
     for info in infos:
         why = internal_address(info[4][0])
         if why:
-            return (f"refused: {host} resolves to an internal address ({why}); "
-                    f"list the host in fetch.allow_hosts to fetch it")
+            return (
+                f"refused: {host} resolves to an internal address ({why}); "
+                f"list the host in fetch.allow_hosts to fetch it"
+            )
     return None
 
 
@@ -130,9 +135,19 @@ def not_regular(path: Path) -> Optional[str]:
         return f"unreadable: {exc.strerror or exc}"
     if _stat.S_ISREG(mode):
         return None
-    kind = ("a directory" if _stat.S_ISDIR(mode) else "a FIFO (named pipe)" if _stat.S_ISFIFO(mode)
-            else "a character device" if _stat.S_ISCHR(mode) else "a block device" if _stat.S_ISBLK(mode)
-            else "a socket" if _stat.S_ISSOCK(mode) else "not a regular file")
+    kind = (
+        "a directory"
+        if _stat.S_ISDIR(mode)
+        else "a FIFO (named pipe)"
+        if _stat.S_ISFIFO(mode)
+        else "a character device"
+        if _stat.S_ISCHR(mode)
+        else "a block device"
+        if _stat.S_ISBLK(mode)
+        else "a socket"
+        if _stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
     return f"skipped: {kind}, not a regular file"
 
 
@@ -179,16 +194,20 @@ def check_source_path(base_dir: Path, rel: str, allow_outside: bool) -> Optional
     base = base_dir.resolve()
     target = (base / rel).resolve()
     if target != base and base not in target.parents:
-        return (f"path {rel!r} is outside the sources file's folder {base}; move the files there, or set "
-                "allow_outside = true on the source to read them where they are")
+        return (
+            f"path {rel!r} is outside the sources file's folder {base}; move the files there, or set "
+            "allow_outside = true on the source to read them where they are"
+        )
     return None
 
 
 def check_glob(pattern: str) -> str:
     """A glob relative to the source's folder, or ValueError (one line, for the sources file)."""
     if not pattern or pattern.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", pattern):
-        raise ValueError(f"glob {pattern!r} must be relative to the source's path (e.g. \"*.txt\" or "
-                         "\"**/*.txt\"), not absolute")
+        raise ValueError(
+            f'glob {pattern!r} must be relative to the source\'s path (e.g. "*.txt" or '
+            '"**/*.txt"), not absolute'
+        )
     if ".." in re.split(r"[\\/]", pattern):
         raise ValueError(f"glob {pattern!r} must not climb out of the source's path with '..'")
     return pattern

@@ -34,13 +34,7 @@ from newsclaims.ingest.sources.guards import (
     read_file_capped,
 )
 from newsclaims.ingest.sources.text_dir import SourceUnreadable
-from newsclaims.ingest.sources.web import (
-    FetchConfig,
-    Fetcher,
-    extract_page,
-    ordered_map,
-    word_count,
-)
+from newsclaims.ingest.sources.web import FetchConfig, Fetcher, extract_page, ordered_map, word_count
 
 
 class HtmlConfig(SourceConfig):
@@ -122,14 +116,21 @@ class HtmlPages(Source):
     def _urls(self) -> Iterator[RawDocument]:
         st, cfg = self.state, self.config
         with Fetcher(cfg.fetch) as fetcher:
-            results = ordered_map(lambda u: fetcher.get(u, st.http_validators(u)), cfg.urls,
-                                  cfg.fetch.concurrency)
+            results = ordered_map(
+                lambda u: fetcher.get(u, st.http_validators(u)), cfg.urls, cfg.fetch.concurrency
+            )
             for url, res in zip(cfg.urls, results):
                 if res.not_modified:
                     continue
                 if res.error:
-                    yield RawDocument(self.name, url, b"", cfg.outlet, {"url": url},
-                                      error=f"page could not be fetched: {res.error}")
+                    yield RawDocument(
+                        self.name,
+                        url,
+                        b"",
+                        cfg.outlet,
+                        {"url": url},
+                        error=f"page could not be fetched: {res.error}",
+                    )
                     continue
                 if st.http_validators(url).get("sha256") == res.sha256:
                     st.set_http(url, res.headers.get("etag"), res.headers.get("last-modified"), res.sha256)
@@ -145,8 +146,14 @@ class HtmlPages(Source):
         page = extract_page(data, url)
         if page is None or word_count(page.text) < cfg.min_words:
             n = word_count(page.text) if page else 0
-            return RawDocument(self.name, raw_path, data, cfg.outlet, meta,
-                               error=f"no main text found in the page ({n} words of main text)")
+            return RawDocument(
+                self.name,
+                raw_path,
+                data,
+                cfg.outlet,
+                meta,
+                error=f"no main text found in the page ({n} words of main text)",
+            )
         outlet = cfg.outlet or page.sitename
         if page.title:
             meta["title"] = page.title

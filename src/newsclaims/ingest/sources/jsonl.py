@@ -159,8 +159,13 @@ class JsonLines(Source):
                         break  # a line still being written: next run
                     lineno += 1
                     offset += skipped
-                    yield RawDocument(self.name, f"{rel}#L{lineno}", b"", cfg.outlet,
-                                      error=f"line {lineno} is {skipped} bytes, over the limit of {cfg.max_bytes}")
+                    yield RawDocument(
+                        self.name,
+                        f"{rel}#L{lineno}",
+                        b"",
+                        cfg.outlet,
+                        error=f"line {lineno} is {skipped} bytes, over the limit of {cfg.max_bytes}",
+                    )
                     continue
                 if not raw.endswith(b"\n"):
                     break  # a line still being written: next run
@@ -171,9 +176,17 @@ class JsonLines(Source):
                     yield doc
             f.seek(0)
             head = f.read(min(offset, HEAD_BYTES))
-            st.put("files", rel, {"size": stt.st_size if offset == stt.st_size else None,
-                                  "mtime_ns": stt.st_mtime_ns, "offset": offset, "lines": lineno,
-                                  "head_sha256": hashlib.sha256(head).hexdigest()})
+            st.put(
+                "files",
+                rel,
+                {
+                    "size": stt.st_size if offset == stt.st_size else None,
+                    "mtime_ns": stt.st_mtime_ns,
+                    "offset": offset,
+                    "lines": lineno,
+                    "head_sha256": hashlib.sha256(head).hexdigest(),
+                },
+            )
 
     def _record(self, raw: bytes, rel: str, lineno: int) -> Optional[RawDocument]:
         cfg, st, fields = self.config, self.state, self.config.fields
@@ -181,21 +194,33 @@ class JsonLines(Source):
         if not raw.strip():
             return None
         if len(raw) > cfg.max_bytes:
-            return RawDocument(self.name, where, b"", cfg.outlet,
-                               error=f"line {lineno} is {len(raw)} bytes, over the limit of {cfg.max_bytes}")
+            return RawDocument(
+                self.name,
+                where,
+                b"",
+                cfg.outlet,
+                error=f"line {lineno} is {len(raw)} bytes, over the limit of {cfg.max_bytes}",
+            )
         try:
             record = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             return RawDocument(self.name, where, raw, cfg.outlet, error=f"line {lineno}: invalid JSON: {exc}")
         if not isinstance(record, dict):
-            return RawDocument(self.name, where, raw, cfg.outlet,
-                               error=f"line {lineno}: not a JSON object ({type(record).__name__})")
+            return RawDocument(
+                self.name,
+                where,
+                raw,
+                cfg.outlet,
+                error=f"line {lineno}: not a JSON object ({type(record).__name__})",
+            )
         ident = _lookup(record, fields.id)
         url = _lookup(record, fields.url)
         url = url if isinstance(url, str) and is_http_url(url) else None
         has_id = ident not in (None, "")
         raw_path = url or (f"{rel}#{ident}" if has_id else where)
-        key = f"id:{ident}" if has_id else f"url:{url}" if url else "sha256:" + hashlib.sha256(raw).hexdigest()
+        key = (
+            f"id:{ident}" if has_id else f"url:{url}" if url else "sha256:" + hashlib.sha256(raw).hexdigest()
+        )
         if st.is_seen(key):
             return None
         st.mark_seen(key, hashlib.sha256(raw).hexdigest())
@@ -210,14 +235,21 @@ class JsonLines(Source):
         if url:
             meta["url"] = url
         if not isinstance(text, str) or not text.strip():
-            return RawDocument(self.name, raw_path, raw, outlet, meta,
-                               error=f"line {lineno}: no text in field {fields.text!r}")
+            return RawDocument(
+                self.name,
+                raw_path,
+                raw,
+                outlet,
+                meta,
+                error=f"line {lineno}: no text in field {fields.text!r}",
+            )
         given = _lookup(record, fields.date)
         date = parse_date(given)
         if date:
             meta["date"] = date
         elif cfg.require_date:
             why = f"unparseable date {given!r}" if given not in (None, "") else "no date"
-            return RawDocument(self.name, raw_path, raw, outlet, meta,
-                               error=f"line {lineno}: {why} in field {fields.date!r}")
+            return RawDocument(
+                self.name, raw_path, raw, outlet, meta, error=f"line {lineno}: {why} in field {fields.date!r}"
+            )
         return RawDocument(self.name, raw_path, text.encode("utf-8"), outlet, meta)

@@ -47,8 +47,9 @@ def load_sources(path: Path) -> SourcesFile:
     try:
         kinds = source_kinds()
     except Exception as exc:  # a broken plug-in must not look like a broken sources file
-        raise SourcesFileError(f"{path}: could not load the source plug-ins "
-                               f"(entry points 'newsclaims.ingest.sources'): {exc}") from exc
+        raise SourcesFileError(
+            f"{path}: could not load the source plug-ins (entry points 'newsclaims.ingest.sources'): {exc}"
+        ) from exc
     base = path.parent.resolve()
     if not isinstance(data.get("sources", []), list):
         raise SourcesFileError(f"{path}: field 'sources': must be an array of tables ([[sources]])")
@@ -62,7 +63,8 @@ def load_sources(path: Path) -> SourcesFile:
         if kind not in kinds:
             raise SourcesFileError(
                 f"{path}: source {label!r}: field 'kind': unknown kind {kind!r} "
-                f"(known: {', '.join(sorted(kinds))})")
+                f"(known: {', '.join(sorted(kinds))})"
+            )
         cls = kinds[kind]
         try:
             config = cls.Config.model_validate(block)
@@ -81,8 +83,9 @@ def load_sources(path: Path) -> SourcesFile:
         raise SourcesFileError(f"{path}: field 'pipeline': must be a table ([pipeline])")
     unknown = set(pipeline) - {"schedule"}
     if unknown:
-        raise SourcesFileError(f"{path}: [pipeline]: field {sorted(unknown)[0]!r}: unknown field "
-                               "(known: schedule)")
+        raise SourcesFileError(
+            f"{path}: [pipeline]: field {sorted(unknown)[0]!r}: unknown field (known: schedule)"
+        )
     if pipeline.get("schedule") is not None:
         try:
             validate_cron(str(pipeline["schedule"]))

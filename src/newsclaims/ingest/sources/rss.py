@@ -91,8 +91,11 @@ def check_xml(data: bytes) -> Optional[str]:
 
     try:
         DET.fromstring(data)
-    except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden,
-            defusedxml.DTDForbidden) as exc:
+    except (
+        defusedxml.EntitiesForbidden,
+        defusedxml.ExternalReferenceForbidden,
+        defusedxml.DTDForbidden,
+    ) as exc:
         raise XmlRefused(f"XML with entity declarations or external references refused ({exc})") from None
     except ParseError as exc:
         return str(exc)
@@ -179,15 +182,17 @@ class RssFeed(Source):
                 st.set_http(label, etag, last_modified, sha)
                 return
             feed_title = (parsed.feed.get("title") or "").strip() or None
-            entries = parsed.entries[:cfg.max_items] if cfg.max_items else parsed.entries
+            entries = parsed.entries[: cfg.max_items] if cfg.max_items else parsed.entries
             todo = []
             for i, e in enumerate(entries):
                 key = "id:" + _entry_id(e, i)
                 if not st.is_seen(key):
                     todo.append((key, e))
             all_settled = True
-            for key, (doc, settled) in zip([k for k, _ in todo], ordered_map(
-                    lambda ke: self._item(fetcher, ke[1], feed_title), todo, cfg.fetch.concurrency)):
+            for key, (doc, settled) in zip(
+                [k for k, _ in todo],
+                ordered_map(lambda ke: self._item(fetcher, ke[1], feed_title), todo, cfg.fetch.concurrency),
+            ):
                 if settled:
                     st.mark_seen(key, doc.sha256)
                     if doc.metadata.get("date"):
@@ -206,11 +211,17 @@ class RssFeed(Source):
         raw_path = link if is_http_url(link) else f"{self.label}#{_entry_id(e, 0)}"
         title = _clean(e.get("title"))
         date = feed_date(e)
-        meta: dict[str, Any] = {"title": title, "url": link or None, "feed": self.label,
-                                "item_id": _entry_id(e, 0)}
+        meta: dict[str, Any] = {
+            "title": title,
+            "url": link or None,
+            "feed": self.label,
+            "item_id": _entry_id(e, 0),
+        }
         outlet = cfg.outlet or feed_title
         feed_text = _entry_text(e)
-        use_page = cfg.full_text == "page" or (cfg.full_text == "auto" and word_count(feed_text) < cfg.min_words)
+        use_page = cfg.full_text == "page" or (
+            cfg.full_text == "auto" and word_count(feed_text) < cfg.min_words
+        )
         text = feed_text
         if use_page and is_http_url(link):
             res = fetcher.get(link, untrusted=True)  # a link from feed content: no internal addresses
@@ -229,28 +240,34 @@ class RssFeed(Source):
                 date = date or page.date
                 outlet = cfg.outlet or page.sitename or outlet
         elif use_page and cfg.full_text == "page":
-            return self._doc(raw_path, outlet, meta, error=f"item has no http(s) link to fetch (link {link!r})"), True
+            return self._doc(
+                raw_path, outlet, meta, error=f"item has no http(s) link to fetch (link {link!r})"
+            ), True
         if not text.strip():
             return self._doc(raw_path, outlet, meta, error="item has no text"), True
         if date:
             meta["date"] = date
         elif cfg.require_date:
             given = e.get("published") or e.get("updated")
-            why = f"unparseable date {given!r}" if given else "item has no date (pubDate / published / updated)"
+            why = (
+                f"unparseable date {given!r}" if given else "item has no date (pubDate / published / updated)"
+            )
             return self._doc(raw_path, outlet, meta, error=why), True
         meta = {k: v for k, v in meta.items() if v is not None}
         return RawDocument(self.name, raw_path, text.encode("utf-8"), outlet, meta), True
 
     def _doc(self, raw_path: str, outlet: Optional[str], meta: dict, error: str) -> RawDocument:
-        return RawDocument(self.name, raw_path, b"", outlet, {k: v for k, v in meta.items() if v is not None},
-                           error=error)
+        return RawDocument(
+            self.name, raw_path, b"", outlet, {k: v for k, v in meta.items() if v is not None}, error=error
+        )
 
     def _reject(self, raw_path: str, reason: str, data: bytes = b"") -> RawDocument:
         # with ``error`` set the pipeline never reads ``data``; it only identifies the reject
         # (raw_sha256 is the hash of the feed bytes that were refused). The whole feed failed: the
         # pipeline also records it as a failure of the source (``sources list``, run summary).
-        return RawDocument(self.name, raw_path, data, self.config.outlet, {SOURCE_FAILURE: True},
-                           error=reason)
+        return RawDocument(
+            self.name, raw_path, data, self.config.outlet, {SOURCE_FAILURE: True}, error=reason
+        )
 
 
 @register_source("atom")

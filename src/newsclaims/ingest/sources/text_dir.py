@@ -14,12 +14,7 @@ from pydantic import field_validator
 
 from newsclaims import constants as C
 from newsclaims.ingest.sources.base import RawDocument, Source, SourceConfig, register_source
-from newsclaims.ingest.sources.guards import (
-    check_glob,
-    check_source_path,
-    not_regular,
-    read_regular,
-)
+from newsclaims.ingest.sources.guards import check_glob, check_source_path, not_regular, read_regular
 
 
 class SourceUnreadable(OSError):
@@ -63,12 +58,18 @@ class TextDir(Source):
                 continue
             resolved = path.resolve()
             if not resolved.exists():  # listed, then gone (or a dangling link)
-                yield RawDocument(self.name, rel, b"", self.config.outlet,
-                                  error="file vanished between listing and reading")
+                yield RawDocument(
+                    self.name, rel, b"", self.config.outlet, error="file vanished between listing and reading"
+                )
                 continue
             if root not in resolved.parents:  # a link pointing out of the configured root
-                yield RawDocument(self.name, rel, b"", self.config.outlet,
-                                  error=f"path resolves outside the source root {root}")
+                yield RawDocument(
+                    self.name,
+                    rel,
+                    b"",
+                    self.config.outlet,
+                    error=f"path resolves outside the source root {root}",
+                )
                 continue
             special = not_regular(path)
             if special:  # a FIFO would block the run, a device would never end

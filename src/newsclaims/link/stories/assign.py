@@ -8,15 +8,7 @@ import math
 from dataclasses import replace
 from typing import Optional
 
-from newsclaims.link.stories.features import (
-    VIEWS,
-    StoryArticle,
-    StoryParams,
-    _dot,
-    _tfidf,
-    _within,
-    idf_of,
-)
+from newsclaims.link.stories.features import VIEWS, StoryArticle, StoryParams, _dot, _tfidf, _within, idf_of
 
 
 class _Story:
@@ -50,8 +42,10 @@ class _Assigner:
         self.p = p
         self.weights = {v: w for v, w in p.weights().items() if w}
         # the entity ids' IDF also ranks an article's rarest entities for the candidates, weighted or not
-        self.idf = {view: idf_of(a.views(p.lead_words)[view].keys() for a in docs)
-                    for view in {*self.weights, "entities"}}
+        self.idf = {
+            view: idf_of(a.views(p.lead_words)[view].keys() for a in docs)
+            for view in {*self.weights, "entities"}
+        }
         self.vec_cache: dict[str, dict[str, dict[str, float]]] = {}
         self.key_cache: dict[str, list[str]] = {}
         # candidates share one of an article's most distinctive terms or an entity: an inverted index
@@ -67,7 +61,8 @@ class _Assigner:
         if got is None:
             views = a.views(self.p.lead_words)
             got = self.vec_cache[a.article_id] = {
-                v: (_tfidf(views[v], self.idf[v]) if v in self.weights else {}) for v in VIEWS}
+                v: (_tfidf(views[v], self.idf[v]) if v in self.weights else {}) for v in VIEWS
+            }
         return got
 
     def keys(self, a: StoryArticle) -> list[str]:
@@ -75,8 +70,8 @@ class _Assigner:
         got = self.key_cache.get(a.article_id)
         if got is None:
             p, idf_entities = self.p, self.idf["entities"]
-            top = sorted(self.vecs(a)["body"].items(), key=lambda kv: (-kv[1], kv[0]))[:p.candidate_terms]
-            rare = sorted(a.entities, key=lambda e: (-idf_entities.get(e, 0.0), e))[:p.candidate_entities]
+            top = sorted(self.vecs(a)["body"].items(), key=lambda kv: (-kv[1], kv[0]))[: p.candidate_terms]
+            rare = sorted(a.entities, key=lambda e: (-idf_entities.get(e, 0.0), e))[: p.candidate_entities]
             got = self.key_cache[a.article_id] = [t for t, _ in top] + [f"@{e}" for e in rare]
         return got
 
@@ -100,8 +95,11 @@ class _Assigner:
         va, linkage = self.vecs(a), self.p.linkage
         centroid = None
         if linkage in ("centroid", "max+centroid"):
-            centroid = self.combine(lambda v: _dot(va[v], story.sums[v]) / math.sqrt(story.norms2[v])
-                                    if story.norms2[v] > 0 else 0.0)
+            centroid = self.combine(
+                lambda v: (
+                    _dot(va[v], story.sums[v]) / math.sqrt(story.norms2[v]) if story.norms2[v] > 0 else 0.0
+                )
+            )
             if linkage == "centroid":
                 return centroid
         pairs = [self.combine(lambda v, vm=self.vecs(m): _dot(va[v], vm[v])) for m in members]
@@ -116,8 +114,11 @@ class _Assigner:
         for sid in sorted({sid for k in self.keys(art) for sid in self.index.get(k, ())}):
             story = self.stories[sid]
             # the members published within the window (all of them for an undated article)
-            near = [m for m in story.members[-p.max_members:]
-                    if _within(art.published_date, m.published_date, p.window_days)]
+            near = [
+                m
+                for m in story.members[-p.max_members :]
+                if _within(art.published_date, m.published_date, p.window_days)
+            ]
             if not near:
                 continue
             s = self.similarity(art, story, near)
@@ -126,9 +127,14 @@ class _Assigner:
         return best_id, best
 
 
-def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, window_days: Optional[int] = None,
-                   threshold: Optional[float] = None, params: Optional[StoryParams] = None
-                   ) -> dict[str, tuple[str, Optional[float]]]:
+def assign_stories(
+    new: list[StoryArticle],
+    existing: list[StoryArticle],
+    *,
+    window_days: Optional[int] = None,
+    threshold: Optional[float] = None,
+    params: Optional[StoryParams] = None,
+) -> dict[str, tuple[str, Optional[float]]]:
     """article_id -> (story_id, similarity to the story it joined, or None when it started one).
 
     ``existing`` are earlier articles with their ``story_id`` (never changed); ``new`` are taken in
@@ -141,8 +147,11 @@ def assign_stories(new: list[StoryArticle], existing: list[StoryArticle], *, win
     ``existing`` + ``new``."""
     p = params or StoryParams()
     if window_days is not None or threshold is not None:
-        p = replace(p, window_days=p.window_days if window_days is None else window_days,
-                    threshold=p.threshold if threshold is None else threshold)
+        p = replace(
+            p,
+            window_days=p.window_days if window_days is None else window_days,
+            threshold=p.threshold if threshold is None else threshold,
+        )
     pool = [a for a in existing if a.story_id]
     order = sorted(new, key=lambda a: (a.published_date or dt.date.max, a.article_id))
     run = _Assigner(p, pool + order)

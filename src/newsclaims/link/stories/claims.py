@@ -31,8 +31,11 @@ def group_claims(new: list[GroupClaim], existing: list[GroupClaim], *, matcher=N
     from newsclaims.link.claim_groups import group_claims as group
 
     settled = {c.claim_id: c.group_id for c in existing if c.group_id}
-    claims = [GroupableClaim(c.claim_id, c.article_id, c.story_id, c.speaker_entity_id, c.content,
-                             segments=c.segments)
-              for c in existing + new]
+    claims = [
+        GroupableClaim(
+            c.claim_id, c.article_id, c.story_id, c.speaker_entity_id, c.content, segments=c.segments
+        )
+        for c in existing + new
+    ]
     groups = group(claims, settled, matcher=matcher)
     return {c.claim_id: groups[c.claim_id] for c in new}

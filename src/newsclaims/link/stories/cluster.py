@@ -99,7 +99,9 @@ def pair_scores(articles: list[StoryArticle], p: StoryParams, *, window_days: Op
     """The n x n matrix of article pair scores (numpy): the weighted sum over the views of the TF-IDF
     cosines (IDF over ``articles``), 0 where the word views fall below their floor (``min_text``) or
     where both articles are dated more than ``window_days`` apart."""
-    return _scores(view_grams(articles, p), articles, p, p.window_days if window_days is None else window_days)
+    return _scores(
+        view_grams(articles, p), articles, p, p.window_days if window_days is None else window_days
+    )
 
 
 def _scores(grams: dict, articles: list[StoryArticle], p: StoryParams, window_days: int):
@@ -168,8 +170,13 @@ def _centroid_clusters(arts: list[StoryArticle], cp: "ClusterParams") -> list[li
     return [m for m in members if m]
 
 
-def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", passes: int,
-              grams: Optional[dict] = None) -> list[int]:
+def _reassign(
+    arts: list[StoryArticle],
+    labels: list[int],
+    cp: "ClusterParams",
+    passes: int,
+    grams: Optional[dict] = None,
+) -> list[int]:
     """Passes over the articles (in the order given) moving each to the story whose centroid it
     is most similar to -- the similarity :func:`assign_stories` uses, the article itself left out of
     its own story -- or to a story of its own when no story reaches the threshold; until no article
@@ -185,10 +192,10 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
     lab = np.array(labels)
     # one-hot membership, sparse: the products below cost n^2, not n^3
     ind = sparse.csc_matrix((np.ones(n), (np.arange(n), lab)), shape=(n, k))
-    dots = {v: np.asarray((ind.T @ g.T).T) for v, g in grams.items()}     # n x k: article . story sum
+    dots = {v: np.asarray((ind.T @ g.T).T) for v, g in grams.items()}  # n x k: article . story sum
     norms = {v: np.asarray(ind.multiply(d).sum(axis=0)).ravel() for v, d in dots.items()}  # |story sum|^2
     near = _near(arts, cp.window_days).astype(float)
-    near_count = np.asarray((ind.T @ near.T).T)                            # n x k: members within window
+    near_count = np.asarray((ind.T @ near.T).T)  # n x k: members within window
     size = np.asarray(ind.sum(axis=0)).ravel()
     for _ in range(passes):
         moved = 0
@@ -231,7 +238,9 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
     return [int(x) for x in lab]
 
 
-def cluster_stories(articles: list[StoryArticle], cp: Optional[ClusterParams] = None) -> list[list[StoryArticle]]:
+def cluster_stories(
+    articles: list[StoryArticle], cp: Optional[ClusterParams] = None
+) -> list[list[StoryArticle]]:
     """The stories of ``articles`` (sorted by id first, so the result does not depend on the order
     they come in), by ``cp.method``:
 
@@ -264,15 +273,22 @@ def _cluster(arts: list[StoryArticle], cp: ClusterParams):
     order = sorted(range(n), key=lambda i: (arts[i].published_date or dt.date.max, arts[i].article_id))
     if cp.method == "refine":
         fresh = [replace(arts[i], story_id=None, cache=arts[i].cache) for i in order]
-        assign_stories(fresh, [], params=replace(cp.story, threshold=cp.threshold, window_days=cp.window_days))
+        assign_stories(
+            fresh, [], params=replace(cp.story, threshold=cp.threshold, window_days=cp.window_days)
+        )
         first = [a.story_id for a in fresh]
     else:
         of = {i: k for k, g in enumerate(_linkage(score, "average", cp.seed_threshold)) for i in g}
         first = [of[i] for i in order]
     slot = {x: k for k, x in enumerate(dict.fromkeys(first))}
     perm = np.array(order)
-    labels = _reassign([arts[i] for i in order], [slot[x] for x in first], cp, cp.passes,
-                       grams={v: g[np.ix_(perm, perm)] for v, g in grams.items()})
+    labels = _reassign(
+        [arts[i] for i in order],
+        [slot[x] for x in first],
+        cp,
+        cp.passes,
+        grams={v: g[np.ix_(perm, perm)] for v, g in grams.items()},
+    )
     groups: dict[int, list[int]] = {}
     for i, lab in zip(order, labels):
         groups.setdefault(lab, []).append(i)
@@ -295,8 +311,11 @@ def _linkage(score, method: str, threshold: float) -> list[list[int]]:
             out.append([int(idx[0])])
             continue
         sub = 1.0 - score[np.ix_(idx, idx)]
-        labels = fcluster(linkage(sub[np.triu_indices(len(idx), 1)], method=method), t=1.0 - threshold + 1e-12,
-                          criterion="distance")
+        labels = fcluster(
+            linkage(sub[np.triu_indices(len(idx), 1)], method=method),
+            t=1.0 - threshold + 1e-12,
+            criterion="distance",
+        )
         groups: dict[int, list[int]] = {}
         for i, lab in zip(idx, labels):
             groups.setdefault(int(lab), []).append(int(i))

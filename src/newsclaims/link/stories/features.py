@@ -28,7 +28,17 @@ CANDIDATE_ENTITIES = 5
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _NEGATIONS = {"not", "no", "never", "n't", "nor", "without"}
-STOP = {w for w in STOP_WORDS if w not in _NEGATIONS} | {"said", "says", "say", "told", "ve", "ll", "re", "don", "won"}
+STOP = {w for w in STOP_WORDS if w not in _NEGATIONS} | {
+    "said",
+    "says",
+    "say",
+    "told",
+    "ve",
+    "ll",
+    "re",
+    "don",
+    "won",
+}
 
 
 def stem(word: str) -> str:
@@ -55,7 +65,8 @@ _PLACE_TYPES = ("gpe:", "loc:", "fac:", "kb:")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december".split())
+    "july august september october november december".split()
+)
 #: a capitalised word that does not open a sentence or a line: a name, whether or not NER found it
 _NAME = re.compile(r"(?<![.!?:]\s)(?<![.!?:]\s[\"“‘'])(?<!^)\b([A-Z][a-z]+(?:[A-Z][a-z]+)?)\b", re.M)
 
@@ -106,9 +117,16 @@ class StoryParams:
     candidate_entities: int = CANDIDATE_ENTITIES
 
     def weights(self) -> dict[str, float]:
-        return {"body": self.body_weight, "lead": self.lead_weight, "title": self.title_weight,
-                "entities": self.entity_weight, "people": self.people_weight, "places": self.places_weight,
-                "specifics": self.specifics_weight, "names": self.names_weight}
+        return {
+            "body": self.body_weight,
+            "lead": self.lead_weight,
+            "title": self.title_weight,
+            "entities": self.entity_weight,
+            "people": self.people_weight,
+            "places": self.places_weight,
+            "specifics": self.specifics_weight,
+            "names": self.names_weight,
+        }
 
 
 @dataclass
@@ -143,8 +161,12 @@ class StoryArticle:
             text = f"{title} {title} {self.body}"
             lead = " ".join(self.body.split()[:lead_words])
             # a lone digit (list counts, "2 p.m.") is too common to tell events apart
-            specifics = Counter(n.replace(",", "") for n in _NUMBER.findall(f"{title} {self.body}") if len(n) > 1)
-            specifics.update(w for w in (x.lower() for x in _WORD.findall(f"{title} {self.body}")) if w in _CALENDAR)
+            specifics = Counter(
+                n.replace(",", "") for n in _NUMBER.findall(f"{title} {self.body}") if len(n) > 1
+            )
+            specifics.update(
+                w for w in (x.lower() for x in _WORD.findall(f"{title} {self.body}")) if w in _CALENDAR
+            )
             got = self.cache[lead_words] = {
                 "body": Counter(content_stems(text)),
                 "lead": Counter(content_stems(f"{title} {lead}")),

@@ -24,9 +24,13 @@ def _age(a: StoryArticle) -> tuple:
     return (a.published_date or a.ingested or dt.date.max, a.ingested or dt.date.max, a.article_id)
 
 
-def revise_stories(window: list[StoryArticle], new: list[StoryArticle], cp: Optional[ClusterParams] = None, *,
-                   taken: Iterable[str] = ()
-                   ) -> tuple[dict[str, tuple[str, Optional[float]]], list[StoryChange]]:
+def revise_stories(
+    window: list[StoryArticle],
+    new: list[StoryArticle],
+    cp: Optional[ClusterParams] = None,
+    *,
+    taken: Iterable[str] = (),
+) -> tuple[dict[str, tuple[str, Optional[float]]], list[StoryChange]]:
     """Re-cluster the revision window (``window``: earlier articles with their ``story_id``) together
     with the ``new`` articles (:func:`cluster_stories`) and name the stories so that ids stay stable.
 
@@ -60,7 +64,11 @@ def revise_stories(window: list[StoryArticle], new: list[StoryArticle], cp: Opti
     used = set(members) | set(taken)
     names: list[Optional[str]] = [None] * len(clusters)
     for sid, k in heir.items():
-        if names[k] is None or oldest[sid] < oldest[names[k]] or (oldest[sid] == oldest[names[k]] and sid < names[k]):
+        if (
+            names[k] is None
+            or oldest[sid] < oldest[names[k]]
+            or (oldest[sid] == oldest[names[k]] and sid < names[k])
+        ):
             names[k] = sid
     for k, g in enumerate(clusters):
         if names[k] is None:
@@ -89,8 +97,9 @@ def revise_stories(window: list[StoryArticle], new: list[StoryArticle], cp: Opti
     return out, sorted(changes, key=lambda c: c.article_id)
 
 
-def _member_scores(g: list[StoryArticle], cp: ClusterParams, pair, position: dict[str, int]
-                   ) -> dict[str, Optional[float]]:
+def _member_scores(
+    g: list[StoryArticle], cp: ClusterParams, pair, position: dict[str, int]
+) -> dict[str, Optional[float]]:
     """article_id -> mean pair score (:func:`pair_scores` over the clustered articles) with the other
     members of its cluster (None when alone)."""
     import numpy as np
@@ -106,8 +115,14 @@ def _member_scores(g: list[StoryArticle], cp: ClusterParams, pair, position: dic
     return {a.article_id: round(float((m[i].sum() - m[i, i]) / (n - 1)), 4) for i, a in enumerate(g)}
 
 
-def revision_window(earlier: Iterable[StoryArticle], new: list[StoryArticle], now: dt.date, *,
-                    days: int = REVISION_DAYS, max_articles: int = MAX_WINDOW) -> list[StoryArticle]:
+def revision_window(
+    earlier: Iterable[StoryArticle],
+    new: list[StoryArticle],
+    now: dt.date,
+    *,
+    days: int = REVISION_DAYS,
+    max_articles: int = MAX_WINDOW,
+) -> list[StoryArticle]:
     """The earlier articles a run re-clusters: every article of the stories that have an article
     ingested on or after ``now - days`` or published on or after that day or within ``days`` of a
     new article's publication date (an undated article counts by its ingestion day only); whole
@@ -124,10 +139,17 @@ def revision_window(earlier: Iterable[StoryArticle], new: list[StoryArticle], no
 
     def recent(a: StoryArticle) -> bool:
         d = a.published_date
-        return ((a.ingested is not None and a.ingested >= since) or (d is not None and d >= since)
-                or (d is not None and lo is not None and lo <= d <= hi))
+        return (
+            (a.ingested is not None and a.ingested >= since)
+            or (d is not None and d >= since)
+            or (d is not None and lo is not None and lo <= d <= hi)
+        )
 
-    chosen = [(max((a.ingested or dt.date.min) for a in m), sid) for sid, m in stories.items() if any(map(recent, m))]
+    chosen = [
+        (max((a.ingested or dt.date.min) for a in m), sid)
+        for sid, m in stories.items()
+        if any(map(recent, m))
+    ]
     out: list[StoryArticle] = []
     for _, sid in sorted(chosen, key=lambda x: (-x[0].toordinal(), x[1])):
         if len(out) + len(stories[sid]) > max_articles:

@@ -45,8 +45,19 @@ from newsclaims.extract.claims.constructions import (
 )
 from newsclaims.extract.claims.context import Context
 
-CONSTRUCTIONS = (verb_cue, source_phrase, poll, made_clear, it_is_clear, nominal, known_as, hearsay, transcript,
-                 signed_quote, leftover_quotes)
+CONSTRUCTIONS = (
+    verb_cue,
+    source_phrase,
+    poll,
+    made_clear,
+    it_is_clear,
+    nominal,
+    known_as,
+    hearsay,
+    transcript,
+    signed_quote,
+    leftover_quotes,
+)
 
 
 def run(ctx: Context) -> None:

@@ -17,15 +17,23 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
         if adv.lower_ not in HEARSAY_ADVERBS or adv.dep_ != "advmod" or ctx.in_quote(adv):
             continue
         verb = adv.head
-        if verb.pos_ not in ("VERB", "AUX") or verb.i < adv.i and verb.i != adv.i - 1 or \
-                ctx.lemma(verb) in ctx.lex.speech_verbs or \
-                any(c.cue is not None and c.cue[0] <= adv.idx < c.cue[1] for c in ctx.claims):
+        if (
+            verb.pos_ not in ("VERB", "AUX")
+            or verb.i < adv.i
+            and verb.i != adv.i - 1
+            or ctx.lemma(verb) in ctx.lex.speech_verbs
+            or any(c.cue is not None and c.cue[0] <= adv.idx < c.cue[1] for c in ctx.claims)
+        ):
             continue
         subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < adv.i), None)
         if subj is None:
             continue
-        toks = [t for t in verb.subtree if t.i >= subj.left_edge.i and not (
-            t.dep_ == "mark" or t.dep_ in ("advcl", "prep") and t.i < subj.i)]
+        toks = [
+            t
+            for t in verb.subtree
+            if t.i >= subj.left_edge.i
+            and not (t.dep_ == "mark" or t.dep_ in ("advcl", "prep") and t.i < subj.i)
+        ]
         first, last = min(t.i for t in toks), max(t.i for t in toks)
         if not first < adv.i < last:
             continue

@@ -17,11 +17,23 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
             continue
         verb = adj.head
         it = next((c for c in verb.children if c.dep_ in ("nsubj", "expl") and c.lower_ == "it"), None)
-        clause = next((c for c in list(verb.children) + list(adj.children) if c.dep_ in ("ccomp", "advcl")
-                       and c.i > adj.i and c.pos_ in ("VERB", "AUX") and
-                       c.left_edge.lower_ in ("that", "whether", "if")), None)
-        if it is None or clause is None or verb.lemma_.lower() not in CLARITY_VERBS or \
-                any(c.content_start <= adj.idx < c.content_end for c in ctx.claims):
+        clause = next(
+            (
+                c
+                for c in list(verb.children) + list(adj.children)
+                if c.dep_ in ("ccomp", "advcl")
+                and c.i > adj.i
+                and c.pos_ in ("VERB", "AUX")
+                and c.left_edge.lower_ in ("that", "whether", "if")
+            ),
+            None,
+        )
+        if (
+            it is None
+            or clause is None
+            or verb.lemma_.lower() not in CLARITY_VERBS
+            or any(c.content_start <= adj.idx < c.content_end for c in ctx.claims)
+        ):
             continue
         start = min(it.i, verb.i, *[c.i for c in verb.children if c.dep_ in ("aux", "neg") and c.i < adj.i])
         # "it is unclear whether": the question word belongs to the cue, "that" to the content

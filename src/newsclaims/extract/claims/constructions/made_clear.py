@@ -14,12 +14,17 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
     for verb in ctx.doc:
         if verb.lemma_.lower() != "make" or verb.pos_ != "VERB" or ctx.in_quote(verb):
             continue
-        clear = [c for c in verb.children if c.lower_ == "clear" and c.dep_ in ("ccomp", "oprd", "acomp", "xcomp")]
+        clear = [
+            c for c in verb.children if c.lower_ == "clear" and c.dep_ in ("ccomp", "oprd", "acomp", "xcomp")
+        ]
         if not clear:
             continue
         clear = clear[0]
-        clauses = [c for c in list(verb.children) + list(clear.children)
-                   if c.dep_ in ("ccomp", "advcl") and c.i > clear.i and c.pos_ in ("VERB", "AUX")]
+        clauses = [
+            c
+            for c in list(verb.children) + list(clear.children)
+            if c.dep_ in ("ccomp", "advcl") and c.i > clear.i and c.pos_ in ("VERB", "AUX")
+        ]
         subj = ctx.subject_of(verb)
         if not clauses or subj is None or subj.i > verb.i:
             continue

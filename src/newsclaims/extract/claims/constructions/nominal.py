@@ -22,23 +22,39 @@ def find(ctx: Context) -> Iterator[ClaimSpan]:
     for n in ctx.doc:
         if n.pos_ != "NOUN" or n.lemma_.lower() not in ctx.lex.noun_cues or ctx.in_quote(n):
             continue
-        if any(c.content_start <= n.idx < c.content_end for c in ctx.claims if c.cue and
-               c.cue[0] <= n.idx < c.cue[1]):
+        if any(
+            c.content_start <= n.idx < c.content_end
+            for c in ctx.claims
+            if c.cue and c.cue[0] <= n.idx < c.cue[1]
+        ):
             continue
         src = next((c for c in n.children if c.dep_ == "poss" and c.i < n.i), None)
         if src is None and n.tag_ == "NNS":
             # "But Trump claims that …": a verb the tagger read as a plural noun, its subject as
             # a compound name
-            src = next((c for c in n.children if c.dep_ == "compound" and c.i == n.i - 1 and
-                        c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")), None)
+            src = next(
+                (
+                    c
+                    for c in n.children
+                    if c.dep_ == "compound"
+                    and c.i == n.i - 1
+                    and c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                ),
+                None,
+            )
         content = None
         cue_end = n.idx + len(n)
         for c in n.children:
             if c.i <= n.i:
                 continue
-            if c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" or
-                                                 m.dep_ == "aux" and m.lower_ == "to" and m.i == c.left_edge.i
-                                                 for m in c.children):
+            if c.dep_ in ("acl", "ccomp") and any(
+                m.dep_ == "mark"
+                and m.lower_ == "that"
+                or m.dep_ == "aux"
+                and m.lower_ == "to"
+                and m.i == c.left_edge.i
+                for m in c.children
+            ):
                 toks = list(c.subtree)
                 content = token_extent(toks)
             elif c.dep_ == "prep" and c.lower_ in NOUN_SOURCE_PREPS and src is None:

@@ -18,11 +18,16 @@ _DASH_NAME = re.compile(r"[ \t]*[―—][ \t]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'
 def find(ctx: Context) -> Iterator[ClaimSpan]:
     for q in ctx.quotes:
         m = _DASH_NAME.match(ctx.text, q.end)
-        if m is None or q.used and not any(c.content_spans == q.spans and c.speaker is None for c in ctx.claims):
+        if (
+            m is None
+            or q.used
+            and not any(c.content_spans == q.spans and c.speaker is None for c in ctx.claims)
+        ):
             continue
         span = ctx.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-        if span is None or not (any(t.ent_type_ == "PERSON" for t in span) or
-                                all(t.pos_ == "PROPN" for t in span)):
+        if span is None or not (
+            any(t.ent_type_ == "PERSON" for t in span) or all(t.pos_ == "PROPN" for t in span)
+        ):
             continue
         ctx.claims = [c for c in ctx.claims if c.content_spans != q.spans]
         q.used = True
