@@ -190,23 +190,25 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
     near = _near(arts, cp.window_days).astype(float)
     near_count = np.asarray((ind.T @ near.T).T)                            # n x k: members within window
     size = np.asarray(ind.sum(axis=0)).ravel()
+    # per story: whether its norm counts, and the root of its norm (updated on a move)
+    live = {v: nn > 1e-12 for v, nn in norms.items()}
+    root = {v: np.sqrt(np.maximum(nn, 1e-300)) for v, nn in norms.items()}
     for _ in range(passes):
         moved = 0
         for i in range(n):
             own = lab[i]
             cos = {}
             for v, g in grams.items():
-                d = dots[v][i].copy()
-                nn = norms[v].copy()
-                d[own] -= g[i, i]
-                nn[own] += -2 * dots[v][i, own] + g[i, i]
-                cos[v] = np.where(nn > 1e-12, d / np.sqrt(np.maximum(nn, 1e-300)), 0.0)
+                # the cosines with every story, then the own story's without the article itself
+                c = np.where(live[v], dots[v][i] / root[v], 0.0)
+                d = dots[v][i, own] - g[i, i]
+                nn = norms[v][own] + (-2 * dots[v][i, own] + g[i, i])
+                c[own] = d / np.sqrt(np.maximum(nn, 1e-300)) if nn > 1e-12 else 0.0
+                cos[v] = c
             score = _combine(cos, p)
-            ok = near_count[i].copy()
-            ok[own] -= near[i, i]
-            sz = size.copy()
-            sz[own] -= 1
-            score = np.where((ok > 0) & (sz > 0), score, -1.0)
+            ok = (near_count[i] > 0) & (size > 0)
+            ok[own] = near_count[i, own] - near[i, i] > 0 and size[own] - 1 > 0
+            score = np.where(ok, score, -1.0)
             target = int(score.argmax())
             if score[target] < cp.threshold:
                 if size[own] == 1:
@@ -220,6 +222,9 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
                 dots[v][:, own] -= col
                 norms[v][target] += 2 * dots[v][i, target] + g[i, i]
                 dots[v][:, target] += col
+                for k in (own, target):
+                    live[v][k] = norms[v][k] > 1e-12
+                    root[v][k] = np.sqrt(np.maximum(norms[v][k], 1e-300))
             near_count[:, own] -= near[:, i]
             near_count[:, target] += near[:, i]
             size[own] -= 1
