@@ -197,20 +197,10 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
         moved = 0
         for i in range(n):
             own = lab[i]
-            cos = {}
-            for v, g in grams.items():
-                # the cosines with every story, then the own story's without the article itself
-                c = np.where(live[v], dots[v][i] / root[v], 0.0)
-                d = dots[v][i, own] - g[i, i]
-                nn = norms[v][own] + (-2 * dots[v][i, own] + g[i, i])
-                c[own] = d / np.sqrt(np.maximum(nn, 1e-300)) if nn > 1e-12 else 0.0
-                cos[v] = c
-            score = _combine(cos, p)
             ok = (near_count[i] > 0) & (size > 0)
             ok[own] = near_count[i, own] - near[i, i] > 0 and size[own] - 1 > 0
-            score = np.where(ok, score, -1.0)
-            target = int(score.argmax())
-            if score[target] < cp.threshold:
+            target, best = _closest_story(i, own, np.flatnonzero(ok), grams, dots, norms, live, root, p)
+            if best < cp.threshold:
                 if size[own] == 1:
                     continue
                 target = int(np.flatnonzero(size == 0)[0])
@@ -234,6 +224,30 @@ def _reassign(arts: list[StoryArticle], labels: list[int], cp: "ClusterParams", 
         if not moved:
             break
     return [int(x) for x in lab]
+
+
+def _closest_story(i: int, own: int, idx, grams: dict, dots: dict, norms: dict, live: dict, root: dict,
+                   p: StoryParams) -> tuple[int, float]:
+    """(story, score) of the story among ``idx`` (ascending: the stories within the window, but for
+    the article itself) whose centroid article ``i`` is most similar to, the article left out of its
+    own story ``own`` (first story on ties; (-1, -1.0) when there is none). Only those stories are
+    scored: the others could not be chosen."""
+    import numpy as np
+
+    if not idx.size:
+        return -1, -1.0
+    at = int(np.searchsorted(idx, own))
+    cos = {}
+    for v, g in grams.items():
+        c = np.where(live[v][idx], dots[v][i, idx] / root[v][idx], 0.0)
+        if at < idx.size and idx[at] == own:
+            d = dots[v][i, own] - g[i, i]
+            nn = norms[v][own] + (-2 * dots[v][i, own] + g[i, i])
+            c[at] = d / np.sqrt(np.maximum(nn, 1e-300)) if nn > 1e-12 else 0.0
+        cos[v] = c
+    score = _combine(cos, p)
+    k = int(score.argmax())
+    return int(idx[k]), float(score[k])
 
 
 def cluster_stories(articles: list[StoryArticle], cp: Optional[ClusterParams] = None) -> list[list[StoryArticle]]:
