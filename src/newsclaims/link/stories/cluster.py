@@ -197,25 +197,17 @@ def _reassign(
     near = _near(arts, cp.window_days).astype(float)
     near_count = np.asarray((ind.T @ near.T).T)  # n x k: members within window
     size = np.asarray(ind.sum(axis=0)).ravel()
+    # per story: whether its norm counts, and the root of its norm (updated on a move)
+    live = {v: nn > 1e-12 for v, nn in norms.items()}
+    root = {v: np.sqrt(np.maximum(nn, 1e-300)) for v, nn in norms.items()}
     for _ in range(passes):
         moved = 0
         for i in range(n):
             own = lab[i]
-            cos = {}
-            for v, g in grams.items():
-                d = dots[v][i].copy()
-                nn = norms[v].copy()
-                d[own] -= g[i, i]
-                nn[own] += -2 * dots[v][i, own] + g[i, i]
-                cos[v] = np.where(nn > 1e-12, d / np.sqrt(np.maximum(nn, 1e-300)), 0.0)
-            score = _combine(cos, p)
-            ok = near_count[i].copy()
-            ok[own] -= near[i, i]
-            sz = size.copy()
-            sz[own] -= 1
-            score = np.where((ok > 0) & (sz > 0), score, -1.0)
-            target = int(score.argmax())
-            if score[target] < cp.threshold:
+            ok = (near_count[i] > 0) & (size > 0)
+            ok[own] = near_count[i, own] - near[i, i] > 0 and size[own] - 1 > 0
+            target, best = _closest_story(i, own, np.flatnonzero(ok), grams, dots, norms, live, root, p)
+            if best < cp.threshold:
                 if size[own] == 1:
                     continue
                 target = int(np.flatnonzero(size == 0)[0])
@@ -227,6 +219,9 @@ def _reassign(
                 dots[v][:, own] -= col
                 norms[v][target] += 2 * dots[v][i, target] + g[i, i]
                 dots[v][:, target] += col
+                for k in (own, target):
+                    live[v][k] = norms[v][k] > 1e-12
+                    root[v][k] = np.sqrt(np.maximum(norms[v][k], 1e-300))
             near_count[:, own] -= near[:, i]
             near_count[:, target] += near[:, i]
             size[own] -= 1
@@ -236,6 +231,31 @@ def _reassign(
         if not moved:
             break
     return [int(x) for x in lab]
+
+
+def _closest_story(
+    i: int, own: int, idx, grams: dict, dots: dict, norms: dict, live: dict, root: dict, p: StoryParams
+) -> tuple[int, float]:
+    """(story, score) of the story among ``idx`` (ascending: the stories within the window, but for
+    the article itself) whose centroid article ``i`` is most similar to, the article left out of its
+    own story ``own`` (first story on ties; (-1, -1.0) when there is none). Only those stories are
+    scored: the others could not be chosen."""
+    import numpy as np
+
+    if not idx.size:
+        return -1, -1.0
+    at = int(np.searchsorted(idx, own))
+    cos = {}
+    for v, g in grams.items():
+        c = np.where(live[v][idx], dots[v][i, idx] / root[v][idx], 0.0)
+        if at < idx.size and idx[at] == own:
+            d = dots[v][i, own] - g[i, i]
+            nn = norms[v][own] + (-2 * dots[v][i, own] + g[i, i])
+            c[at] = d / np.sqrt(np.maximum(nn, 1e-300)) if nn > 1e-12 else 0.0
+        cos[v] = c
+    score = _combine(cos, p)
+    k = int(score.argmax())
+    return int(idx[k]), float(score[k])
 
 
 def cluster_stories(

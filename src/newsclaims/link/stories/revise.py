@@ -4,6 +4,7 @@ stories they hold and reports the moves; :func:`revision_window` chooses the art
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -55,11 +56,12 @@ def revise_stories(
     for a in window:
         if a.story_id:
             members.setdefault(a.story_id, []).append(a)
+    cluster_of = {a.article_id: k for k, g in enumerate(clusters) for a in g}
     heir: dict[str, int] = {}
     for sid in sorted(members):
-        ids = {a.article_id for a in members[sid]}
-        counts = [(sum(1 for a in g if a.article_id in ids), -k) for k, g in enumerate(clusters)]
-        heir[sid] = -max(counts)[1]
+        # the cluster holding most of the story's articles, ties: the first cluster
+        held = Counter(cluster_of[x] for x in {a.article_id for a in members[sid]})
+        heir[sid] = -max((c, -k) for k, c in held.items())[1]
     oldest = {sid: min(_age(a) for a in m) for sid, m in members.items()}
     used = set(members) | set(taken)
     names: list[Optional[str]] = [None] * len(clusters)
