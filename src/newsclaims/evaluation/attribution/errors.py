@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from typing import Optional, Sequence
 
-from newsclaims.evaluation.attribution.scoring import _attribution_pairs, _gold_type, _role_spans
+from newsclaims.evaluation.attribution.scoring import _gold_type, _role_spans, matched_indices
 from newsclaims.evaluation.attribution.spans import (
     JACCARD_THRESHOLD,
     ROLES,
@@ -106,10 +106,7 @@ def error_analysis(docs: Sequence[Document], n_samples: int = 10, top: int = 15,
     fn_att: list = []
     fp_att: list = []
     for doc in docs:
-        tokens = Tokens(doc.text)
-        pairs = _attribution_pairs(doc, tokens)
-        gm = {i for i, _, _ in pairs}
-        pm = {j for _, j, _ in pairs}
+        gm, pm = matched_indices(doc)
         for i, a in enumerate(doc.gold):
             if i in gm:
                 continue

@@ -87,6 +87,12 @@ def _attribution_pairs(doc: Document, tokens: Tokens) -> list[tuple[int, int, fl
     return match_one_to_one(gt, pt)
 
 
+def matched_indices(doc: Document) -> tuple[set[int], set[int]]:
+    """The gold and the predicted attributions of ``doc`` matched one-to-one on content (J>=0.5)."""
+    pairs = _attribution_pairs(doc, Tokens(doc.text))
+    return {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
+
+
 def attribution_scores(docs: Sequence[Document]) -> dict[str, PRF]:
     """``{metric: PRF}`` over attributions (gold relations vs predicted claims), micro-averaged."""
     total = {m: PRF() for m in ATTRIBUTION_METRICS}
@@ -120,10 +126,7 @@ def breakdowns(docs: Sequence[Document]) -> dict[str, dict[str, PRF]]:
     recall: dict[str, PRF] = {}
     precision: dict[str, PRF] = {}
     for doc in docs:
-        tokens = Tokens(doc.text)
-        pairs = _attribution_pairs(doc, tokens)
-        gm = {i for i, _, _ in pairs}
-        pm = {j for _, j, _ in pairs}
+        gm, pm = matched_indices(doc)
         for i, a in enumerate(doc.gold):
             for key in (_gold_type(doc.text, a), "with source" if a.source else "no source"):
                 recall.setdefault(key, PRF()).add(PRF(0, 0, i in gm, 1))
