@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from newsclaims.extract.entities import ArticleEntities, Cluster
 from newsclaims.extract.nlp import doc_text
-from newsclaims.extract.quotes import quoted_ranges
 
 if TYPE_CHECKING:  # pragma: no cover
     from newsclaims.extract.claims.extractor import ClaimSpan
@@ -107,7 +106,7 @@ class Discourse:
         self.ents = ents
         self.doc = ents.doc
         self.text = doc_text(self.doc)
-        self.quotes = quoted_ranges(self.text)
+        self.quotes = ents.quotes
         self.reported = sorted(reported)  # content spans of the article's claims (reported speech)
         self.sent_starts = [s.start_char for s in self.doc.sents]
         self.published = published

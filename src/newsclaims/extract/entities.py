@@ -267,6 +267,7 @@ class ArticleEntities:
         self.clusters: list[Cluster] = []
         self.other_mentions: list[MentionSpan] = []  # dates and unlinked labels
         self._by_span: dict[tuple[int, int], Cluster] = {}
+        self.quotes = quoted_ranges(doc_text(doc))  # what the article quotes: names in it are the speaker's
         self._build()
         self._descriptions()
 
@@ -394,7 +395,7 @@ class ArticleEntities:
         definite determiner or a possessive: "the veteran diplomat", "the country's top diplomat".
         """
         text = doc_text(self.doc)
-        quotes = quoted_ranges(text)
+        quotes = self.quotes
         heads = PERSON_ROLES | COLLECTIVE_NOUNS
         for tok in self.doc:
             if tok.lower_ not in heads or tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
@@ -497,7 +498,7 @@ class ArticleEntities:
 
     def people_before(self, pos: int, *, outside_quotes: bool = True) -> list[Cluster]:
         """PERSON clusters by most recent mention before ``pos`` (nearest first)."""
-        quotes = quoted_ranges(doc_text(self.doc)) if outside_quotes else []
+        quotes = self.quotes if outside_quotes else []
         last: dict[int, int] = {}
         for i, c in enumerate(self.clusters):
             if c.type != "PERSON":
