@@ -129,59 +129,79 @@ def rule_boundaries(doc: Doc, spans: list[PSpan], kb) -> list[PSpan]:
         if span is None:
             out.append((s, e, label, method))
             continue
-        runs: list[list] = [[]]
-        depth = 0
-        for tok in span:
-            t = tok.text
-            if "\n" in t or tok.is_space:
-                runs.append([])
-                continue
-            if t in _OPEN:
-                depth += 1
-            elif t in _CLOSE:
-                if depth == 0:
-                    runs.append([])
-                    continue
-                depth -= 1
-            runs[-1].append(tok)
-            if "\n" in tok.whitespace_ or (tok.i + 1 < len(doc) and "\n" in doc[tok.i + 1].text):
-                runs.append([])
-        if depth:  # an opening bracket never closed: split there too
-            cut: list[list] = []
-            for run in runs:
-                cur: list = []
-                for tok in run:
-                    if tok.text in _OPEN:
-                        cut.append(cur)
-                        cur = []
-                        continue
-                    cur.append(tok)
-                cut.append(cur)
-            runs = cut
-        for toks, after_colon in _split_at_colon(runs):
-            while (
-                toks
-                and not _hyphen_joined(toks)
-                and (
-                    is_numberish(toks[-1].text)
-                    or toks[-1].is_punct
-                    and toks[-1].text not in ".'"
-                    or toks[-1].text[:1].islower()
-                )
-            ):
-                toks = toks[:-1]
+        for toks, after_colon in _split_at_colon(_runs(doc, span)):
+            toks = _trim_end(toks)
             if after_colon and sum(t.is_alpha for t in toks) < 2:
                 continue
-            while toks and (
-                is_numberish(toks[0].text)
-                or toks[0].is_punct
-                or (label != "PERSON" and toks[0].is_alpha and toks[0].is_lower)
-                or (label == "PERSON" and len(toks) > 1 and _not_name_start(toks[0]))
-            ):
-                toks = toks[1:]
+            toks = _trim_start(toks, label)
             if toks:
                 out.append((toks[0].idx, toks[-1].idx + len(toks[-1].text), label, method))
     return dedupe(out)
+
+
+def _runs(doc: Doc, span) -> list[list]:
+    """The span's tokens in runs that cross no line break and no unbalanced bracket: a closing
+    bracket never opened, or (when one is left open at the end) every opening bracket."""
+    runs: list[list] = [[]]
+    depth = 0
+    for tok in span:
+        t = tok.text
+        if "\n" in t or tok.is_space:
+            runs.append([])
+            continue
+        if t in _OPEN:
+            depth += 1
+        elif t in _CLOSE:
+            if depth == 0:
+                runs.append([])
+                continue
+            depth -= 1
+        runs[-1].append(tok)
+        if "\n" in tok.whitespace_ or (tok.i + 1 < len(doc) and "\n" in doc[tok.i + 1].text):
+            runs.append([])
+    if depth:  # an opening bracket never closed: split there too
+        cut: list[list] = []
+        for run in runs:
+            cur: list = []
+            for tok in run:
+                if tok.text in _OPEN:
+                    cut.append(cur)
+                    cur = []
+                    continue
+                cur.append(tok)
+            cut.append(cur)
+        runs = cut
+    return runs
+
+
+def _trim_end(toks: list) -> list:
+    """Drop a number, punctuation other than "." and "'", or a lower-case word from the end (a
+    lower-case part joined by a hyphen stays: "Ban Ki-moon")."""
+    while (
+        toks
+        and not _hyphen_joined(toks)
+        and (
+            is_numberish(toks[-1].text)
+            or toks[-1].is_punct
+            and toks[-1].text not in ".'"
+            or toks[-1].text[:1].islower()
+        )
+    ):
+        toks = toks[:-1]
+    return toks
+
+
+def _trim_start(toks: list, label: str) -> list:
+    """Drop a number or punctuation from the start; and a lower-case word from a name that is no
+    person's, or from a person's name a word that does not open one (:func:`_not_name_start`)."""
+    while toks and (
+        is_numberish(toks[0].text)
+        or toks[0].is_punct
+        or (label != "PERSON" and toks[0].is_alpha and toks[0].is_lower)
+        or (label == "PERSON" and len(toks) > 1 and _not_name_start(toks[0]))
+    ):
+        toks = toks[1:]
+    return toks
 
 
 def _split_at_colon(runs: list[list]) -> list[tuple[list, bool]]:
