@@ -2,8 +2,9 @@
 
 import pytest
 
-from newsclaims.extract.entities import ArticleEntities, person_key, translit_fold
+from newsclaims.extract.entities import ArticleEntities
 from newsclaims.extract.kb import fold, load_kb
+from newsclaims.extract.names import person_key, translit_fold
 from newsclaims.extract.nlp import load_nlp
 
 

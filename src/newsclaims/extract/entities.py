@@ -1,6 +1,7 @@
 """Entity resolution: one canonical entity per real-world thing.
 
-Inside an article: named mentions are cleaned (titles and possessives out of PERSON spans), grouped
+Inside an article: named mentions are cleaned (titles and possessives out of PERSON spans, as
+:mod:`newsclaims.extract.names` reads a name), grouped
 (a surname or first name joins the full name it belongs to; an acronym joins its expansion), linked
 to the knowledge base, and definite descriptions ("the foreign minister", "the veteran diplomat",
 "the American side") and pronouns are resolved to the entity they refer to. The claim extractor uses
@@ -15,41 +16,86 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from spacy.tokens import Doc, Span
 
 from newsclaims.extract.kb import KBEntry, KnowledgeBase, fold
+from newsclaims.extract.names import (
+    FIRST_NAME_TITLES,
+    POSSESSIVE,
+    TITLE_WORDS,
+    clean_person,
+    is_title,
+    match_key,
+    person_key,
+    person_role,
+    person_slug,
+    slug,
+    titles_before,
+    translit_fold,
+)
 from newsclaims.extract.ner_rules import refine_doc
 from newsclaims.extract.nlp import doc_text
 from newsclaims.extract.quotes import quoted_ranges
+
+#: how a name is read (titles, keys, ids) is in :mod:`newsclaims.extract.names`; these are
+#: imported from here too
+__all__ = ["ArticleEntities", "Cluster", "MentionSpan", "match_key", "person_key", "slug", "translit_fold"]
 
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 #: labels kept as unlinked mentions
 OTHER_LABELS = {"DATE", "LANGUAGE"}
 KEPT_LABELS = LINKED_LABELS | OTHER_LABELS
 
-#: words that are titles or honorifics when they stand before a name
-TITLE_WORDS = {
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "gen", "col", "lt",
-    "sgt", "capt", "sen", "rep", "gov", "pres", "president", "vice", "prime", "minister", "foreign",
-    "defense", "defence", "finance", "interior", "secretary", "general", "state", "of", "chancellor",
-    "senator", "governor", "mayor", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson",
-    "chairman", "chairwoman", "chief", "deputy", "director", "judge", "justice", "king", "queen",
-    "prince", "princess", "pope", "commander", "admiral", "marshal", "speaker", "leader", "premier",
-    "top", "diplomat", "former", "acting", "assistant", "executive", "head", "officer", "representative",
-    "congressman", "congresswoman", "attorney", "press", "national", "security", "adviser", "advisor",
-}
 #: role nouns that a definite description of a person ends with ("the veteran diplomat")
 PERSON_ROLES = {
-    "minister", "diplomat", "president", "secretary", "spokesman", "spokeswoman", "spokesperson",
-    "senator", "governor", "mayor", "chancellor", "premier", "ambassador", "envoy", "general",
-    "commander", "lawmaker", "congressman", "congresswoman", "chairman", "chairwoman", "director",
-    "king", "queen", "prince", "candidate", "nominee", "judge", "prosecutor", "attorney", "leader",
-    "politician", "negotiator", "adviser", "advisor", "billionaire", "businessman", "businesswoman",
-    "veteran", "official", "executive", "chief", "pope", "coach", "founder",
+    "minister",
+    "diplomat",
+    "president",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "senator",
+    "governor",
+    "mayor",
+    "chancellor",
+    "premier",
+    "ambassador",
+    "envoy",
+    "general",
+    "commander",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "chairman",
+    "chairwoman",
+    "director",
+    "king",
+    "queen",
+    "prince",
+    "candidate",
+    "nominee",
+    "judge",
+    "prosecutor",
+    "attorney",
+    "leader",
+    "politician",
+    "negotiator",
+    "adviser",
+    "advisor",
+    "billionaire",
+    "businessman",
+    "businesswoman",
+    "veteran",
+    "official",
+    "executive",
+    "chief",
+    "pope",
+    "coach",
+    "founder",
 }
 #: a role noun is compatible with a person whose titles contain any of these words
 ROLE_TITLES = {
@@ -64,83 +110,20 @@ ROLE_TITLES = {
     "negotiator": {"minister", "secretary", "envoy", "negotiator", "ambassador"},
 }
 #: nouns that, after a demonym, stand for the country's government ("the American side")
-COLLECTIVE_NOUNS = {"side", "government", "administration", "delegation", "authorities", "leadership",
-                    "ministry", "embassy", "officials", "military", "army"}
-PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
-#: more words that are titles, not names, when they open a person's name ("Archbishop Desmond Tutu")
-TITLE_WORDS_EXTRA = {
-    "archbishop", "bishop", "cardinal", "rabbi", "imam", "reverend", "sheikh", "ayatollah", "baroness",
-    "baron", "earl", "duke", "duchess", "viscount", "professor", "detective", "inspector",
-    "superintendent", "constable", "sergeant", "lieutenant", "colonel", "brigadier", "councillor",
-    "alderman", "magistrate", "coroner", "chef", "ceo", "lords",
-    # the portfolio in a minister's title ("Shadow Home Secretary", "Health Minister")
-    "shadow", "home", "health", "education", "culture", "transport", "environment", "trade", "industry",
-    "pensions", "energy", "agriculture", "development", "international", "treasury", "justice",
+COLLECTIVE_NOUNS = {
+    "side",
+    "government",
+    "administration",
+    "delegation",
+    "authorities",
+    "leadership",
+    "ministry",
+    "embassy",
+    "officials",
+    "military",
+    "army",
 }
-#: honorifics: stripped from names like titles, but not a role of the person
-HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "lords"}
-#: titles written before a first name rather than a surname ("Sir Menzies")
-FIRST_NAME_TITLES = {"sir", "dame"}
-
-_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
-
-
-def translit_fold(token: str) -> str:
-    """Fold one name token so common romanisation variants meet: Sergey/Sergei, Zelenskyy/Zelensky."""
-    t = unicodedata.normalize("NFKD", token)
-    t = "".join(ch for ch in t if not unicodedata.combining(ch)).lower()
-    t = re.sub(r"[^a-z]", "", t)
-    t = t.replace("x", "ks").replace("kh", "h").replace("ph", "f").replace("w", "v")
-    t = re.sub(r"(?:iy|yy|ii|ij|y)$", "i", t)
-    t = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "i", t)
-    return t
-
-
-def person_key(tokens: list[str]) -> str:
-    """Canonical key of a person's name: first and last token, transliteration-folded."""
-    folded = [translit_fold(t) for t in tokens if translit_fold(t)]
-    if not folded:
-        return ""
-    if len(folded) == 1:
-        return folded[0]
-    return f"{folded[0]}-{folded[-1]}"
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
-
-
-def person_slug(tokens: list[str]) -> str:
-    """The readable id part of a person's name: first and last token as written ("tony-blair")."""
-    toks = [t for t in tokens if slug(t) != "x"]
-    if not toks:
-        return "x"
-    return slug(toks[0]) if len(toks) == 1 else f"{slug(toks[0])}-{slug(toks[-1])}"
-
-
-def match_key(entity_id: Optional[str]) -> Optional[str]:
-    """An entity id with the spelling of a person's name folded ("person:sergey-lavrov" and
-    "person:sergei-lavrov" give one key): what stages comparing entities across articles before the
-    load (stories, claim groups) compare. Other ids are their own key."""
-    if not entity_id or not entity_id.startswith("person:"):
-        return entity_id
-    return "person:" + "-".join(translit_fold(p) or p for p in entity_id[7:].split("-"))
-
-
-def _is_title(word: str) -> bool:
-    low = word.lower().rstrip(".")
-    return low in TITLE_WORDS or low in TITLE_WORDS_EXTRA
-
-
-def _role_text(words: list[str]) -> Optional[str]:
-    """A role as written from the title words before a name: ["Foreign", "Secretary"] -> "Foreign
-    Secretary"; honorifics ("Mr") and connectors at the edges ("of") are not a role."""
-    words = [w for w in words if w.lower().rstrip(".") not in HONORIFICS]
-    while words and words[0].lower() in ("of", "the"):
-        words = words[1:]
-    while words and words[-1].lower() in ("of", "the"):
-        words = words[:-1]
-    return " ".join(words) or None
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 
 
 @dataclass
@@ -193,58 +176,6 @@ class Cluster:
         return {m.text for m in self.mentions if m.method in ("ner", "alias")}
 
 
-def _clean_person(span: Span) -> tuple[int, int, list[str], set[str]]:
-    """Strip titles at the front and possessives at the end of a PERSON span.
-
-    The stripped title words are returned lower-cased with the titles; as written, they are
-    :func:`_person_role` of the span."""
-    tokens = list(span)
-    titles: set[str] = set()
-    while len(tokens) > 1 and _is_title(tokens[0].text):
-        titles.add(tokens[0].text.lower().rstrip("."))
-        tokens.pop(0)
-    while tokens and tokens[-1].text in ("’s", "'s", "’", "'"):
-        tokens.pop()
-    if not tokens:
-        return span.start_char, span.end_char, [], titles
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = _POSSESSIVE.sub("", doc_text(span.doc)[start:end])
-    end = start + len(text)
-    return start, end, text.split(), titles
-
-
-def _person_role(span: Span, doc: Doc) -> Optional[str]:
-    """The role a name carries as written: the title words that open the span or stand right before
-    it ("Archbishop Desmond Tutu", "Foreign Secretary Jack Straw"; "Russian Foreign Minister Sergey
-    Lavrov" -> "Foreign Minister"), honorifics left out."""
-    words: list[str] = []
-    i = span.start - 1
-    while i >= 0 and span.start - i <= 6 and _is_title(doc[i].text) and doc[i].text[:1].isupper():
-        words.insert(0, doc[i].text)
-        i -= 1
-    for tok in list(span)[:-1]:
-        if not _is_title(tok.text):
-            break
-        words.append(tok.text)
-    return _role_text(words)
-
-
-def _titles_before(doc: Doc, start_token: int, kb: KnowledgeBase) -> set[str]:
-    """Title words right before a name: "Russian Foreign Minister Sergey Lavrov" -> russian, foreign, minister."""
-    out: set[str] = set()
-    i = start_token - 1
-    while i >= 0 and start_token - i <= 6:
-        tok = doc[i]
-        low = tok.text.lower().rstrip(".")
-        if _is_title(tok.text) or (tok.ent_type_ in ("NORP", "GPE", "ORG") and tok.text[:1].isupper()) \
-                or kb.demonym(tok.text) is not None:
-            out.add(low)
-            i -= 1
-            continue
-        break
-    return out
-
-
 def _nationality(words: Iterable[str], kb: KnowledgeBase) -> set[str]:
     out = set()
     for w in words:
@@ -257,8 +188,15 @@ def _nationality(words: Iterable[str], kb: KnowledgeBase) -> set[str]:
 class ArticleEntities:
     """Entities of one article, and the resolution of names, descriptions and pronouns to them."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, title: Optional[str] = None, *, refine: bool = True,
-                 published: Optional[dt.date] = None):
+    def __init__(
+        self,
+        doc: Doc,
+        kb: KnowledgeBase,
+        title: Optional[str] = None,
+        *,
+        refine: bool = True,
+        published: Optional[dt.date] = None,
+    ):
         self.published = published  # the article's date: offices are resolved to their holder then
         if refine:  # correct the statistical NER first (doc.ents is updated in place)
             refine_doc(doc, kb)
@@ -273,8 +211,14 @@ class ArticleEntities:
 
     # --- building ---------------------------------------------------------------------------------
 
-    def _new_cluster(self, type_: str, key: str, name: str, kb_entry: Optional[KBEntry] = None,
-                     tokens: Optional[list[str]] = None) -> Cluster:
+    def _new_cluster(
+        self,
+        type_: str,
+        key: str,
+        name: str,
+        kb_entry: Optional[KBEntry] = None,
+        tokens: Optional[list[str]] = None,
+    ) -> Cluster:
         c = Cluster(type_, key, name, kb_entry, tokens=tokens or name.split())
         self.clusters.append(c)
         return c
@@ -284,11 +228,15 @@ class ArticleEntities:
         self._by_span[(m.start, m.end)] = c
 
     def _build(self) -> None:
-        doc, kb = self.doc, self.kb
+        """Cluster the article's named mentions in text order; a one-word person name waits until
+        every other name is placed, so that a surname joins the full name wherever that stands."""
         pending_single: list[tuple[MentionSpan, set[str], Optional[str]]] = []
-        ents = list(doc.ents)
-        person_surnames: set[str] = {translit_fold(e[-1].text) for e in ents
-                                     if e.label_ == "PERSON" and len(e) > 1 and e[0].text[:1].isupper()}
+        ents = list(self.doc.ents)
+        person_surnames: set[str] = {
+            translit_fold(e[-1].text)
+            for e in ents
+            if e.label_ == "PERSON" and len(e) > 1 and e[0].text[:1].isupper()
+        }
         for ent in ents:
             label = ent.label_
             if label not in KEPT_LABELS:
@@ -296,46 +244,73 @@ class ArticleEntities:
             if label in OTHER_LABELS:
                 self.other_mentions.append(MentionSpan(ent.start_char, ent.end_char, ent.text, label, "ner"))
                 continue
-            # a surname the tagger mislabelled ("Lavrov characterized ..." tagged ORG)
-            if label in ("ORG", "GPE", "NORP") and len(ent) == 1 and \
-                    translit_fold(_POSSESSIVE.sub("", ent.text)) in person_surnames and \
-                    kb.lookup(ent.text, types=("GPE",)) is None:
+            if self._mislabelled_surname(ent, label, person_surnames):
                 label = "PERSON"
-            if label == "PERSON":
-                start, end, toks, titles = _clean_person(ent)
-                if not toks:
-                    continue
-                titles |= _titles_before(doc, ent.start, kb)
-                role = _person_role(ent, doc)
-                m = MentionSpan(start, end, doc_text(doc)[start:end], "PERSON", "ner")
-                if len(toks) == 1:
-                    pending_single.append((m, titles, role))
-                    continue
-                self._add_person(m, toks, titles, role)
+            if label != "PERSON":
+                self._add_named(ent, label)
                 continue
-            text = _POSSESSIVE.sub("", ent.text).strip()
-            if text.lower().startswith("the "):
-                start = ent.start_char + 4
-                text = text[4:]
-            else:
-                start = ent.start_char
-            m = MentionSpan(start, start + len(text), text, label, "ner")
-            entry = kb.lookup(text, context=doc_text(doc))
-            if entry is not None and label in ("ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT"):
-                if label == "NORP" and entry.type == "GPE" and fold(text) not in {fold(a) for a in entry.aliases | {entry.name}}:
-                    entry = None
-            if entry is not None:
-                c = next((c for c in self.clusters if c.kb is entry), None) or \
-                    self._new_cluster(entry.type, entry.kb_id, entry.name, entry)
-                self._attach(c, m)
+            person = self._person_mention(ent)
+            if person is None:
                 continue
-            key = slug(text)
-            c = next((c for c in self.clusters if c.kb is None and c.type == label and c.key == key), None)
-            if c is None:
-                c = self._acronym_match(text, label) or self._new_cluster(label, key, text)
-            self._attach(c, m)
+            m, toks, titles, role = person
+            if len(toks) == 1:
+                pending_single.append((m, titles, role))
+                continue
+            self._add_person(m, toks, titles, role)
         for m, titles, role in pending_single:
             self._add_person(m, m.text.split(), titles, role)
+
+    def _mislabelled_surname(self, ent: Span, label: str, person_surnames: set[str]) -> bool:
+        """A one-word ORG, GPE or NORP that is the surname of a person of the article and no
+        country: a surname the tagger mislabelled ("Lavrov characterized ..." tagged ORG)."""
+        return (
+            label in ("ORG", "GPE", "NORP")
+            and len(ent) == 1
+            and translit_fold(POSSESSIVE.sub("", ent.text)) in person_surnames
+            and self.kb.lookup(ent.text, types=("GPE",)) is None
+        )
+
+    def _person_mention(self, ent: Span) -> Optional[tuple[MentionSpan, list[str], set[str], Optional[str]]]:
+        """A PERSON span as a mention without its titles and possessive, with the name's tokens,
+        the title words in and before it, and the role it carries; None when only titles are left."""
+        doc = self.doc
+        start, end, toks, titles = clean_person(ent)
+        if not toks:
+            return None
+        titles |= titles_before(doc, ent.start, self.kb)
+        role = person_role(ent, doc)
+        return MentionSpan(start, end, doc_text(doc)[start:end], "PERSON", "ner"), toks, titles, role
+
+    def _add_named(self, ent: Span, label: str) -> None:
+        """A name that is no person's: to its knowledge-base entity, else to the cluster of the same
+        name and type, else to an acronym's expansion (or back), else to a new cluster."""
+        doc, kb = self.doc, self.kb
+        text = POSSESSIVE.sub("", ent.text).strip()
+        if text.lower().startswith("the "):
+            start = ent.start_char + 4
+            text = text[4:]
+        else:
+            start = ent.start_char
+        m = MentionSpan(start, start + len(text), text, label, "ner")
+        entry = kb.lookup(text, context=doc_text(doc))
+        if entry is not None and label in ("ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT"):
+            if (
+                label == "NORP"
+                and entry.type == "GPE"
+                and fold(text) not in {fold(a) for a in entry.aliases | {entry.name}}
+            ):
+                entry = None
+        if entry is not None:
+            c = next((c for c in self.clusters if c.kb is entry), None) or self._new_cluster(
+                entry.type, entry.kb_id, entry.name, entry
+            )
+            self._attach(c, m)
+            return
+        key = slug(text)
+        c = next((c for c in self.clusters if c.kb is None and c.type == label and c.key == key), None)
+        if c is None:
+            c = self._acronym_match(text, label) or self._new_cluster(label, key, text)
+        self._attach(c, m)
 
     def _acronym_match(self, text: str, label: str) -> Optional[Cluster]:
         """'NATO' joins 'North Atlantic Treaty Organization' found in the same article, and back."""
@@ -346,35 +321,56 @@ class ArticleEntities:
             other = c.name.replace(".", "")
             for short, long_ in ((compact, other), (other, compact)):
                 words = [w for w in re.split(r"[\s\-]+", long_) if w[:1].isupper()]
-                if short.isupper() and 2 <= len(short) <= 6 and len(words) >= 2 and \
-                        "".join(w[0] for w in words) == short:
+                if (
+                    short.isupper()
+                    and 2 <= len(short) <= 6
+                    and len(words) >= 2
+                    and "".join(w[0] for w in words) == short
+                ):
                     return c
         return None
 
-    def _add_person(self, m: MentionSpan, toks: list[str], titles: set[str], role: Optional[str] = None) -> None:
+    def _add_person(
+        self, m: MentionSpan, toks: list[str], titles: set[str], role: Optional[str] = None
+    ) -> None:
         roles = {role} if role else set()
         folded = [translit_fold(t) for t in toks]
         if len(toks) == 1:
             # a surname (or first name) joins the person of that name seen in this article; after a
             # title only a surname does ("Prince Charles" is not Charles Kennedy; "Sir Menzies" may
             # be Menzies Campbell)
-            first_ok = not any(_is_title(t) for t in titles - FIRST_NAME_TITLES)
-            matches = [c for c in self.clusters if c.type == "PERSON" and
-                       (c.surname == folded[0] or (first_ok and c.first_name == folded[0]))]
+            first_ok = not any(is_title(t) for t in titles - FIRST_NAME_TITLES)
+            matches = [
+                c
+                for c in self.clusters
+                if c.type == "PERSON" and (c.surname == folded[0] or (first_ok and c.first_name == folded[0]))
+            ]
             if matches:
                 # several people share the name: the nearest one mentioned before
                 before = [c for c in matches if any(x.start < m.start for x in c.mentions)]
-                c = max(before, key=lambda c: max(x.start for x in c.mentions if x.start < m.start)) \
-                    if before else matches[0]
+                c = (
+                    max(before, key=lambda c: max(x.start for x in c.mentions if x.start < m.start))
+                    if before
+                    else matches[0]
+                )
                 c.titles |= titles
                 c.roles |= roles
-                self._attach(c, MentionSpan(m.start, m.end, m.text, m.label, "alias" if c.tokens != toks else "ner"))
+                self._attach(
+                    c, MentionSpan(m.start, m.end, m.text, m.label, "alias" if c.tokens != toks else "ner")
+                )
                 return
         else:
             for c in self.clusters:
-                if c.type == "PERSON" and c.surname == folded[-1] and \
-                        (len(c.tokens) == 1 or c.first_name == folded[0] or
-                         c.first_name[:1] == folded[0][:1] and (len(toks[0]) <= 2 or len(c.tokens[0]) <= 2)):
+                if (
+                    c.type == "PERSON"
+                    and c.surname == folded[-1]
+                    and (
+                        len(c.tokens) == 1
+                        or c.first_name == folded[0]
+                        or c.first_name[:1] == folded[0][:1]
+                        and (len(toks[0]) <= 2 or len(c.tokens[0]) <= 2)
+                    )
+                ):
                     if len(toks) > len(c.tokens):
                         c.tokens, c.name, c.key = toks, " ".join(toks), person_key(toks)
                     c.titles |= titles
@@ -401,13 +397,15 @@ class ArticleEntities:
             if tok.lower_ not in heads or tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
                 continue
             lefts = list(tok.lefts)
-            if not any((c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss"
-                       for c in lefts):
+            if not any(
+                (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in lefts
+            ):
                 continue
             start = min(c.left_edge.idx for c in lefts)
             end = tok.idx + len(tok)
-            if any(s <= start < e for s, e in quotes) or \
-                    any(s <= tok.idx < e for s, e in self._by_span):  # part of a name already found
+            if any(s <= start < e for s, e in quotes) or any(
+                s <= tok.idx < e for s, e in self._by_span
+            ):  # part of a name already found
                 continue
             mods = [t.text for c in lefts for t in c.subtree if t.dep_ != "det" and t.dep_ != "case"]
             # "the president of the club" is no head of state
@@ -416,14 +414,17 @@ class ArticleEntities:
             if c is not None:
                 self._attach(c, MentionSpan(start, end, text[start:end], c.type, "description"))
 
-    def resolve_description(self, head: str, mods: list[str], pos: int, office: bool = True) -> Optional[Cluster]:
+    def resolve_description(
+        self, head: str, mods: list[str], pos: int, office: bool = True
+    ) -> Optional[Cluster]:
         head = head.lower()
         if head in COLLECTIVE_NOUNS:
             for w in mods:
                 e = self.kb.demonym(w)
                 if e is not None:
-                    return next((c for c in self.clusters if c.kb is e), None) or \
-                        self._new_cluster(e.type, e.kb_id, e.name, e)
+                    return next((c for c in self.clusters if c.kb is e), None) or self._new_cluster(
+                        e.type, e.kb_id, e.name, e
+                    )
             return None
         if head not in PERSON_ROLES:
             return None
@@ -450,8 +451,10 @@ class ArticleEntities:
             if compatible(c):
                 return c
         # no antecedent: the first compatible person named later in the article (cataphora)
-        after = sorted((c for c in self.clusters if c.type == "PERSON" and compatible(c)),
-                       key=lambda c: min(x.start for x in c.mentions))
+        after = sorted(
+            (c for c in self.clusters if c.type == "PERSON" and compatible(c)),
+            key=lambda c: min(x.start for x in c.mentions),
+        )
         if after:
             return after[0]
         # nobody in the article holds the office: its holder on the article's date
@@ -468,7 +471,9 @@ class ArticleEntities:
 
         offices = load_offices()
         words = phrase.split()
-        named = {e.kb_id for e in (self.kb.demonym(w) or self.kb.lookup(w, types=("GPE",)) for w in words) if e}
+        named = {
+            e.kb_id for e in (self.kb.demonym(w) or self.kb.lookup(w, types=("GPE",)) for w in words) if e
+        }
         tenures = offices.holders(phrase, self.published, named or None)
         if not tenures and named:  # "the British prime minister": the alias without the demonym
             rest = " ".join(w for w in words if not (self.kb.demonym(w) or self.kb.lookup(w, types=("GPE",))))
@@ -517,8 +522,9 @@ class ArticleEntities:
                 best, best_len = c, overlap
         return best
 
-    def resolve_speaker(self, start: int, end: int, head_text: str,
-                        head_span: Optional[tuple[int, int]] = None) -> tuple[Optional[Cluster], str]:
+    def resolve_speaker(
+        self, start: int, end: int, head_text: str, head_span: Optional[tuple[int, int]] = None
+    ) -> tuple[Optional[Cluster], str]:
         """The entity a speaker span refers to, and how it was found (name|description|pronoun).
 
         A name must cover the head of the span: in "the Russian top diplomat" the adjective
@@ -530,9 +536,12 @@ class ArticleEntities:
         low = head_text.lower()
         # a name the tagger missed: the surname or first name of a person of this article
         if head_text[:1].isupper() and low not in PRONOUNS_PERSON:
-            key = translit_fold(_POSSESSIVE.sub("", head_text))
-            named = [c for c in self.people_before(end, outside_quotes=False)
-                     if key and (c.surname == key or c.first_name == key)]
+            key = translit_fold(POSSESSIVE.sub("", head_text))
+            named = [
+                c
+                for c in self.people_before(end, outside_quotes=False)
+                if key and (c.surname == key or c.first_name == key)
+            ]
             if named:
                 return named[0], "name"
         if low in PRONOUNS_PERSON:

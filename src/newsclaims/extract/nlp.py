@@ -84,7 +84,7 @@ def load_pipeline_nlp(name: str | None = None) -> Language:
 
 # --- the attribute ruler and lemmatizer as a cached lookup -------------------------------------------
 
-ATTRIBUTE_CACHE = "attribute_cache"  # no "newsclaims_" prefix: ner_rules._retag keeps those
+ATTRIBUTE_CACHE = "attribute_cache"  # no "newsclaims_" prefix: ner_rules_shape._retag keeps those
 #: words that start a multi-token pattern of the attribute ruler whose first token gets attributes
 #: ("ai n't", "gon na", "c'm on", "y' all"): a Doc holding one goes through the real components
 _FALLBACK_LOWERS = {"ai", "gon", "c'm", "y", "y'"}

@@ -21,7 +21,7 @@ def revision_window_of(wh: Warehouse, new: list, articles: list[dict]) -> tuple[
     """The earlier articles a run re-clusters: :func:`newsclaims.link.stories.revision_window` in SQL, with
     the day of the run's newest ingestion as "now". Also the story ids that a new story could take
     ("s_" + a member's id) but a story outside the window has."""
-    from newsclaims.extract.entities import match_key  # person ids compared with their spelling folded
+    from newsclaims.extract.names import match_key  # person ids compared with their spelling folded
     from newsclaims.link.stories import MAX_WINDOW, REVISION_DAYS, StoryArticle
 
     days = dt.timedelta(days=REVISION_DAYS)
@@ -68,7 +68,7 @@ def claims_of_stories(
     """The warehouse's claims (with a resolved speaker) of the stories in ``read_ids``, each with its
     article's revised story (``current``), kept when that story is one this run touched; with the
     entity mentions inside each claim's content."""
-    from newsclaims.extract.entities import match_key
+    from newsclaims.extract.names import match_key
     from newsclaims.link.stories import GroupClaim
 
     con = database.connect(wh, read_only=True)

@@ -27,7 +27,7 @@ from typing import Optional
 
 import duckdb
 
-from newsclaims.extract.entities import person_key, translit_fold
+from newsclaims.extract.names import person_key, translit_fold
 from newsclaims.load.sql import named_query
 
 #: the feed window of the surname rule, in days either side of the article's date
