@@ -36,7 +36,7 @@ How they were labelled (by reading both contents and the speaker's name; guideli
 What is measured
 ----------------
 The documents the pairs come from go through the real pipeline (:func:`newsclaims.evaluation.
-stories_eval.build_warehouse`); each pair's claims are found by document and content offsets (pairs
+labelled_docs.build_warehouse`); each pair's claims are found by document and content offsets (pairs
 whose claim the current extractor no longer produces are counted and left out).  Per block, all its
 labelled claims are grouped with :func:`newsclaims.link.claim_groups.group_claims` (one speaker, one
 story, so groups are connected components as in the pipeline: two claims can be joined through a
@@ -117,7 +117,7 @@ def _read_text(path: Path) -> str:
 
 def load_documents(eval_dir: Path, pairs: Sequence[LabelledPair]):
     """The labelled documents the pairs come from, as the stories evaluation feeds them."""
-    from newsclaims.evaluation.stories_eval import LabelledDoc, load_jsonl
+    from newsclaims.evaluation.labelled_docs import LabelledDoc, load_jsonl
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for p in pairs:
@@ -148,7 +148,7 @@ class ExtractedClaim:
 
 def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
     """(document id, content start, content end) -> the claim the pipeline extracted there."""
-    from newsclaims.evaluation.stories_eval import _doc_id
+    from newsclaims.evaluation.labelled_docs import _doc_id
     from newsclaims.load import database
 
     _, rows = database.query(
@@ -303,7 +303,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if not eval_dir.exists():
             print(f"eval data not found: {eval_dir} (give --eval-dir)", file=sys.stderr)
             return 2
-        from newsclaims.evaluation.stories_eval import build_warehouse
+        from newsclaims.evaluation.labelled_docs import build_warehouse
 
         docs = load_documents(eval_dir, pairs)
         with tempfile.TemporaryDirectory(prefix="newsclaims-claim-groups-") as tmp:

@@ -20,6 +20,9 @@ spaCy runs on what the normaliser would have made of them) and are counted. Pipe
 found by ``description`` or ``pronoun`` are not named entities and are ignored, as are labels that
 do not map (DATE, ...).
 
+Reading the files and turning gold tags into spans is :mod:`newsclaims.evaluation.conll` (its names
+are re-exported here).
+
 The pipeline is scored as it is: its entity stage corrects the statistical NER with the rules of
 :mod:`newsclaims.extract.ner_rules` (there is no separate post-processing here).
 
@@ -42,134 +45,51 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional
 
 from newsclaims.evaluation import write_json
+from newsclaims.evaluation.conll import ConllDoc, Span, gold_spans, iob_spans, read_conll, render
 
 __all__ = [
-    "ONTO_TO_CONLL", "TYPES", "ConllDoc", "Span", "Counts", "DocResult", "read_conll", "iob_spans",
-    "render", "gold_spans", "map_label", "score", "prf", "body_index", "project", "run_documents",
-    "evaluate", "main",
+    "ONTO_TO_CONLL",
+    "TYPES",
+    "ConllDoc",
+    "Span",
+    "Counts",
+    "DocResult",
+    "read_conll",
+    "iob_spans",
+    "render",
+    "gold_spans",
+    "map_label",
+    "score",
+    "prf",
+    "body_index",
+    "project",
+    "run_documents",
+    "evaluate",
+    "main",
 ]
 
 #: OntoNotes (spaCy) label -> CoNLL-2003 label; anything else (DATE, CARDINAL, ...) is dropped
 ONTO_TO_CONLL = {
-    "PERSON": "PER", "PER": "PER",
+    "PERSON": "PER",
+    "PER": "PER",
     "ORG": "ORG",
-    "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
-    "NORP": "MISC", "EVENT": "MISC", "LAW": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC",
-    "LANGUAGE": "MISC", "MISC": "MISC",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "LAW": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LANGUAGE": "MISC",
+    "MISC": "MISC",
 }
 TYPES = ("PER", "ORG", "LOC", "MISC")
 #: pipeline mention methods that are named-entity spans (descriptions and pronouns are not)
 NAME_METHODS = {"ner", "alias", "ruler"}
-
-
-# --- reading CoNLL ---------------------------------------------------------------------------------
-
-@dataclass
-class ConllDoc:
-    doc_id: str
-    tokens: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    sentences: list[tuple[int, int]] = field(default_factory=list)  # token index ranges [s, e)
-
-
-def read_conll(path: str | Path, *, name: Optional[str] = None) -> list[ConllDoc]:
-    """Documents of a CoNLL-2003 file (word first column, NER tag last; ``-DOCSTART-`` separates).
-
-    Empty chunks are dropped, so a file whose first ``-DOCSTART-`` sits at its end (a known quirk of
-    public copies) still yields one document per ``-DOCSTART-``.
-    """
-    name = name or Path(path).name
-    docs: list[ConllDoc] = []
-    cur = ConllDoc("")
-    sent_start: Optional[int] = None
-
-    def end_sentence() -> None:
-        nonlocal sent_start
-        if sent_start is not None and len(cur.tokens) > sent_start:
-            cur.sentences.append((sent_start, len(cur.tokens)))
-        sent_start = None
-
-    def end_doc() -> None:
-        nonlocal cur
-        end_sentence()
-        if cur.tokens:
-            cur.doc_id = f"{name}:{len(docs) + 1:04d}"
-            docs.append(cur)
-        cur = ConllDoc("")
-
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            parts = line.split()
-            if not parts:
-                end_sentence()
-                continue
-            if parts[0] == "-DOCSTART-":
-                end_doc()
-                continue
-            if sent_start is None:
-                sent_start = len(cur.tokens)
-            cur.tokens.append(parts[0])
-            cur.tags.append(parts[-1] if len(parts) > 1 else "O")
-    end_doc()
-    return docs
-
-
-def iob_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Entity token ranges ``(start, end, type)`` from IOB1 or IOB2 tags (conlleval semantics).
-
-    ``I-X`` continues an entity of type X and starts one otherwise; ``B-X`` always starts one.
-    """
-    out: list[tuple[int, int, str]] = []
-    start, typ = None, None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        prefix, _, t = tag.partition("-") if tag != "O" else ("O", "", "")
-        begins = prefix == "B" or (prefix == "I" and t != typ)
-        if typ is not None and (prefix == "O" or begins):
-            out.append((start, i, typ))
-            start, typ = None, None
-        if prefix in ("B", "I") and (begins or typ is None):
-            start, typ = i, t
-    return out
-
-
-def render(doc: ConllDoc) -> tuple[str, list[tuple[int, int]]]:
-    """The document as text (tokens joined by spaces, a blank line between sentences) and the
-    character range of every token."""
-    parts: list[str] = []
-    offsets: list[tuple[int, int]] = [(0, 0)] * len(doc.tokens)
-    pos = 0
-    for k, (s, e) in enumerate(doc.sentences):
-        if k:
-            parts.append("\n\n")
-            pos += 2
-        for i in range(s, e):
-            if i > s:
-                parts.append(" ")
-                pos += 1
-            parts.append(doc.tokens[i])
-            offsets[i] = (pos, pos + len(doc.tokens[i]))
-            pos += len(doc.tokens[i])
-    parts.append("\n")
-    return "".join(parts), offsets
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    label: str
-
-
-def gold_spans(doc: ConllDoc, offsets: list[tuple[int, int]]) -> list[Span]:
-    """Gold entities as character spans (an entity never crosses a sentence boundary)."""
-    out = []
-    for ss, se in doc.sentences:
-        for s, e, t in iob_spans(doc.tags[ss:se]):
-            out.append(Span(offsets[ss + s][0], offsets[ss + e - 1][1], t))
-    return out
 
 
 def map_label(label: str) -> Optional[str]:
@@ -177,6 +97,7 @@ def map_label(label: str) -> Optional[str]:
 
 
 # --- scoring -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -198,8 +119,14 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -232,6 +159,7 @@ def score(gold: Iterable[tuple], pred: Iterable[tuple]) -> dict[str, Counts]:
 
 # --- raw text <-> body ---------------------------------------------------------------------------
 
+
 def body_index(raw: str, body: str, body_map: Optional[list]) -> dict[int, int]:
     """Raw character offset -> body offset, for every non-space body character that is a copy of
     the raw character it maps to."""
@@ -262,16 +190,17 @@ PSpan = tuple[int, int, str, str]  # (start_char, end_char, OntoNotes label, met
 
 # --- running both systems --------------------------------------------------------------------------
 
+
 @dataclass
 class DocResult:
     doc_id: str
     file: str
     status: str  # article | duplicate | near-duplicate | rejected | not-english
     body: str = ""
-    gold: list[Span] = field(default_factory=list)        # projected into the body
+    gold: list[Span] = field(default_factory=list)  # projected into the body
     gold_outside: list[Span] = field(default_factory=list)  # raw offsets (title, dateline)
     gold_unscored: list[Span] = field(default_factory=list)  # a near duplicate's (raw offsets)
-    pipeline: list[PSpan] = field(default_factory=list)    # mentions (body offsets, OntoNotes labels)
+    pipeline: list[PSpan] = field(default_factory=list)  # mentions (body offsets, OntoNotes labels)
     spacy: list[PSpan] = field(default_factory=list)
 
 
@@ -286,8 +215,11 @@ def raw_model():
 
 def _write_sources(tmp: Path, docs_dir: Path) -> Path:
     src = tmp / "sources.toml"
-    src.write_text(f'[[sources]]\nname = "conll"\nkind = "text_dir"\npath = "{docs_dir.as_posix()}"\n'
-                   f'glob = "*.txt"\nallow_outside = true\n', encoding="utf-8")
+    src.write_text(
+        f'[[sources]]\nname = "conll"\nkind = "text_dir"\npath = "{docs_dir.as_posix()}"\n'
+        f'glob = "*.txt"\nallow_outside = true\n',
+        encoding="utf-8",
+    )
     return src
 
 
@@ -323,8 +255,9 @@ def _own_body(raw: str, profiles):
     return normalise(text, recognise(text, profiles))
 
 
-def _doc_result(fname: str, d: ConllDoc, raw: str, offsets: list[tuple[int, int]], run: dict,
-                profiles) -> DocResult:
+def _doc_result(
+    fname: str, d: ConllDoc, raw: str, offsets: list[tuple[int, int]], run: dict, profiles
+) -> DocResult:
     """One document's result: its status, the pipeline's mentions, and the gold spans projected onto
     the body (or, when they fall outside it, kept apart)."""
     gold = gold_spans(d, offsets)
@@ -382,17 +315,21 @@ def run_documents(docs: list[ConllDoc], workdir: Path) -> tuple[list[DocResult],
     t_pipe = time.perf_counter() - t0
 
     run, profiles = _read_run(wh), load_profiles()
-    results = [_doc_result(fname, d, raw, offsets, run, profiles)
-               for fname, (d, raw, offsets) in raws.items()]
+    results = [
+        _doc_result(fname, d, raw, offsets, run, profiles) for fname, (d, raw, offsets) in raws.items()
+    ]
 
     t0 = time.perf_counter()
     nlp = raw_model()
     for r, doc in zip(results, nlp.pipe(r.body for r in results)):
         r.spacy = [(e.start_char, e.end_char, e.label_, "ner") for e in doc.ents]
     t_spacy = time.perf_counter() - t0
-    info = {"pipeline_seconds": round(t_pipe, 1), "spacy_seconds": round(t_spacy, 1),
-            "run": summary.model_dump(), "model": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-"
-                                                  f"{nlp.meta.get('version')}"}
+    info = {
+        "pipeline_seconds": round(t_pipe, 1),
+        "spacy_seconds": round(t_spacy, 1),
+        "run": summary.model_dump(),
+        "model": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}",
+    }
     return results, info
 
 
@@ -406,14 +343,18 @@ def _pred_items(r: DocResult, spans: Iterable[PSpan], *, names_only: bool) -> se
     return out
 
 
-def evaluate(results: list[DocResult], systems: dict[str, Callable[[DocResult], Iterable[PSpan]]]
-             ) -> dict[str, dict[str, Counts]]:
+def evaluate(
+    results: list[DocResult], systems: dict[str, Callable[[DocResult], Iterable[PSpan]]]
+) -> dict[str, dict[str, Counts]]:
     gold = {(r.doc_id, g.start, g.end, g.label) for r in results for g in r.gold}
-    return {name: score(gold, {x for r in results for x in _pred_items(r, fn(r), names_only=True)})
-            for name, fn in systems.items()}
+    return {
+        name: score(gold, {x for r in results for x in _pred_items(r, fn(r), names_only=True)})
+        for name, fn in systems.items()
+    }
 
 
 # --- reporting -----------------------------------------------------------------------------------
+
 
 def format_table(scores: dict[str, dict[str, Counts]]) -> str:
     names = list(scores)
@@ -423,26 +364,30 @@ def format_table(scores: dict[str, dict[str, Counts]]) -> str:
     for t in TYPES + ("overall",):
         first = scores[names[0]][t]
         row = f"{t:<8} {first.tp + first.fn:>5} "
-        row += " ".join(f"{100 * c.precision:>10.1f}{100 * c.recall:>6.1f}{100 * c.f1:>6.1f}"
-                        for c in (scores[n][t] for n in names))
+        row += " ".join(
+            f"{100 * c.precision:>10.1f}{100 * c.recall:>6.1f}{100 * c.f1:>6.1f}"
+            for c in (scores[n][t] for n in names)
+        )
         lines.append(row)
     return "\n".join(lines)
 
 
-def error_samples(results: list[DocResult], spans_of: Callable[[DocResult], Iterable[PSpan]], n: int
-                  ) -> dict[str, dict[str, list[str]]]:
+def error_samples(
+    results: list[DocResult], spans_of: Callable[[DocResult], Iterable[PSpan]], n: int
+) -> dict[str, dict[str, list[str]]]:
     """Up to ``n`` false positives and false negatives per type, with their context."""
     out: dict[str, dict[str, list[str]]] = {t: {"fp": [], "fn": []} for t in TYPES}
     for r in results:
         gold = {(g.start, g.end, g.label) for g in r.gold}
-        pred = {(s, e, map_label(lab)) for s, e, lab, m in spans_of(r)
-                if map_label(lab) and m in NAME_METHODS}
+        pred = {
+            (s, e, map_label(lab)) for s, e, lab, m in spans_of(r) if map_label(lab) and m in NAME_METHODS
+        }
         gold_by_span = {(s, e): t for s, e, t in gold}
         pred_by_span = {(s, e): t for s, e, t in pred}
 
         def ctx(s: int, e: int) -> str:
-            left = r.body[max(0, s - 30):s].replace("\n", " ")
-            right = r.body[e:e + 30].replace("\n", " ")
+            left = r.body[max(0, s - 30) : s].replace("\n", " ")
+            right = r.body[e : e + 30].replace("\n", " ")
             return f"{left}[[{r.body[s:e]}]]{right}"
 
         for s, e, t in sorted(pred - gold):
@@ -468,14 +413,24 @@ def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="python -m newsclaims.evaluation.ner",
         description="Exact-span NER P/R/F1 per CoNLL type: raw spaCy vs the pipeline's mentions "
-                    "(OntoNotes labels mapped to CoNLL).")
+        "(OntoNotes labels mapped to CoNLL).",
+    )
     ap.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CoNLL-2003-format files")
     ap.add_argument("--limit-docs", type=int, default=None, metavar="N", help="first N documents only")
     ap.add_argument("--json", type=Path, default=None, metavar="OUT", help="write the figures as JSON")
-    ap.add_argument("--errors", type=int, default=0, metavar="N",
-                    help="print N sample false positives / negatives per type and system")
-    ap.add_argument("--workdir", type=Path, default=None,
-                    help="keep the text files and the warehouse here (must not hold a warehouse yet)")
+    ap.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N sample false positives / negatives per type and system",
+    )
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep the text files and the warehouse here (must not hold a warehouse yet)",
+    )
     return ap
 
 
@@ -487,7 +442,7 @@ def _read_docs(args) -> list[ConllDoc] | str:
             return f"{f} is not a file"
         docs.extend(read_conll(f))
     if args.limit_docs is not None:
-        docs = docs[:args.limit_docs]
+        docs = docs[: args.limit_docs]
     return docs or "no documents"
 
 
@@ -497,8 +452,9 @@ def _run(docs: list[ConllDoc], workdir: Optional[Path]) -> tuple[list[DocResult]
         with tempfile.TemporaryDirectory(prefix="nc_eval_ner_") as tmp:
             return run_documents(docs, Path(tmp))
     if (workdir / "wh").exists() or (workdir / "docs").exists():
-        return (f"{workdir} already holds a run (the pipeline would skip every file as "
-                f"seen); use an empty folder")
+        return (
+            f"{workdir} already holds a run (the pipeline would skip every file as seen); use an empty folder"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
     return run_documents(docs, workdir)
 
@@ -509,23 +465,33 @@ def _print_report(args, docs, results, info, scores, elapsed: float) -> None:
     out_by_type = Counter(g.label for r in results for g in r.gold_outside)
     print(f"{len(docs)} documents from {', '.join(str(f) for f in args.files)}; model {info['model']}")
     print("pipeline outcome per document: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
-    print(f"gold entities scored (inside article bodies): {sum(len(r.gold) for r in results)}; not scored "
-          f"(in the headline/dateline the normaliser removed): {n_out} "
-          f"({', '.join(f'{t} {out_by_type[t]}' for t in TYPES)})")
+    print(
+        f"gold entities scored (inside article bodies): {sum(len(r.gold) for r in results)}; not scored "
+        f"(in the headline/dateline the normaliser removed): {n_out} "
+        f"({', '.join(f'{t} {out_by_type[t]}' for t in TYPES)})"
+    )
     if status.get("near-duplicate"):
-        print(f"gold entities in near-duplicate documents (not extracted, scored for neither system): "
-              f"{sum(len(r.gold_unscored) for r in results)}")
-    for st, what in (("rejected", "rejected documents (scored: misses for the pipeline)"),
-                     ("not-english", "documents stored without extraction, language not English "
-                                     "(scored: misses for the pipeline)")):
+        print(
+            f"gold entities in near-duplicate documents (not extracted, scored for neither system): "
+            f"{sum(len(r.gold_unscored) for r in results)}"
+        )
+    for st, what in (
+        ("rejected", "rejected documents (scored: misses for the pipeline)"),
+        (
+            "not-english",
+            "documents stored without extraction, language not English (scored: misses for the pipeline)",
+        ),
+    ):
         if status.get(st):
             print(f"gold entities in {what}: {sum(len(r.gold) for r in results if r.status == st)}")
     print("exact span + type; pipeline = mentions with method ner|alias|ruler; labels mapped to CoNLL\n")
     print(format_table(scores))
     base, pipe = scores["raw spaCy"]["overall"].f1, scores["pipeline"]["overall"].f1
     print(f"\noverall F1: pipeline - raw spaCy = {100 * (pipe - base):+.2f} points")
-    print(f"\ntime: {elapsed:.1f}s total (pipeline run {info['pipeline_seconds']}s, raw spaCy "
-          f"{info['spacy_seconds']}s)")
+    print(
+        f"\ntime: {elapsed:.1f}s total (pipeline run {info['pipeline_seconds']}s, raw spaCy "
+        f"{info['spacy_seconds']}s)"
+    )
 
 
 def _print_errors(results: list[DocResult], n: int) -> dict:
@@ -564,12 +530,15 @@ def main(argv: list[str] | None = None) -> int:
         status = Counter(r.status for r in results)
         out_by_type = Counter(g.label for r in results for g in r.gold_outside)
         payload = {
-            "files": [str(f) for f in args.files], "n_documents": len(docs), "documents": dict(status),
+            "files": [str(f) for f in args.files],
+            "n_documents": len(docs),
+            "documents": dict(status),
             "gold_scored": sum(len(r.gold) for r in results),
             "gold_not_scored": sum(len(r.gold_outside) for r in results),
             "gold_not_scored_by_type": dict(out_by_type),
             "scores": {n: {t: c.as_dict() for t, c in s.items()} for n, s in scores.items()},
-            "seconds": round(elapsed, 1), **info,
+            "seconds": round(elapsed, 1),
+            **info,
         }
         if errors:
             payload["errors"] = errors

@@ -31,6 +31,10 @@ A document the pipeline found to be a duplicate takes the story of the article i
 rejected document is a story of its own.  Scores: B-cubed precision / recall / F1 (averaged over
 documents) and the adjusted Rand index against the gold label.
 
+Reading the labelled file and building the warehouse is :mod:`newsclaims.evaluation.labelled_docs`
+(shared with the claim-group evaluation); ``--fit-weights`` is :mod:`newsclaims.evaluation.stories_fit`.
+Their names are re-exported here.
+
 Articles dated more than ``WINDOW_DAYS`` apart never share a story; an undated article may share one
 with any article. ECB+ records carry no publication date, so the only dates are those the
 normaliser finds in the text (header date lines, datelines); the report counts them.
@@ -154,7 +158,6 @@ import dataclasses
 import datetime as dt
 import json
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -165,69 +168,29 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from newsclaims.evaluation import write_json
+from newsclaims.evaluation.labelled_docs import LabelledDoc, _doc_id, build_warehouse, detokenize, load_jsonl
+from newsclaims.evaluation.stories_fit import fit_weights, pair_cosines
 
-__all__ = ["LabelledDoc", "load_jsonl", "detokenize", "bcubed", "adjusted_rand_index", "scores",
-           "build_warehouse", "pipeline_features", "replay", "evaluate", "pair_cosines", "fit_weights",
-           "format_report", "main"]
-
-
-# --- data ------------------------------------------------------------------------------------------
-
-@dataclass
-class LabelledDoc:
-    doc_id: str
-    text: str
-    gold: str
-    split: Optional[str] = None
-    title: Optional[str] = None
-    published_date: Optional[str] = None
-    outlet: Optional[str] = None
-
-
-_PTB = [
-    (re.compile(r"``\s*"), '"'),
-    (re.compile(r"\s*''"), '"'),
-    (re.compile(r" (['’](?:s|re|ve|ll|d|m)|n['’]t)\b", re.I), r"\1"),
-    (re.compile(r" ([,.;:!?%)\]}])"), r"\1"),
-    (re.compile(r"([(\[{$£]) "), r"\1"),
-    (re.compile(r" - "), "-"),
+__all__ = [
+    "LabelledDoc",
+    "load_jsonl",
+    "detokenize",
+    "bcubed",
+    "adjusted_rand_index",
+    "scores",
+    "build_warehouse",
+    "pipeline_features",
+    "replay",
+    "evaluate",
+    "pair_cosines",
+    "fit_weights",
+    "format_report",
+    "main",
 ]
-_PTB_HINT = re.compile(r"``| '' | n't\b| 's\b| [,.;:] ")
-
-
-def detokenize(text: str) -> str:
-    """Undo PTB-style tokenisation line by line ("Reid 's" -> "Reid's", ``x'' -> "x")."""
-    lines = []
-    for line in text.split("\n"):
-        for pattern, repl in _PTB:
-            line = pattern.sub(repl, line)
-        lines.append(line.strip())
-    return "\n".join(lines)
-
-
-def _split_of(row: dict) -> Optional[str]:
-    return row.get("split_cv2015", row.get("split"))
-
-
-def load_jsonl(path: Path, *, split: Optional[str] = None, label: str = "subtopic") -> list[LabelledDoc]:
-    """Labelled documents of ``split`` (all when None or when the file has no split field), in file
-    order; PTB-tokenised text is detokenised."""
-    with open(path, encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle if line.strip()]
-    has_split = any(_split_of(r) is not None for r in rows)
-    out = []
-    for row in rows:
-        if split is not None and has_split and _split_of(row) != split:
-            continue
-        text = row["text"]
-        if _PTB_HINT.search(text):
-            text = detokenize(text)
-        out.append(LabelledDoc(str(row["doc_id"]), text, str(row[label]), _split_of(row), row.get("title"),
-                               row.get("published_date"), row.get("outlet")))
-    return out
 
 
 # --- metrics ---------------------------------------------------------------------------------------
+
 
 def bcubed(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float, float]:
     """B-cubed precision, recall and F1 (Bagga & Baldwin 1998), averaged over documents."""
@@ -241,6 +204,7 @@ def bcubed(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float,
 
 def adjusted_rand_index(gold: Sequence[str], predicted: Sequence[str]) -> float:
     """Hubert & Arabie's adjusted Rand index."""
+
     def comb2(x: int) -> float:
         return x * (x - 1) / 2
 
@@ -255,40 +219,26 @@ def adjusted_rand_index(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict:
     p, r, f = bcubed(gold, predicted)
-    return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": f, "ari": adjusted_rand_index(gold, predicted),
-            "n_predicted": len(set(predicted)), "n_gold": len(set(gold))}
+    return {
+        "bcubed_precision": p,
+        "bcubed_recall": r,
+        "bcubed_f1": f,
+        "ari": adjusted_rand_index(gold, predicted),
+        "n_predicted": len(set(predicted)),
+        "n_gold": len(set(gold)),
+    }
 
 
 # --- the pipeline ----------------------------------------------------------------------------------
-
-def build_warehouse(docs: Sequence[LabelledDoc], workdir: Path):
-    """Run the real pipeline on the documents (a JSONL feed) into ``workdir/wh``."""
-    from newsclaims.pipeline import run_local
-    from newsclaims.settings import Warehouse
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    feed = workdir / "docs.jsonl"
-    with open(feed, "w", encoding="utf-8") as out:
-        for d in docs:
-            out.write(json.dumps({"doc_id": d.doc_id, "title": d.title, "text": d.text,
-                                  "published_date": d.published_date, "outlet": d.outlet}) + "\n")
-    sources = workdir / "sources.toml"
-    sources.write_text('[[sources]]\nname = "labelled"\nkind = "jsonl"\npath = "docs.jsonl"\n'
-                       'outlet = "Unknown"\n'
-                       'fields = { text = "text", title = "title", date = "published_date", id = "doc_id", '
-                       'outlet = "outlet" }\n', encoding="utf-8")
-    wh = Warehouse.resolve(workdir / "wh")
-    run_local(sources, wh)
-    return wh
 
 
 @dataclass
 class Features:
     """What the warehouse holds about the documents."""
 
-    articles: dict            # article_id -> linking.StoryArticle (story_id unset)
-    article_of: dict          # doc_id -> article_id (kept articles and duplicates)
-    one_run: dict             # article_id -> story_id assigned by the pipeline run itself
+    articles: dict  # article_id -> linking.StoryArticle (story_id unset)
+    article_of: dict  # doc_id -> article_id (kept articles and duplicates)
+    one_run: dict  # article_id -> story_id assigned by the pipeline run itself
     n_rejected: int = 0
     n_duplicates: int = 0
     n_dated: int = 0
@@ -298,19 +248,18 @@ class Features:
 DEFAULT_RUN_SIZE = 10
 
 
-def _doc_id(raw_path: str) -> str:
-    return raw_path.rsplit("#", 1)[-1]
-
-
 def pipeline_features(wh) -> Features:
     """Articles as the link stage sees them (see :func:`newsclaims.pipeline.link_batches`)."""
     from newsclaims.link.stories import StoryArticle
     from newsclaims.load import database
 
-    _, rows = database.query(wh, """
+    _, rows = database.query(
+        wh,
+        """
         SELECT a.article_id, a.raw_path, a.published_date, a.title, a.body, a.outlet,
                list(DISTINCT m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL)
-        FROM articles a LEFT JOIN mentions m USING (article_id) GROUP BY ALL""")
+        FROM articles a LEFT JOIN mentions m USING (article_id) GROUP BY ALL""",
+    )
     articles, article_of = {}, {}
     for aid, raw_path, day, title, body, outlet, ents in rows:
         articles[aid] = StoryArticle(aid, day, title, body, set(ents or []), outlet)
@@ -320,8 +269,14 @@ def pipeline_features(wh) -> Features:
         article_of[_doc_id(raw_path)] = aid
     _, rejects = database.query(wh, "SELECT count(*) FROM rejects")
     _, one_run = database.query(wh, "SELECT article_id, story_id FROM article_stories")
-    return Features(articles, article_of, dict(one_run), rejects[0][0], len(dups),
-                    sum(1 for a in articles.values() if a.published_date))
+    return Features(
+        articles,
+        article_of,
+        dict(one_run),
+        rejects[0][0],
+        len(dups),
+        sum(1 for a in articles.values() if a.published_date),
+    )
 
 
 #: the simulated ingestion day of the first run (later than any publication date of the sets we
@@ -329,9 +284,19 @@ def pipeline_features(wh) -> Features:
 FIRST_RUN_DAY = dt.date(2100, 1, 1)
 
 
-def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], run_size: int = 1, *,
-           mode: str = "revise", days_per_run: float = 0.0, revision_days: Optional[int] = None,
-           cluster=None, stats: Optional[dict] = None, **params) -> list[str]:
+def replay(
+    docs: Sequence[LabelledDoc],
+    feats: Features,
+    order: Sequence[int],
+    run_size: int = 1,
+    *,
+    mode: str = "revise",
+    days_per_run: float = 0.0,
+    revision_days: Optional[int] = None,
+    cluster=None,
+    stats: Optional[dict] = None,
+    **params,
+) -> list[str]:
     """Story id per document (input positions) when the documents arrive in ``order``, ``run_size``
     at a time -- what successive pipeline runs do.
 
@@ -352,7 +317,7 @@ def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], r
     for run, start in enumerate(range(0, len(order), run_size)):
         day = FIRST_RUN_DAY + dt.timedelta(days=int(run * days_per_run))
         new = []
-        for i in order[start:start + run_size]:
+        for i in order[start : start + run_size]:
             aid = feats.article_of.get(docs[i].doc_id)
             if aid is not None and aid not in done:
                 done[aid] = art = dataclasses.replace(feats.articles[aid], story_id=None, ingested=day)
@@ -362,8 +327,9 @@ def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], r
         if mode == "single-pass":
             assign_stories(new, existing, **params)
         else:
-            window = revision_window(existing, new, day,
-                                     days=REVISION_DAYS if revision_days is None else revision_days)
+            window = revision_window(
+                existing, new, day, days=REVISION_DAYS if revision_days is None else revision_days
+            )
             largest = max(largest, len(window))
             _, changes = revise_stories(window, new, cluster)
             moved += len(changes)
@@ -371,22 +337,40 @@ def replay(docs: Sequence[LabelledDoc], feats: Features, order: Sequence[int], r
     if stats is not None:
         stats["story_changes"] = stats.get("story_changes", 0) + moved
         stats["largest_window"] = max(stats.get("largest_window", 0), largest)
-    return [done[feats.article_of[d.doc_id]].story_id if d.doc_id in feats.article_of else f"reject:{d.doc_id}"
-            for d in docs]
+    return [
+        done[feats.article_of[d.doc_id]].story_id if d.doc_id in feats.article_of else f"reject:{d.doc_id}"
+        for d in docs
+    ]
 
 
-def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, run_size: int = DEFAULT_RUN_SIZE,
-             mode: str = "revise", days_per_run: float = 0.0, revision_days: Optional[int] = None,
-             cluster=None, **params) -> dict:
+def evaluate(
+    docs: Sequence[LabelledDoc],
+    feats: Features,
+    *,
+    orders: int = 5,
+    run_size: int = DEFAULT_RUN_SIZE,
+    mode: str = "revise",
+    days_per_run: float = 0.0,
+    revision_days: Optional[int] = None,
+    cluster=None,
+    **params,
+) -> dict:
     gold = [d.gold for d in docs]
     t0 = time.perf_counter()
     # the split's own articles (a --reuse warehouse may hold other splits' too)
     mine = {feats.article_of[d.doc_id] for d in docs if d.doc_id in feats.article_of}
-    result: dict = {"n_docs": len(docs), "n_gold": len(set(gold)), "n_articles": len(mine),
-                    "n_duplicates": sum(1 for d in docs if d.doc_id in feats.article_of) - len(mine),
-                    "n_rejected": sum(1 for d in docs if d.doc_id not in feats.article_of),
-                    "n_dated": sum(1 for a in mine if feats.articles[a].published_date), "run_size": run_size, "mode": mode,
-                    "days_per_run": days_per_run, "revision_days": revision_days}
+    result: dict = {
+        "n_docs": len(docs),
+        "n_gold": len(set(gold)),
+        "n_articles": len(mine),
+        "n_duplicates": sum(1 for d in docs if d.doc_id in feats.article_of) - len(mine),
+        "n_rejected": sum(1 for d in docs if d.doc_id not in feats.article_of),
+        "n_dated": sum(1 for a in mine if feats.articles[a].published_date),
+        "run_size": run_size,
+        "mode": mode,
+        "days_per_run": days_per_run,
+        "revision_days": revision_days,
+    }
     how = dict(mode=mode, days_per_run=days_per_run, revision_days=revision_days, cluster=cluster, **params)
     if feats.one_run and not params and cluster is None:
         one = [feats.one_run.get(feats.article_of.get(d.doc_id), f"reject:{d.doc_id}") for d in docs]
@@ -405,94 +389,43 @@ def evaluate(docs: Sequence[LabelledDoc], feats: Features, *, orders: int = 5, r
         keys = ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "n_predicted"]
         if mode != "single-pass":
             keys += ["story_changes", "largest_window"]
-        result["shuffled"] = {k: {"mean": statistics.fmean(s[k] for s in shuffled),
-                                  "min": min(s[k] for s in shuffled), "max": max(s[k] for s in shuffled)}
-                              for k in keys}
+        result["shuffled"] = {
+            k: {
+                "mean": statistics.fmean(s[k] for s in shuffled),
+                "min": min(s[k] for s in shuffled),
+                "max": max(s[k] for s in shuffled),
+            }
+            for k in keys
+        }
         result["shuffled"]["seeds"] = list(range(orders))
     result["seconds"] = round(time.perf_counter() - t0, 2)
     return result
 
 
-# --- fitting the view weights ----------------------------------------------------------------------
-
-def pair_cosines(articles: Sequence, lead_words: int = 20):
-    """Per view (:data:`newsclaims.link.stories.VIEWS`), the matrix of TF-IDF cosines between the
-    articles (IDF over them, as :func:`~newsclaims.link.stories.assign_stories` computes it)."""
-    import numpy as np
-
-    from newsclaims.link.stories import VIEWS, _tfidf, idf_of
-
-    n = len(articles)
-    out = {}
-    for view in VIEWS:
-        counts = [a.views(lead_words)[view] for a in articles]
-        idf = idf_of(c.keys() for c in counts)
-        column = {t: i for i, t in enumerate(sorted(idf))}
-        m = np.zeros((n, max(1, len(column))))
-        for i, c in enumerate(counts):
-            for t, x in _tfidf(c, idf).items():
-                m[i, column[t]] = x
-        out[view] = m @ m.T
-    return out
-
-
-def fit_weights(docs: Sequence[LabelledDoc], feats: Features, *, l2: float = 1.0, iterations: int = 50) -> dict:
-    """A logistic regression "same gold cluster" on the view cosines of every pair of the documents'
-    articles (L2 penalty ``l2`` on the weights, Newton steps), rescaled to the form of
-    :class:`newsclaims.link.stories.StoryParams`: weights summing to 1, and the threshold where the
-    regression says one half."""
-    import numpy as np
-
-    from newsclaims.link.stories import VIEWS
-
-    gold_of: dict[str, str] = {}
-    for d in docs:
-        aid = feats.article_of.get(d.doc_id)
-        if aid is not None:
-            gold_of.setdefault(aid, d.gold)
-    aids = sorted(gold_of)
-    cos = pair_cosines([feats.articles[a] for a in aids])
-    iu = np.triu_indices(len(aids), 1)
-    x = np.stack([cos[v][iu] for v in VIEWS], 1)
-    gold = np.array([gold_of[a] for a in aids])
-    y = (gold[:, None] == gold[None, :])[iu].astype(float)
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    penalty = np.full(xb.shape[1], 1.0 / l2)
-    penalty[-1] = 0.0  # the intercept is not penalised
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        grad = xb.T @ (p - y) + penalty * w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    coef, intercept = w[:-1], w[-1]
-    total = float(coef.sum())
-    return {"weights": {v: round(float(c) / total, 3) for v, c in zip(VIEWS, coef)},
-            "threshold": round(-float(intercept) / total, 3),
-            "coefficients": {v: round(float(c), 3) for v, c in zip(VIEWS, coef)},
-            "intercept": round(float(intercept), 3), "n_articles": len(aids), "n_pairs": int(len(y)),
-            "n_same": int(y.sum())}
-
-
 # --- command line ----------------------------------------------------------------------------------
+
 
 def _line(name: str, s: dict) -> str:
     extra = ""
     if "story_changes" in s:
         extra = f"  moves {round(s['story_changes'], 1)}  window <= {round(s['largest_window'])}"
-    return (f"  {name:<22} B3 P {s['bcubed_precision']:.4f}  R {s['bcubed_recall']:.4f}  F1 {s['bcubed_f1']:.4f}"
-            f"  ARI {s['ari']:.4f}  stories {s['n_predicted']}{extra}")
+    return (
+        f"  {name:<22} B3 P {s['bcubed_precision']:.4f}  R {s['bcubed_recall']:.4f}  F1 {s['bcubed_f1']:.4f}"
+        f"  ARI {s['ari']:.4f}  stories {s['n_predicted']}{extra}"
+    )
 
 
 def format_report(name: str, r: dict) -> str:
-    lines = [f"{name}: {r['n_docs']} documents, {r['n_gold']} gold clusters; pipeline: {r['n_articles']} articles "
-             f"({r['n_dated']} with a date), {r['n_duplicates']} duplicates, {r['n_rejected']} rejected",
-             f"  mode {r['mode']}, {r['run_size']} articles per run"
-             + (f", {r['days_per_run']} days per run, revision window {r['revision_days']} days"
-                if r["mode"] != "single-pass" and r["days_per_run"] else "")]
+    lines = [
+        f"{name}: {r['n_docs']} documents, {r['n_gold']} gold clusters; pipeline: {r['n_articles']} articles "
+        f"({r['n_dated']} with a date), {r['n_duplicates']} duplicates, {r['n_rejected']} rejected",
+        f"  mode {r['mode']}, {r['run_size']} articles per run"
+        + (
+            f", {r['days_per_run']} days per run, revision window {r['revision_days']} days"
+            if r["mode"] != "single-pass" and r["days_per_run"]
+            else ""
+        ),
+    ]
     if "one_run" in r:
         lines.append(_line("one run (date, id)", r["one_run"]))
     lines.append(_line(f"file order, {r['run_size']}/run", r["file_order"]))
@@ -503,37 +436,92 @@ def format_report(name: str, r: dict) -> str:
         if "largest_window" in sh:
             mean["largest_window"] = sh["largest_window"]["max"]
         lines.append(_line(f"shuffled x{len(sh['seeds'])} (mean)", mean))
-        lines.append(f"  {'':<22} F1 range {sh['bcubed_f1']['min']:.4f}-{sh['bcubed_f1']['max']:.4f}, "
-                     f"ARI range {sh['ari']['min']:.4f}-{sh['ari']['max']:.4f} (seeds {sh['seeds'][0]}-{sh['seeds'][-1]})")
+        lines.append(
+            f"  {'':<22} F1 range {sh['bcubed_f1']['min']:.4f}-{sh['bcubed_f1']['max']:.4f}, "
+            f"ARI range {sh['ari']['min']:.4f}-{sh['ari']['max']:.4f} (seeds {sh['seeds'][0]}-{sh['seeds'][-1]})"
+        )
     return "\n".join(lines)
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsclaims eval stories",
-                                     description="Score the pipeline's story clustering against a labelled JSONL.")
+def _parser() -> argparse.ArgumentParser:
+    """The command's options (``newsclaims eval stories`` passes its own on as these)."""
+    parser = argparse.ArgumentParser(
+        prog="newsclaims eval stories",
+        description="Score the pipeline's story clustering against a labelled JSONL.",
+    )
     parser.add_argument("file", type=Path, help="labelled JSONL (doc_id, text, gold label)")
-    parser.add_argument("--split", default="dev", help="split to score: train, dev, test or all (default dev)")
+    parser.add_argument(
+        "--split", default="dev", help="split to score: train, dev, test or all (default dev)"
+    )
     parser.add_argument("--label", default="subtopic", help="gold label field (default subtopic)")
     parser.add_argument("--orders", type=int, default=5, help="shuffled orders, seeds 0..N-1 (default 5)")
-    parser.add_argument("--run-size", type=int, default=DEFAULT_RUN_SIZE,
-                        help=f"articles per simulated run (default {DEFAULT_RUN_SIZE}; 0: the whole split in one run)")
-    parser.add_argument("--mode", choices=("revise", "single-pass"), default="revise",
-                        help="revise: each run re-clusters its revision window (the pipeline); single-pass: "
-                             "each article joins a story once (before issue 16)")
-    parser.add_argument("--days-per-run", type=float, default=0.0,
-                        help="simulated days between runs (default 0: all runs on one day, so every earlier "
-                             "article is in the revision window)")
-    parser.add_argument("--revision-days", type=int, default=None,
-                        help="revision window in days (default linking.REVISION_DAYS)")
-    parser.add_argument("--keep", type=Path, default=None, help="build the warehouse in this folder and keep it")
-    parser.add_argument("--reuse", type=Path, default=None,
-                        help="score the warehouse a previous --keep built from the same file")
+    parser.add_argument(
+        "--run-size",
+        type=int,
+        default=DEFAULT_RUN_SIZE,
+        help=f"articles per simulated run (default {DEFAULT_RUN_SIZE}; 0: the whole split in one run)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("revise", "single-pass"),
+        default="revise",
+        help="revise: each run re-clusters its revision window (the pipeline); single-pass: "
+        "each article joins a story once (before issue 16)",
+    )
+    parser.add_argument(
+        "--days-per-run",
+        type=float,
+        default=0.0,
+        help="simulated days between runs (default 0: all runs on one day, so every earlier "
+        "article is in the revision window)",
+    )
+    parser.add_argument(
+        "--revision-days",
+        type=int,
+        default=None,
+        help="revision window in days (default linking.REVISION_DAYS)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="build the warehouse in this folder and keep it"
+    )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        help="score the warehouse a previous --keep built from the same file",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON")
-    parser.add_argument("--fit-weights", action="store_true",
-                        help="instead of scoring, fit the view weights and threshold of linking.StoryParams on "
-                             "the split (a logistic regression over article pairs) and print them")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--fit-weights",
+        action="store_true",
+        help="instead of scoring, fit the view weights and threshold of linking.StoryParams on "
+        "the split (a logistic regression over article pairs) and print them",
+    )
+    return parser
 
+
+def _features(args: argparse.Namespace, docs: list[LabelledDoc]) -> Features | str:
+    """The documents' features: from the warehouse ``--reuse`` names, or from a pipeline run on them
+    (in ``--keep`` or a temporary folder); an error message when the reused warehouse lacks them."""
+    if args.reuse:
+        from newsclaims.settings import Warehouse
+
+        feats = pipeline_features(Warehouse.resolve(args.reuse / "wh"))
+        missing = [d.doc_id for d in docs if d.doc_id not in feats.article_of]
+        if len(missing) > feats.n_rejected:
+            return f"{args.reuse}: {len(missing)} documents not in that warehouse"
+        if set(feats.article_of) != {d.doc_id for d in docs}:
+            feats.one_run = {}  # that run linked other documents too: its assignment is not comparable
+        return feats
+    with tempfile.TemporaryDirectory(prefix="newsclaims-stories-") as tmp:
+        workdir = args.keep or Path(tmp)
+        return pipeline_features(build_warehouse(docs, workdir))
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Score (or with ``--fit-weights`` fit) the story clustering on one split of a labelled file; print
+    the report and, with ``--json``, write the figures. 2 when the input is missing."""
+    args = _parser().parse_args(argv)
     if not args.file.exists():
         print(f"not found: {args.file}", file=sys.stderr)
         return 2
@@ -541,19 +529,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not docs:
         print(f"no documents for split {args.split!r}", file=sys.stderr)
         return 2
-    if args.reuse:
-        from newsclaims.settings import Warehouse
-        feats = pipeline_features(Warehouse.resolve(args.reuse / "wh"))
-        missing = [d.doc_id for d in docs if d.doc_id not in feats.article_of]
-        if len(missing) > feats.n_rejected:
-            print(f"{args.reuse}: {len(missing)} documents not in that warehouse", file=sys.stderr)
-            return 2
-        if set(feats.article_of) != {d.doc_id for d in docs}:
-            feats.one_run = {}  # that run linked other documents too: its assignment is not comparable
-    else:
-        with tempfile.TemporaryDirectory(prefix="newsclaims-stories-") as tmp:
-            workdir = args.keep or Path(tmp)
-            feats = pipeline_features(build_warehouse(docs, workdir))
+    feats = _features(args, docs)
+    if isinstance(feats, str):
+        print(feats, file=sys.stderr)
+        return 2
     if args.fit_weights:
         fitted = fit_weights(docs, feats)
         print(json.dumps(fitted, indent=2))
@@ -561,8 +540,15 @@ def main(argv: Optional[list[str]] = None) -> int:
             write_json(args.json, fitted)
         return 0
     run_size = args.run_size if args.run_size > 0 else len(docs)
-    result = evaluate(docs, feats, orders=args.orders, run_size=run_size, mode=args.mode,
-                      days_per_run=args.days_per_run, revision_days=args.revision_days)
+    result = evaluate(
+        docs,
+        feats,
+        orders=args.orders,
+        run_size=run_size,
+        mode=args.mode,
+        days_per_run=args.days_per_run,
+        revision_days=args.revision_days,
+    )
     print(format_report(f"{args.file.name} [{args.split}]", result))
     if args.json:
         write_json(args.json, result)

@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 
 from newsclaims.extract.claims import extract_claims, load_lexicon
 from newsclaims.extract.claims.extractor import claim_id
+from newsclaims.extract.claims.spans import ClaimSpan
 from newsclaims.extract.entities import ArticleEntities
 from newsclaims.extract.kb import load_kb
 from newsclaims.extract.nlp import KB_RULER, load_pipeline_nlp, with_kb_ruler  # noqa: F401 (re-exported)
@@ -59,55 +60,107 @@ def claim_date(article: Article, sentence: str):
 
 
 def article_records(article: Article, doc, kb, lex) -> tuple[list[Mention], list[EntityAlias], list[Claim]]:
+    """One parsed article's rows: its entity mentions (one per span, in text order), its entities'
+    aliases and its claims."""
     ents = ArticleEntities(doc, kb, title=article.title, published=article.published_date)
     # claims first: resolving their speakers may add an entity (a name the tagger missed)
     claim_spans = extract_claims(doc, ents, lex)
+    mentions, aliases = _entity_records(article, ents)
+    claims = [_claim_record(article, doc, cs) for cs in claim_spans]
+    return _one_per_span(mentions), aliases, claims
+
+
+def _entity_records(article: Article, ents: ArticleEntities) -> tuple[list[Mention], list[EntityAlias]]:
+    """The mentions of the article's entities and of the names linked to none, and an alias row per
+    name of each entity (its canonical name when it has no other)."""
     mentions: list[Mention] = []
     aliases: list[EntityAlias] = []
     for c in ents.clusters:
         eid = c.entity_id
         for m in c.mentions:
-            mentions.append(Mention(article_id=article.article_id, entity_id=eid, text=m.text,
-                                    label=m.label, start_char=m.start, end_char=m.end, method=m.method))
+            mentions.append(
+                Mention(
+                    article_id=article.article_id,
+                    entity_id=eid,
+                    text=m.text,
+                    label=m.label,
+                    start_char=m.start,
+                    end_char=m.end,
+                    method=m.method,
+                )
+            )
         names = c.aliases()
         n = len(c.mentions)
         for alias in sorted(names or {c.canonical_name}):
-            aliases.append(EntityAlias(entity_id=eid, article_id=article.article_id,
-                                       name=c.canonical_name, type=c.type, alias=alias,
-                                       wikidata_id=c.kb.wikidata_id if c.kb else None, n_mentions=n,
-                                       roles=sorted(c.roles)))
+            aliases.append(
+                EntityAlias(
+                    entity_id=eid,
+                    article_id=article.article_id,
+                    name=c.canonical_name,
+                    type=c.type,
+                    alias=alias,
+                    wikidata_id=c.kb.wikidata_id if c.kb else None,
+                    n_mentions=n,
+                    roles=sorted(c.roles),
+                )
+            )
     for m in ents.other_mentions:
-        mentions.append(Mention(article_id=article.article_id, entity_id=None, text=m.text, label=m.label,
-                                start_char=m.start, end_char=m.end, method=m.method))
+        mentions.append(
+            Mention(
+                article_id=article.article_id,
+                entity_id=None,
+                text=m.text,
+                label=m.label,
+                start_char=m.start,
+                end_char=m.end,
+                method=m.method,
+            )
+        )
+    return mentions, aliases
+
+
+def _claim_record(article: Article, doc, cs: ClaimSpan) -> Claim:
+    """The claim row of one claim span: its texts cut from the body, its date (from the paragraph
+    around its content) and its group signatures."""
     body = article.body
-    claims = []
-    for cs in claim_spans:
-        spans = [list(s) for s in cs.content_spans]
-        content = " ".join(body[s:e] for s, e in cs.content_spans)
-        sp = cs.speaker
-        cue = cs.cue
-        sent_start = body.rfind("\n", 0, cs.content_start) + 1
-        sent_end = body.find("\n", cs.content_end)
-        claims.append(Claim(
-            claim_id=claim_id(article.article_id, cs), article_id=article.article_id, kind=cs.kind,
-            speaker_entity_id=cs.speaker_cluster.entity_id if cs.speaker_cluster else None,
-            speaker_text=body[sp[0]:sp[1]] if sp else None,
-            speaker_start=sp[0] if sp else None, speaker_end=sp[1] if sp else None,
-            cue=body[cue[0]:cue[1]] if cue else None,
-            cue_start=cue[0] if cue else None, cue_end=cue[1] if cue else None,
-            content=content, content_start=cs.content_start, content_end=cs.content_end,
-            content_spans=spans, confidence=cs.confidence,
-            claim_date=claim_date(article, body[sent_start:sent_end if sent_end > 0 else len(body)]),
-            group_segments=segment_signatures(
-                [doc.char_span(s, e, alignment_mode="expand") or () for s, e in cs.content_spans],
-                cs.content_spans),
-        ))
+    spans = [list(s) for s in cs.content_spans]
+    content = " ".join(body[s:e] for s, e in cs.content_spans)
+    sp = cs.speaker
+    cue = cs.cue
+    sent_start = body.rfind("\n", 0, cs.content_start) + 1
+    sent_end = body.find("\n", cs.content_end)
+    return Claim(
+        claim_id=claim_id(article.article_id, cs),
+        article_id=article.article_id,
+        kind=cs.kind,
+        speaker_entity_id=cs.speaker_cluster.entity_id if cs.speaker_cluster else None,
+        speaker_text=body[sp[0] : sp[1]] if sp else None,
+        speaker_start=sp[0] if sp else None,
+        speaker_end=sp[1] if sp else None,
+        cue=body[cue[0] : cue[1]] if cue else None,
+        cue_start=cue[0] if cue else None,
+        cue_end=cue[1] if cue else None,
+        content=content,
+        content_start=cs.content_start,
+        content_end=cs.content_end,
+        content_spans=spans,
+        confidence=cs.confidence,
+        claim_date=claim_date(article, body[sent_start : sent_end if sent_end > 0 else len(body)]),
+        group_segments=segment_signatures(
+            [doc.char_span(s, e, alignment_mode="expand") or () for s, e in cs.content_spans],
+            cs.content_spans,
+        ),
+    )
+
+
+def _one_per_span(mentions: list[Mention]) -> list[Mention]:
+    """The mentions in text order, one per span (a name can be found as NER and as a description):
+    the first of those with the same span."""
     mentions.sort(key=lambda m: (m.start_char, m.end_char))
-    # one mention per span (a name can be found as NER and as a description)
     uniq: dict[tuple[int, int], Mention] = {}
     for m in mentions:
         uniq.setdefault((m.start_char, m.end_char), m)
-    return list(uniq.values()), aliases, claims
+    return list(uniq.values())
 
 
 #: seconds spent per step of :func:`extract_articles` in this process (worker steps are summed over
@@ -118,8 +171,6 @@ STAGE_SECONDS: dict[str, float] = {}
 MIN_PARALLEL_ARTICLES = 16
 #: articles per task sent to a worker (one nlp.pipe call)
 CHUNK_ARTICLES = 8
-
-
 
 
 class DocumentTimeout(Exception):
@@ -195,7 +246,9 @@ def default_processes() -> int:
     env = os.environ.get(ENV_PROCESSES)
     if env:
         return max(1, int(env))
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return max(
+        1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    )
 
 
 def _extract_chunk(articles: list[Article], batch_size: int = CHUNK_ARTICLES):
@@ -233,8 +286,10 @@ def _parse(nlp, articles: list[Article], batch_size: int) -> list:
     todo = []
     for i, a in enumerate(articles):
         if len(a.body) > nlp.max_length:
-            out[i] = (f"model: body has {len(a.body)} characters, over the model's limit of "
-                      f"{nlp.max_length} (spaCy max_length)")
+            out[i] = (
+                f"model: body has {len(a.body)} characters, over the model's limit of "
+                f"{nlp.max_length} (spaCy max_length)"
+            )
         else:
             todo.append(i)
     try:
@@ -257,7 +312,7 @@ def _worker_chunk(articles: list[Article]):
 
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _results(english: list[Article], n_process: int, batch_size: int) -> Iterator:
@@ -329,16 +384,24 @@ def shutdown_pool(timeout: float = 10.0) -> None:
     _POOL.clear()
 
 
-def extract_articles(articles: list[Article], run_id: str, *, n_process: Optional[int] = None,
-                     batch_size: int = 32) -> Extracted:
+def extract_articles(
+    articles: list[Article], run_id: str, *, n_process: Optional[int] = None, batch_size: int = 32
+) -> Extracted:
     t0 = time.perf_counter()
     out = Extracted()
     max_words = int(os.environ.get(ENV_MAX_WORDS, DEFAULT_MAX_WORDS))
     for a in articles:
         if a.word_count > max_words:
-            out.rejects.append(Reject(
-                raw_path=a.raw_path, raw_sha256=a.raw_sha256, feed=a.feed, stage="extract", run_id=run_id,
-                reason=f"body has {a.word_count} words, over the extraction limit of {max_words}"))
+            out.rejects.append(
+                Reject(
+                    raw_path=a.raw_path,
+                    raw_sha256=a.raw_sha256,
+                    feed=a.feed,
+                    stage="extract",
+                    run_id=run_id,
+                    reason=f"body has {a.word_count} words, over the extraction limit of {max_words}",
+                )
+            )
     articles = [a for a in articles if a.word_count <= max_words]
     english = [a for a in articles if (a.language or "en") in EXTRACT_LANGUAGES]
     other = [a for a in articles if (a.language or "en") not in EXTRACT_LANGUAGES]
@@ -348,8 +411,16 @@ def extract_articles(articles: list[Article], run_id: str, *, n_process: Optiona
     n_process = default_processes() if n_process is None else n_process
     for article, res in zip(english, _results(english, n_process, batch_size)):
         if isinstance(res, str):
-            out.rejects.append(Reject(raw_path=article.raw_path, raw_sha256=article.raw_sha256,
-                                      feed=article.feed, stage="extract", reason=res, run_id=run_id))
+            out.rejects.append(
+                Reject(
+                    raw_path=article.raw_path,
+                    raw_sha256=article.raw_sha256,
+                    feed=article.feed,
+                    stage="extract",
+                    reason=res,
+                    run_id=run_id,
+                )
+            )
             continue
         mentions, aliases, claims = res
         out.articles.append(article)

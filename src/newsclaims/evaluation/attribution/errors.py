@@ -48,57 +48,74 @@ def _diff_class(d: str) -> str:
 
 def _context(text: str, frags: Fragments, width: int = 70) -> str:
     s, e = outer_span(frags)[0]
-    return _squash(text[max(0, s - width):s]) + " [[" + _squash(text[s:e]) + "]] " + \
-        _squash(text[e:e + width])
+    return (
+        _squash(text[max(0, s - width) : s])
+        + " [["
+        + _squash(text[s:e])
+        + "]] "
+        + _squash(text[e : e + width])
+    )
 
 
 def _span_text(text: str, frags: Optional[Fragments], limit: int = 80) -> str:
     if not frags:
         return "-"
     t = " … ".join(_squash(text[s:e]) for s, e in frags)
-    return t if len(t) <= limit else t[:limit - 1] + "…"
+    return t if len(t) <= limit else t[: limit - 1] + "…"
 
 
 def error_analysis(docs: Sequence[Document], n_samples: int = 10, top: int = 15, seed: int = 0) -> dict:
     """Near misses (J>=0.5 matched but not exact: edge differences, counted) and misses/false
     alarms (no J>=0.5 match: counted by cue word, sampled with context), per role and for whole
     attributions."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # one generator, drawn from role by role and then for attributions
     out: dict = {}
     for role in ROLES:
-        edges: Counter = Counter()
-        classes: Counter = Counter()
-        fn: list[tuple[str, str]] = []
-        fp: list[tuple[str, str]] = []
-        n_near = 0
-        for doc in docs:
-            tokens = Tokens(doc.text)
-            gold = _role_spans(doc.text, doc.gold, role)
-            pred = _role_spans(doc.text, doc.pred, role)
-            matched = match_one_to_one([tokens.of(g) for g in gold], [tokens.of(p) for p in pred])
-            for i, j, _ in matched:
-                if outer_span(gold[i]) != outer_span(pred[j]):
-                    n_near += 1
-                    left, right = _edge_diff(doc.text, gold[i], pred[j])
-                    for side, d in (("left", left), ("right", right)):
-                        if d:
-                            edges[f"{side} {d.lower()[:40]}"] += 1
-                            classes[f"{side} {_diff_class(d)}"] += 1
-            mg = {i for i, _, _ in matched}
-            mp = {j for _, j, _ in matched}
-            fn += [(doc.name, _context(doc.text, g)) for i, g in enumerate(gold) if i not in mg]
-            fp += [(doc.name, _context(doc.text, p)) for j, p in enumerate(pred) if j not in mp]
-        out[role] = {
-            "near_misses": n_near,
-            "edge_classes": classes.most_common(top),
-            "edge_diffs": edges.most_common(top),
-            "n_false_negatives": len(fn),
-            "n_false_positives": len(fp),
-            "false_negatives": rng.sample(fn, min(n_samples, len(fn))),
-            "false_positives": rng.sample(fp, min(n_samples, len(fp))),
-        }
+        out[role] = _role_errors(docs, role, rng, n_samples, top)
     out["content_boundaries"] = _content_boundaries(docs, top)
-    # whole attributions: which cues the missed gold relations and the false claims have
+    out["attribution"] = _attribution_errors(docs, rng, n_samples, top)
+    return out
+
+
+def _role_errors(docs: Sequence[Document], role: str, rng: random.Random, n_samples: int, top: int) -> dict:
+    """One role's errors: near misses counted by edge difference (and its class), misses and false
+    alarms counted and sampled with their context."""
+    edges: Counter = Counter()
+    classes: Counter = Counter()
+    fn: list[tuple[str, str]] = []
+    fp: list[tuple[str, str]] = []
+    n_near = 0
+    for doc in docs:
+        tokens = Tokens(doc.text)
+        gold = _role_spans(doc.text, doc.gold, role)
+        pred = _role_spans(doc.text, doc.pred, role)
+        matched = match_one_to_one([tokens.of(g) for g in gold], [tokens.of(p) for p in pred])
+        for i, j, _ in matched:
+            if outer_span(gold[i]) != outer_span(pred[j]):
+                n_near += 1
+                left, right = _edge_diff(doc.text, gold[i], pred[j])
+                for side, d in (("left", left), ("right", right)):
+                    if d:
+                        edges[f"{side} {d.lower()[:40]}"] += 1
+                        classes[f"{side} {_diff_class(d)}"] += 1
+        mg = {i for i, _, _ in matched}
+        mp = {j for _, j, _ in matched}
+        fn += [(doc.name, _context(doc.text, g)) for i, g in enumerate(gold) if i not in mg]
+        fp += [(doc.name, _context(doc.text, p)) for j, p in enumerate(pred) if j not in mp]
+    return {
+        "near_misses": n_near,
+        "edge_classes": classes.most_common(top),
+        "edge_diffs": edges.most_common(top),
+        "n_false_negatives": len(fn),
+        "n_false_positives": len(fp),
+        "false_negatives": rng.sample(fn, min(n_samples, len(fn))),
+        "false_positives": rng.sample(fp, min(n_samples, len(fp))),
+    }
+
+
+def _attribution_errors(docs: Sequence[Document], rng: random.Random, n_samples: int, top: int) -> dict:
+    """Whole attributions: the gold relations no claim matches and the claims no relation matches,
+    counted by cue (and by gold type / predicted kind) and sampled with their three spans."""
     missed_cues: Counter = Counter()
     false_cues: Counter = Counter()
     missed_types: Counter = Counter()
@@ -111,19 +128,30 @@ def error_analysis(docs: Sequence[Document], n_samples: int = 10, top: int = 15,
             if i in gm:
                 continue
             missed_cues[_span_text(doc.text, a.cue, 40).lower()] += 1
-            missed_types[_gold_type(doc.text, a) + (" (in dropped title)" if a.content[0][0] < doc.body_start
-                                                    else "")] += 1
-            fn_att.append((doc.name, f"source={_span_text(doc.text, a.source)} | cue={_span_text(doc.text, a.cue)}"
-                                     f" | content={_context(doc.text, normalize_span(doc.text, a.content), 40)}"))
+            missed_types[
+                _gold_type(doc.text, a) + (" (in dropped title)" if a.content[0][0] < doc.body_start else "")
+            ] += 1
+            fn_att.append(
+                (
+                    doc.name,
+                    f"source={_span_text(doc.text, a.source)} | cue={_span_text(doc.text, a.cue)}"
+                    f" | content={_context(doc.text, normalize_span(doc.text, a.content), 40)}",
+                )
+            )
         for j, a in enumerate(doc.pred):
             if j in pm:
                 continue
             false_cues[_span_text(doc.text, a.cue, 40).lower()] += 1
             false_kinds[a.kind or "?"] += 1
-            fp_att.append((doc.name, f"[{a.kind}] source={_span_text(doc.text, a.source)} | "
-                                     f"cue={_span_text(doc.text, a.cue)} | "
-                                     f"content={_context(doc.text, normalize_span(doc.text, a.content), 40)}"))
-    out["attribution"] = {
+            fp_att.append(
+                (
+                    doc.name,
+                    f"[{a.kind}] source={_span_text(doc.text, a.source)} | "
+                    f"cue={_span_text(doc.text, a.cue)} | "
+                    f"content={_context(doc.text, normalize_span(doc.text, a.content), 40)}",
+                )
+            )
+    return {
         "n_false_negatives": len(fn_att),
         "n_false_positives": len(fp_att),
         "missed_by_gold_cue": missed_cues.most_common(top * 2),
@@ -133,7 +161,6 @@ def error_analysis(docs: Sequence[Document], n_samples: int = 10, top: int = 15,
         "false_negatives": rng.sample(fn_att, min(n_samples, len(fn_att))),
         "false_positives": rng.sample(fp_att, min(n_samples, len(fp_att))),
     }
-    return out
 
 
 _QUOTE_CHARS = "\"“”'‘’«»"
@@ -153,8 +180,14 @@ def _content_boundaries(docs: Sequence[Document], top: int) -> dict:
             best = max(gold, key=lambda cg: jaccard(tokens.of(cg[0]), pc), default=None)
             if best is None or jaccard(tokens.of(best[0]), pc) < JACCARD_THRESHOLD:
                 continue
-            classes[_boundary_class(doc.text, tokens, normalize_span(doc.text, best[1].content),
-                                    normalize_span(doc.text, p.content))] += 1
+            classes[
+                _boundary_class(
+                    doc.text,
+                    tokens,
+                    normalize_span(doc.text, best[1].content),
+                    normalize_span(doc.text, p.content),
+                )
+            ] += 1
     return {"n_claims_with_matching_cue": sum(classes.values()), "classes": classes.most_common(top)}
 
 
@@ -171,8 +204,13 @@ def _boundary_class(text: str, tokens: Tokens, gold: Fragments, pred: Fragments)
     right = text[pe:ge] if pe <= ge else text[ge:pe]
     if ps >= gs and pe <= ge:  # the claim lies inside the gold span
         if not re.search(r"\w", left) and not re.search(r"\w", right):
-            return "claim lacks edge punctuation/quote marks (gold: " + repr(_squash(left + "…" + right)) + ")" + jac
-        if re.search(r"\w", left) and text[ps:ps + 1] in _QUOTE_CHARS:
+            return (
+                "claim lacks edge punctuation/quote marks (gold: "
+                + repr(_squash(left + "…" + right))
+                + ")"
+                + jac
+            )
+        if re.search(r"\w", left) and text[ps : ps + 1] in _QUOTE_CHARS:
             return "claim starts at a quote mark, gold starts earlier" + jac
         if re.search(r"\w", left) and re.search(r"\w", right):
             return "claim inside gold (gold longer on both sides)" + jac
@@ -192,8 +230,10 @@ def format_errors(errors: dict) -> str:
     lines = []
     for role in ROLES:
         e = errors[role]
-        lines.append(f"== {role}: {e['n_false_negatives']} missed, {e['n_false_positives']} false "
-                     f"(no J>=0.5 match); {e['near_misses']} near misses (J>=0.5 but not the same bounds)")
+        lines.append(
+            f"== {role}: {e['n_false_negatives']} missed, {e['n_false_positives']} false "
+            f"(no J>=0.5 match); {e['near_misses']} near misses (J>=0.5 but not the same bounds)"
+        )
         lines.append("  near-miss edge classes (+ = prediction has the extra text, - = prediction lacks it):")
         lines += [f"    {n:5d}  {k}" for k, n in e["edge_classes"]]
         lines.append("  most frequent edge differences:")
@@ -206,16 +246,24 @@ def format_errors(errors: dict) -> str:
             lines += [f"    {name[:28]}: {ctx}" for name, ctx in e["false_positives"]]
         lines.append("")
     b = errors["content_boundaries"]
-    lines.append(f"== content boundaries of the {b['n_claims_with_matching_cue']} claims whose cue matches a gold cue:")
+    lines.append(
+        f"== content boundaries of the {b['n_claims_with_matching_cue']} claims whose cue matches a gold cue:"
+    )
     lines += [f"    {n:5d}  {k}" for k, n in b["classes"]]
     lines.append("")
     a = errors["attribution"]
-    lines.append(f"== attributions: {a['n_false_negatives']} gold relations without a content match, "
-                 f"{a['n_false_positives']} claims without one")
+    lines.append(
+        f"== attributions: {a['n_false_negatives']} gold relations without a content match, "
+        f"{a['n_false_positives']} claims without one"
+    )
     lines.append("  missed, by gold type: " + "; ".join(f"{k} {n}" for k, n in a["missed_by_gold_type"]))
     lines.append("  missed, by gold cue: " + "; ".join(f"{k} {n}" for k, n in a["missed_by_gold_cue"]))
-    lines.append("  false, by predicted kind: " + "; ".join(f"{k} {n}" for k, n in a["false_by_predicted_kind"]))
-    lines.append("  false, by predicted cue: " + "; ".join(f"{k} {n}" for k, n in a["false_by_predicted_cue"]))
+    lines.append(
+        "  false, by predicted kind: " + "; ".join(f"{k} {n}" for k, n in a["false_by_predicted_kind"])
+    )
+    lines.append(
+        "  false, by predicted cue: " + "; ".join(f"{k} {n}" for k, n in a["false_by_predicted_cue"])
+    )
     if a["false_negatives"]:
         lines.append("  sample missed relations:")
         lines += [f"    {name[:28]}: {t}" for name, t in a["false_negatives"]]
