@@ -77,18 +77,7 @@ def _entity_records(article: Article, ents: ArticleEntities) -> tuple[list[Menti
     aliases: list[EntityAlias] = []
     for c in ents.clusters:
         eid = c.entity_id
-        for m in c.mentions:
-            mentions.append(
-                Mention(
-                    article_id=article.article_id,
-                    entity_id=eid,
-                    text=m.text,
-                    label=m.label,
-                    start_char=m.start,
-                    end_char=m.end,
-                    method=m.method,
-                )
-            )
+        mentions.extend(_mention(article, m, eid) for m in c.mentions)
         names = c.aliases()
         n = len(c.mentions)
         for alias in sorted(names or {c.canonical_name}):
@@ -104,19 +93,21 @@ def _entity_records(article: Article, ents: ArticleEntities) -> tuple[list[Menti
                     roles=sorted(c.roles),
                 )
             )
-    for m in ents.other_mentions:
-        mentions.append(
-            Mention(
-                article_id=article.article_id,
-                entity_id=None,
-                text=m.text,
-                label=m.label,
-                start_char=m.start,
-                end_char=m.end,
-                method=m.method,
-            )
-        )
+    mentions.extend(_mention(article, m, None) for m in ents.other_mentions)
     return mentions, aliases
+
+
+def _mention(article: Article, m, entity_id: str | None) -> Mention:
+    """The mention row of one name in the article (``entity_id`` None: linked to no entity)."""
+    return Mention(
+        article_id=article.article_id,
+        entity_id=entity_id,
+        text=m.text,
+        label=m.label,
+        start_char=m.start,
+        end_char=m.end,
+        method=m.method,
+    )
 
 
 def _claim_record(article: Article, doc, cs: ClaimSpan) -> Claim:
