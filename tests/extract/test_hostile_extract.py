@@ -10,8 +10,8 @@ import random
 import pytest
 from hostile import ARTICLES  # noqa: E402
 
-from newsclaims import pipeline
 from newsclaims.extract import batch as extract  # noqa: E402
+from newsclaims.ingest import stage as ingest_stage
 from newsclaims.load import database  # noqa: E402
 from newsclaims.pipeline import run_local  # noqa: E402
 from newsclaims.settings import Warehouse  # noqa: E402
@@ -79,8 +79,8 @@ def test_a_failure_in_any_per_document_stage_costs_that_document_only(tmp_path, 
     )
 
     real_decode, real_normalise, real_records = (
-        pipeline.decode_bytes,
-        pipeline.normalise,
+        ingest_stage.decode_bytes,
+        ingest_stage.normalise,
         extract.article_records,
     )
 
@@ -100,8 +100,8 @@ def test_a_failure_in_any_per_document_stage_costs_that_document_only(tmp_path, 
         return real_records(article, doc, kb, lex)
 
     model = _failing_model()
-    monkeypatch.setattr(pipeline, "decode_bytes", decode)
-    monkeypatch.setattr(pipeline, "normalise", normalise)
+    monkeypatch.setattr(ingest_stage, "decode_bytes", decode)
+    monkeypatch.setattr(ingest_stage, "normalise", normalise)
     monkeypatch.setattr(extract, "article_records", records)
     monkeypatch.setattr(extract, "load_pipeline_nlp", lambda: model)
     (tmp_path / "s.toml").write_text('[[sources]]\nname = "f"\nkind = "text_dir"\npath = "feed"\n')

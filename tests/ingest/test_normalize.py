@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsclaims.ingest.normalize import body_to_raw, date_line, infer_year, normalise
+from newsclaims.ingest.dates import date_line, infer_year
+from newsclaims.ingest.normalize import body_to_raw, normalise
 from newsclaims.ingest.profiles import load_profiles, parse_profiles, recognise
 
 

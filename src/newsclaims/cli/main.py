@@ -19,16 +19,19 @@ from newsclaims import settings as S
 from newsclaims.load.sql import named_query
 from newsclaims.settings import ENV_LAKE
 
-app = typer.Typer(help="newsclaims: raw news text into a DuckDB warehouse of who said what.",
-                  no_args_is_help=True, add_completion=False)
-eval_app = typer.Typer(help="Evaluate the pipeline on annotated data.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
+app = typer.Typer(
+    help="newsclaims: raw news text into a DuckDB warehouse of who said what.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 def _mount_subcommands() -> None:
+    from newsclaims.cli.evaluate import eval_app
     from newsclaims.cli.report import report_app
     from newsclaims.cli.sources import serve, sources_app
 
+    app.add_typer(eval_app, name="eval")
     app.add_typer(report_app, name="report")
     app.add_typer(sources_app, name="sources")
     app.command("serve")(serve)
@@ -38,8 +41,13 @@ _mount_subcommands()
 console = Console()
 err = Console(stderr=True)
 
-WarehouseOpt = typer.Option(None, "--warehouse", "-w", envvar=S.ENV_WAREHOUSE,
-                            help="Warehouse folder (database + Parquet lake). [default: ./warehouse]")
+WarehouseOpt = typer.Option(
+    None,
+    "--warehouse",
+    "-w",
+    envvar=S.ENV_WAREHOUSE,
+    help="Warehouse folder (database + Parquet lake). [default: ./warehouse]",
+)
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -59,12 +67,15 @@ def _fail(label: str, message: str, code: int, style: str = "red") -> None:
     """One line on stderr (never wrapped, never read as markup), then exit with ``code``."""
     from rich.markup import escape
 
-    err.print(f"[{style}]{escape(label)}[/]{' ' if label else ''}{escape(message)}", highlight=False,
-              soft_wrap=True)
+    err.print(
+        f"[{style}]{escape(label)}[/]{' ' if label else ''}{escape(message)}", highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
-def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_width: Optional[int] = 80) -> Table:
+def _table(
+    cols: list[str], rows: list[tuple], title: Optional[str] = None, max_width: Optional[int] = 80
+) -> Table:
     t = Table(title=title, show_lines=False)
     for c in cols:
         t.add_column(c, overflow="fold", max_width=max_width)
@@ -75,26 +86,42 @@ def _table(cols: list[str], rows: list[tuple], title: Optional[str] = None, max_
 
 @app.command()
 def run(
-    sources: Optional[Path] = typer.Option(None, "--sources", "-s", envvar=S.ENV_SOURCES,
-                                           help="Sources file (TOML). [default: ./seeds/sources.toml]"),
+    sources: Optional[Path] = typer.Option(
+        None,
+        "--sources",
+        "-s",
+        envvar=S.ENV_SOURCES,
+        help="Sources file (TOML). [default: ./seeds/sources.toml]",
+    ),
     warehouse: Optional[Path] = WarehouseOpt,
-    engine: bool = typer.Option(True, "--prefect/--no-prefect",
-                                help="Run as a Prefect flow (default) or as plain functions."),
+    engine: bool = typer.Option(
+        True, "--prefect/--no-prefect", help="Run as a Prefect flow (default) or as plain functions."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's task logs."),
     wait: Optional[float] = typer.Option(
-        None, "--wait", help="Seconds to wait for a run already using this warehouse (default: until it "
-                             "ends; 0: exit at once with a message)."),
+        None,
+        "--wait",
+        help="Seconds to wait for a run already using this warehouse (default: until it "
+        "ends; 0: exit at once with a message).",
+    ),
     runner: str = typer.Option(
-        "default", "--runner", help="Where extraction tasks run: default (this process), dask (a local "
-                                    "Dask cluster, 2 workers) or dask=ADDRESS (a scheduler, e.g. "
-                                    "dask=tcp://host:8786)."),
+        "default",
+        "--runner",
+        help="Where extraction tasks run: default (this process), dask (a local "
+        "Dask cluster, 2 workers) or dask=ADDRESS (a scheduler, e.g. "
+        "dask=tcp://host:8786).",
+    ),
     lake: Optional[str] = typer.Option(
-        None, "--lake", envvar=ENV_LAKE,
+        None,
+        "--lake",
+        envvar=ENV_LAKE,
         help="Where the Parquet lake lives: a folder or s3://bucket/prefix (default: the warehouse's lake/ "
-             "folder). S3 settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and "
-             "NEWSCLAIMS_S3_ENDPOINT or AWS_ENDPOINT_URL."),
-    batch_size: int = typer.Option(C.DEFAULT_BATCH_SIZE, "--batch-size", min=1,
-                                   help="Articles per extraction task."),
+        "folder). S3 settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and "
+        "NEWSCLAIMS_S3_ENDPOINT or AWS_ENDPOINT_URL.",
+    ),
+    batch_size: int = typer.Option(
+        C.DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Articles per extraction task."
+    ),
 ) -> None:
     """Run the pipeline (ingest, extract, load) and print what it found."""
     from newsclaims import runlog
@@ -140,8 +167,9 @@ def _run(engine: bool, verbose: bool, spec, sources_file: Path, wh, wait: Option
         runlog.isolate_prefect_server(quiet=not verbose)  # Ctrl-C reaches this process, which stops it
 
         with console.status(f"running the newsclaims-pipeline flow ({spec.describe()})..."):
-            return run_pipeline(str(sources_file), str(wh.root), wait, lake=wh.lake_uri,
-                                batch_size=batch_size, runner=spec)
+            return run_pipeline(
+                str(sources_file), str(wh.root), wait, lake=wh.lake_uri, batch_size=batch_size, runner=spec
+            )
     from newsclaims.pipeline import run_local
 
     with console.status("running the pipeline..."):
@@ -154,10 +182,16 @@ def _print_summary(summary, wh) -> None:
     t = Table(title=f"run {summary.run_id}", show_header=False)
     t.add_column("what")
     t.add_column("count", justify="right")
-    for label, value in [("documents read", summary.n_documents), ("new articles", summary.n_articles),
-                         ("duplicates", summary.n_duplicates), ("rejects", summary.n_rejects),
-                         ("already seen", summary.n_skipped), ("mentions", summary.n_mentions),
-                         ("claims", summary.n_claims), ("entities in warehouse", summary.n_entities)]:
+    for label, value in [
+        ("documents read", summary.n_documents),
+        ("new articles", summary.n_articles),
+        ("duplicates", summary.n_duplicates),
+        ("rejects", summary.n_rejects),
+        ("already seen", summary.n_skipped),
+        ("mentions", summary.n_mentions),
+        ("claims", summary.n_claims),
+        ("entities in warehouse", summary.n_entities),
+    ]:
         t.add_row(label, str(value))
     console.print(t)
     for name, why in getattr(summary, "source_failures", {}).items():  # the others were read
@@ -166,15 +200,21 @@ def _print_summary(summary, wh) -> None:
     console.print(f"stages: {stages}")
     console.print(f"warehouse: {wh.database}")
     if summary.n_claims:
-        cols, rows = database.query(wh, """
+        cols, rows = database.query(
+            wh,
+            """
             SELECT speaker, outlet, kind, cue, content FROM who_said_what
             WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = ?)
-            ORDER BY outlet, published_date, claim_id LIMIT 12""", [summary.run_id])
+            ORDER BY outlet, published_date, claim_id LIMIT 12""",
+            [summary.run_id],
+        )
         rows = [(*r[:-1], shorten_words(r[-1], 90)) for r in rows]
         console.print(_table(cols, rows, "who said what (this run, first 12)"))
 
 
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])")
+_ANSI = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -194,9 +234,9 @@ def shorten_words(text: Optional[str], width: int) -> str:
     text = " ".join((text or "").split())
     if len(text) <= width:
         return text
-    cut = text[:width - 1]
+    cut = text[: width - 1]
     if " " in cut and not text[width - 1].isspace():
-        cut = cut[:cut.rindex(" ")]
+        cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
 
 
@@ -206,11 +246,18 @@ def query(
     warehouse: Optional[Path] = WarehouseOpt,
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
     max_rows: Optional[int] = typer.Option(
-        None, "--max-rows", min=0, help=f"Rows shown in a terminal table (default {DEFAULT_MAX_ROWS}; 0: all). "
-                                        "Pipes and --format csv|json get every row."),
+        None,
+        "--max-rows",
+        min=0,
+        help=f"Rows shown in a terminal table (default {DEFAULT_MAX_ROWS}; 0: all). "
+        "Pipes and --format csv|json get every row.",
+    ),
     timeout: Optional[float] = typer.Option(
-        None, "--timeout", min=0, help="Stop the query after this many seconds (default "
-                                       "NEWSCLAIMS_QUERY_SECONDS or 30; 0: no limit)."),
+        None,
+        "--timeout",
+        min=0,
+        help="Stop the query after this many seconds (default NEWSCLAIMS_QUERY_SECONDS or 30; 0: no limit).",
+    ),
 ) -> None:
     """Run one read-only SELECT against the warehouse (its read copy) and print the result."""
     import duckdb
@@ -241,21 +288,27 @@ def query(
 
         w = csv.writer(sys.stdout)
         w.writerow(cols)
-        w.writerows((tuple(terminal_safe(v) if isinstance(v, str) else v for v in r) for r in rows)
-                    if tty else rows)
+        w.writerows(
+            (tuple(terminal_safe(v) if isinstance(v, str) else v for v in r) for r in rows) if tty else rows
+        )
     else:
         shown = [tuple(terminal_safe(v) if v is not None else None for v in r) for r in rows]
         console.print(_table([terminal_safe(c) for c in cols], shown))
         if left_out:
-            console.print(f"{len(rows)} of {len(rows) + left_out} rows shown ({left_out} left out; "
-                          "--max-rows N, --max-rows 0 for all, or --format csv|json)", highlight=False)
+            console.print(
+                f"{len(rows)} of {len(rows) + left_out} rows shown ({left_out} left out; "
+                "--max-rows N, --max-rows 0 for all, or --format csv|json)",
+                highlight=False,
+            )
         else:
             console.print(f"{len(rows)} row(s)", highlight=False)
 
 
 @app.command()
-def status(warehouse: Optional[Path] = WarehouseOpt,
-           limit: int = typer.Option(10, help="How many recent runs to show.")) -> None:
+def status(
+    warehouse: Optional[Path] = WarehouseOpt,
+    limit: int = typer.Option(10, help="How many recent runs to show."),
+) -> None:
     """Show recent runs and the row count of every table."""
     from newsclaims.load import database
     from newsclaims.settings import Warehouse
@@ -264,12 +317,15 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
     try:
         # runs.reason came with migration 004: a warehouse last loaded before it has none
         reason = "reason" if "reason" in database.query(wh, "SELECT * FROM runs LIMIT 0")[0] else "NULL"
-        cols, rows = database.query(wh, f"""
+        cols, rows = database.query(
+            wh,
+            f"""
             SELECT run_id, status,  -- the run id says when it started (rYYYYMMDDTHHMMSS)
                    round(epoch(finished_at - started_at), 1) AS secs,
                    n_documents AS docs, n_articles AS new, n_duplicates AS dups, n_rejects AS rej,
                    n_skipped AS seen, n_claims AS claims, {reason} AS reason
-            FROM runs ORDER BY started_at DESC LIMIT {int(limit)}""")
+            FROM runs ORDER BY started_at DESC LIMIT {int(limit)}""",
+        )
         counts = database.table_counts(wh)
     except (database.WarehouseBusy, FileNotFoundError) as exc:
         _fail("", str(exc), 1)
@@ -277,8 +333,9 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
 
     t = Table(title="recent runs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for c in cols[:-1]:
-        t.add_column(c, no_wrap=True, min_width=len(c),
-                     justify="left" if c in ("run_id", "status") else "right")
+        t.add_column(
+            c, no_wrap=True, min_width=len(c), justify="left" if c in ("run_id", "status") else "right"
+        )
     for r in rows:
         t.add_row(*[Text("" if v is None else str(v)) for v in r[:-1]])
     console.print(t)
@@ -289,8 +346,10 @@ def status(warehouse: Optional[Path] = WarehouseOpt,
 
 
 @app.command("schema")
-def schema(table: Optional[str] = typer.Argument(None, help="A table or view: its columns, types and meanings."),
-           warehouse: Optional[Path] = WarehouseOpt) -> None:
+def schema(
+    table: Optional[str] = typer.Argument(None, help="A table or view: its columns, types and meanings."),
+    warehouse: Optional[Path] = WarehouseOpt,
+) -> None:
     """What each table, view and column means (the descriptions stored in the database)."""
     from newsclaims.load import database, schema_doc
     from newsclaims.settings import Warehouse
@@ -300,18 +359,27 @@ def schema(table: Optional[str] = typer.Argument(None, help="A table or view: it
         if table is None:
             cols, rows = database.query(wh, named_query("cli_schema_objects"))
         else:
-            cols, rows = database.query(wh, """
+            cols, rows = database.query(
+                wh,
+                """
                 SELECT column_name AS "column", data_type AS type, comment AS description FROM duckdb_columns()
                 WHERE table_name = ? AND schema_name = 'main' AND database_name = current_database()
-                ORDER BY column_index""", [table])
+                ORDER BY column_index""",
+                [table],
+            )
             found = schema_doc.describe(table)
-            head = database.query(wh, """
+            head = database.query(
+                wh,
+                """
                 SELECT comment FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()
                 UNION ALL SELECT comment FROM duckdb_views() WHERE view_name = ? AND database_name = current_database()""",
-                [table, table])[1]
+                [table, table],
+            )[1]
             if not rows:
                 _fail("", f"no table or view {table!r} in {wh.database} (`newsclaims schema` lists them)", 2)
-            note = (head[0][0] if head and head[0][0] else None) or (found[1].get("description") if found else "")
+            note = (head[0][0] if head and head[0][0] else None) or (
+                found[1].get("description") if found else ""
+            )
             if note:
                 console.print(Text(f"{table}: {note}"), soft_wrap=True)
     except (database.WarehouseBusy, FileNotFoundError) as exc:
@@ -320,23 +388,29 @@ def schema(table: Optional[str] = typer.Argument(None, help="A table or view: it
     if table is None:
         rows = [(n, k, d or (schema_doc.describe(n) or ("", {}))[1].get("description")) for n, k, d in rows]
     else:
-        doc_cols = ((schema_doc.describe(table) or ("", {}))[1].get("columns") or {})
+        doc_cols = (schema_doc.describe(table) or ("", {}))[1].get("columns") or {}
         rows = [(c, t, d or doc_cols.get(c)) for c, t, d in rows]
     console.print(_table(cols, rows, max_width=100))
 
 
 @app.command("stories")
 def stories(
-    since: Optional[str] = typer.Option(None, "--since", help="Only stories with an article published on or after "
-                                                              "this date (YYYY-MM-DD)."),
-    outlet: Optional[str] = typer.Option(None, "--outlet", help="Only stories this outlet carried (case-insensitive)."),
-    search: Optional[str] = typer.Option(None, "--search", help="Only stories whose headlines contain all these words."),
-    limit: int = typer.Option(40, "--limit", "-n", help="How many (most recently ingested first); 0 for all."),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="Only stories with an article published on or after this date (YYYY-MM-DD)."
+    ),
+    outlet: Optional[str] = typer.Option(
+        None, "--outlet", help="Only stories this outlet carried (case-insensitive)."
+    ),
+    search: Optional[str] = typer.Option(
+        None, "--search", help="Only stories whose headlines contain all these words."
+    ),
+    limit: int = typer.Option(
+        40, "--limit", "-n", help="How many (most recently ingested first); 0 for all."
+    ),
     warehouse: Optional[Path] = WarehouseOpt,
 ) -> None:
     """Stories with their ids, article and outlet counts and dates, most recently ingested first."""
     import datetime as dt
-
 
     where, params = [], []
     if since:
@@ -344,17 +418,23 @@ def stories(
             day = dt.date.fromisoformat(since)
         except ValueError:
             _fail("", f"--since {since!r}: expected a date, YYYY-MM-DD", 2)
-        where.append("s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
-                     "WHERE published_date >= ?)")
+        where.append(
+            "s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
+            "WHERE published_date >= ?)"
+        )
         params.append(day)
     if outlet:
-        where.append("s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
-                     "WHERE lower(outlet) = lower(?) UNION SELECT st.story_id FROM duplicates d "
-                     "JOIN article_stories st ON st.article_id = d.duplicate_of WHERE lower(d.outlet) = lower(?))")
+        where.append(
+            "s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
+            "WHERE lower(outlet) = lower(?) UNION SELECT st.story_id FROM duplicates d "
+            "JOIN article_stories st ON st.article_id = d.duplicate_of WHERE lower(d.outlet) = lower(?))"
+        )
         params += [outlet, outlet]
     for word in (search or "").split():
-        where.append("s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
-                     "WHERE title ILIKE ?)")
+        where.append(
+            "s.story_id IN (SELECT story_id FROM article_stories JOIN articles USING (article_id) "
+            "WHERE title ILIKE ?)"
+        )
         params.append(f"%{word}%")
     sql = f"""
         SELECT s.story_id, s.n_articles AS arts, s.n_outlets AS outlets, s.first_seen AS first,
@@ -362,14 +442,21 @@ def stories(
         FROM stories s JOIN article_stories st USING (story_id) JOIN articles a USING (article_id)
         {"WHERE " + " AND ".join(where) if where else ""}
         GROUP BY ALL ORDER BY max(a.ingested_at) DESC, s.story_id"""
-    _list_rows(wh_sql=(sql, params), warehouse=warehouse, limit=limit, what="stories",
-               hint="most recently ingested first; `newsclaims report story ID` opens one")
+    _list_rows(
+        wh_sql=(sql, params),
+        warehouse=warehouse,
+        limit=limit,
+        what="stories",
+        hint="most recently ingested first; `newsclaims report story ID` opens one",
+    )
 
 
 @app.command("entities")
 def entities(
     type_: Optional[str] = typer.Option(None, "--type", "-t", help="Only this type: PERSON, ORG, GPE, ..."),
-    search: Optional[str] = typer.Option(None, "--search", help="Only entities whose name or an alias contains this."),
+    search: Optional[str] = typer.Option(
+        None, "--search", help="Only entities whose name or an alias contains this."
+    ),
     limit: int = typer.Option(40, "--limit", "-n", help="How many (most mentioned first); 0 for all."),
     warehouse: Optional[Path] = WarehouseOpt,
 ) -> None:
@@ -387,8 +474,13 @@ def entities(
                e.first_seen AS first, e.last_seen AS last, e.name
         FROM entities e {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY e.mention_count DESC, e.entity_id"""
-    _list_rows(wh_sql=(sql, params), warehouse=warehouse, limit=limit, what="entities",
-               hint="most mentioned first; `newsclaims report entity ID` opens one")
+    _list_rows(
+        wh_sql=(sql, params),
+        warehouse=warehouse,
+        limit=limit,
+        what="entities",
+        hint="most mentioned first; `newsclaims report entity ID` opens one",
+    )
 
 
 def _list_rows(wh_sql: tuple[str, list], warehouse: Optional[Path], limit: int, what: str, hint: str) -> None:
@@ -407,113 +499,18 @@ def _list_rows(wh_sql: tuple[str, list], warehouse: Optional[Path], limit: int, 
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for i, c in enumerate(cols):  # only the last column (a title or name) wraps
         last = i == len(cols) - 1
-        t.add_column(c, no_wrap=not last, overflow="fold", min_width=len(c),
-                     justify="right" if rows and isinstance(rows[0][i], int) else "left")
+        t.add_column(
+            c,
+            no_wrap=not last,
+            overflow="fold",
+            min_width=len(c),
+            justify="right" if rows and isinstance(rows[0][i], int) else "left",
+        )
     for r in shown:
         t.add_row(*[Text("" if v is None else str(v)) for v in r])
     console.print(t)
     more = f" (the first {len(shown)}; --limit 0 for all)" if len(shown) < len(rows) else ""
     console.print(f"{len(rows)} {what}{more}; {hint}", highlight=False)
-
-
-@eval_app.command("attribution")
-def eval_attribution(
-    directory: Path = typer.Argument(..., help="PolNeAR split folder (text/ + attributions/)."),
-    limit: Optional[int] = typer.Option(None, help="Only the first N articles."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
-    keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this (new or empty) folder and keep it."),
-    errors: Optional[int] = typer.Option(None, help="Print an error analysis with N samples per role."),
-    speakers: Optional[Path] = typer.Option(None, help="Also score who said what against this referents file "
-                                                        "(PolNeAR speakers_dev.jsonl)."),
-) -> None:
-    """Score attributed claims against PolNeAR-format brat standoff (source, cue, content)."""
-    from newsclaims.evaluation import attribution
-
-    argv = [str(directory)]
-    for flag, value in (("--limit", limit), ("--json", json_out), ("--keep", keep), ("--errors", errors),
-                        ("--speakers", speakers)):
-        if value is not None:
-            argv += [flag, str(value)]
-    raise typer.Exit(attribution.main(argv))
-
-
-@eval_app.command("ner")
-def eval_ner(files: list[Path] = typer.Argument(..., help="CoNLL-2003 format files."),
-             json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON.")) -> None:
-    """Score the pipeline's named entities (and the raw spaCy model's) on CoNLL-2003 files."""
-    from newsclaims.evaluation import ner
-
-    argv = [str(f) for f in files] + (["--json", str(json_out)] if json_out else [])
-    raise typer.Exit(ner.main(argv))
-
-
-@eval_app.command("stories")
-def eval_stories(
-    file: Path = typer.Argument(..., help="Labelled JSONL: doc_id, text, a gold label (ECB+: subtopic)."),
-    split: str = typer.Option("dev", help="Split to score: train, dev, test or all."),
-    label: str = typer.Option("subtopic", help="Gold label field."),
-    orders: int = typer.Option(5, help="Shuffled arrival orders to score (seeds 0..N-1)."),
-    run_size: int = typer.Option(10, help="Articles per simulated pipeline run (0: the whole split in one run)."),
-    mode: str = typer.Option("revise", help="revise (each run re-clusters its revision window) or single-pass."),
-    days_per_run: float = typer.Option(0.0, help="Simulated days between runs (0: all on one day)."),
-    revision_days: Optional[int] = typer.Option(None, help="Revision window in days (default linking.REVISION_DAYS)."),
-    keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this folder and keep it."),
-    reuse: Optional[Path] = typer.Option(None, help="Score a warehouse an earlier --keep built from the same file."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
-    fit_weights: bool = typer.Option(False, "--fit-weights", help="Instead of scoring, fit the story view weights "
-                                     "and threshold on the split (logistic regression over article pairs) and print them."),
-) -> None:
-    """Score the pipeline's story clustering (B-cubed P/R/F1, ARI) against labelled documents."""
-    from newsclaims.evaluation import stories_eval
-
-    argv = [str(file), "--split", split, "--label", label, "--orders", str(orders), "--run-size", str(run_size),
-            "--mode", mode, "--days-per-run", str(days_per_run)]
-    for flag, value in (("--keep", keep), ("--reuse", reuse), ("--json", json_out), ("--revision-days", revision_days)):
-        if value is not None:
-            argv += [flag, str(value)]
-    if fit_weights:
-        argv.append("--fit-weights")
-    raise typer.Exit(stories_eval.main(argv))
-
-
-@eval_app.command("neardup")
-def eval_neardup(
-    corpus: Optional[Path] = typer.Option(None, help="Folder of raw articles (default ../shared/eval/bbc_news)."),
-    seed: int = typer.Option(0, help="Seed of the generated benchmark (sites, perturbations, order)."),
-    max_originals: Optional[int] = typer.Option(None, help="Use only this many original articles."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
-) -> None:
-    """Near-duplicate benchmark generated from real articles: pairwise P/R against plain MinHash-LSH."""
-    from newsclaims.evaluation import neardup_eval
-
-    argv = ["--seed", str(seed)]
-    for flag, value in (("--corpus", corpus), ("--max-originals", max_originals), ("--json", json_out)):
-        if value is not None:
-            argv += [flag, str(value)]
-    raise typer.Exit(neardup_eval.main(argv))
-
-
-@eval_app.command("claim-groups")
-def eval_claim_groups(
-    pairs: Optional[Path] = typer.Option(None, help="Labelled claim pairs TSV (default: the shipped set)."),
-    eval_dir: Optional[Path] = typer.Option(None, help="The eval data folder (default ../shared/eval)."),
-    keep: Optional[Path] = typer.Option(None, help="Build the warehouse in this folder and keep it."),
-    reuse: Optional[Path] = typer.Option(None, help="Score the warehouse an earlier --keep built."),
-    threshold: Optional[float] = typer.Option(None, help="Paraphrase cosine threshold (default: the pipeline's)."),
-    sweep: bool = typer.Option(False, "--sweep", help="Also score other paraphrase thresholds."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
-) -> None:
-    """Claim grouping precision and recall on labelled claim pairs, before and with paraphrase."""
-    from newsclaims.evaluation import claim_groups_eval
-
-    argv = []
-    for flag, value in (("--pairs", pairs), ("--eval-dir", eval_dir), ("--keep", keep), ("--reuse", reuse),
-                        ("--threshold", threshold), ("--json", json_out)):
-        if value is not None:
-            argv += [flag, str(value)]
-    if sweep:
-        argv.append("--sweep")
-    raise typer.Exit(claim_groups_eval.main(argv))
 
 
 def main() -> None:  # pragma: no cover

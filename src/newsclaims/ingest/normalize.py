@@ -6,6 +6,9 @@ raw_offset]`` anchors, one wherever the copy is not contiguous) maps any span in
 the decoded raw file with :func:`body_to_raw`. Characters are copied as they are (no Unicode
 recomposition), so a mapped span is exactly the raw text; only whitespace is folded and invisible
 characters (zero-width, bidi controls) dropped.
+
+How dates are read from the text (full dates, date lines, a dateline's year) is in
+:mod:`newsclaims.ingest.dates`.
 """
 
 from __future__ import annotations
@@ -17,21 +20,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
+from newsclaims.ingest.dates import MONTH_RE, date_from_meta, date_line, infer_year, month_number, safe_date
 from newsclaims.ingest.profiles import OutletProfile
-
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS["sept"] = 9
-_MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-             r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 #: a dateline any outlet may use: "MOSCOW, January 28." / "WASHINGTON (Reuters) -" / "KYIV, Ukraine —"
 GENERIC_DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\- ]{1,30}[A-Z.](?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?)"
-    r"(?:,? (?P<month>" + _MONTH_RE + r")\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?)?\.?"
+    r"(?:,? (?P<month>" + MONTH_RE + r")\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?)?\.?"
     r"(?: ?\((?P<agency>[A-Za-z][A-Za-z .&]{1,30})\)| /(?P<agency2>[A-Z]{2,10})/\.?)?"
     r"\s*(?:[-—–]{1,2}|:)\s+(?=[A-Z\"“‘'])"
 )
@@ -39,32 +34,11 @@ GENERIC_DATELINE = re.compile(
 #: "STIRLING , Scotland 1996-08-30", "MOSCOW, January 28" (the place in capitals)
 DATELINE_ONLY = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}(?: ?, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
-    r" ?,? (?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)|(?P<month>" + _MONTH_RE + r")\.? (?P<day>\d{1,2})"
-    r"(?:,? (?P<year>(?:19|20)\d\d))?)\s*\.?$")
-_FULL_DATE = re.compile(
-    r"\b(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?,? (?P<y1>(?:19|20)\d\d)"
-    r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.? (?P<y2>(?:19|20)\d\d))\b")
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
-#: a header line that is only a publication date, as scraped pages carry it: "Published August 2,
-#: 2013", "Updated: November 11, 2011 18:50 IST", "Friday, May 24, 2005", "14:25 Sun Sep 15 2013",
-#: "PUBLISHED: 22:07 GMT, 7 July 2012 | UPDATED: 06:55 GMT, 8 July 2012", "21 July 2013 Last updated
-#: at 11:11 GMT", "on Jul 7 2012, 5:55p": one or more dates (month-day-year or day-month-year, comma
-#: optional) with nothing around them but times, time zones, weekdays and the labels of
-#: ``DATE_LINE_WORDS``
-_LINE_DATE = re.compile(
-    r"\b(?:(?P<m1>" + _MONTH_RE + r")\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y1>(?:19|20)\d\d)"
-    r"|(?P<d2>\d{1,2}) (?P<m2>" + _MONTH_RE + r")\.?,? (?P<y2>(?:19|20)\d\d))\b", re.IGNORECASE)
-_LINE_TIME = re.compile(
-    r"\b\d{1,2}\s*[:.]\s*\d\d(?:\s*:\s*\d\d)?(?:\s*[ap]\.?\s*m\b\.?|\s*[ap]\b)?"
-    r"|\(?\b(?:GMT|UTC)\s*[+\-]\s*\d{1,2}(?:\s*:\s*\d\d?)?\)?", re.IGNORECASE)
-DATE_LINE_WORDS = frozenset(
-    "published updated posted modified created edited first last date time on at story for immediate hrs "
-    "release am pm a p m gmt utc bst ist est edt cst cdt mst mdt pst pdt akst akdt hst et ct mt pt cet "
-    "cest eet eest aest aedt uk mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri "
-    "friday sat saturday sun sunday".split())
+    r" ?,? (?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)|(?P<month>" + MONTH_RE + r")\.? (?P<day>\d{1,2})"
+    r"(?:,? (?P<year>(?:19|20)\d\d))?)\s*\.?$"
+)
 #: header paragraphs searched for a date line
 DATE_LINE_PARAGRAPHS = 6
-_WEEKDAY_RE = re.compile(r"\b(?:on |last |this )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
 #: invisible characters dropped from the body (zero-width, bidi controls, BOM, soft hyphen)
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
@@ -91,6 +65,7 @@ class Normalised:
 
 
 # --- offsets -------------------------------------------------------------------------------------
+
 
 class _Builder:
     """Accumulates body text from raw slices, recording an anchor wherever the copy jumps."""
@@ -137,7 +112,7 @@ def _emit_segment(b: _Builder, raw: str, start: int, end: int) -> None:
     first = True
     prev_end = start
     for m in _PIECE.finditer(raw, start, end):
-        gap = raw[prev_end:m.start()]
+        gap = raw[prev_end : m.start()]
         if not first:
             if any(ch not in _INVISIBLE for ch in gap):  # real whitespace in the gap
                 if gap == " ":
@@ -150,6 +125,7 @@ def _emit_segment(b: _Builder, raw: str, start: int, end: int) -> None:
 
 
 # --- lines and paragraphs --------------------------------------------------------------------------
+
 
 @dataclass
 class _Para:
@@ -195,8 +171,13 @@ def _trim(raw: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[str] | set[str],
-                removed: list[str], learned: Optional[Callable[[str], bool]] = None) -> list[_Para]:
+def _paragraphs(
+    raw: str,
+    drop: list[tuple[int, int]],
+    noise_lines: frozenset[str] | set[str],
+    removed: list[str],
+    learned: Optional[Callable[[str], bool]] = None,
+) -> list[_Para]:
     """Non-empty lines after noise removal, grouped into paragraphs (hard-wrapped lines joined).
 
     ``noise_lines`` are a profile's exact noise lines; ``learned`` tells a feed's learned noise
@@ -245,71 +226,6 @@ def _paragraphs(raw: str, drop: list[tuple[int, int]], noise_lines: frozenset[st
     return paras
 
 
-# --- dates -----------------------------------------------------------------------------------------
-
-def _month(name: str) -> Optional[int]:
-    return MONTHS.get(name.lower().rstrip("."))
-
-
-def _safe_date(y: int, m: int, d: int) -> Optional[dt.date]:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _matched_date(m: re.Match) -> Optional[dt.date]:
-    """The date of a ``_FULL_DATE`` or ``_LINE_DATE`` match (month-day-year or day-month-year groups)."""
-    mon = _month(m.group("m1") or m.group("m2"))
-    return _safe_date(int(m.group("y1") or m.group("y2")), mon, int(m.group("d1") or m.group("d2"))) if mon else None
-
-
-def full_dates(text: str) -> list[dt.date]:
-    return [d for m in _FULL_DATE.finditer(text) if (d := _matched_date(m))]
-
-
-def infer_year(month: int, day: int, text: str) -> Optional[int]:
-    """The year of a month/day dateline, from the full dates the article itself mentions.
-
-    An article is published on or after every complete date it reports, and soon after: take the
-    earliest year, from the latest mentioned year on, that puts the dateline on or after the latest
-    mentioned date. A weekday the text gives for the same day ("on Friday") breaks ties.
-    """
-    dates = full_dates(text)
-    if not dates:
-        return None
-    latest = max(dates)
-    candidates = [y for y in (latest.year, latest.year + 1)
-                  if (d := _safe_date(y, month, day)) and d >= latest]
-    if not candidates:
-        return None
-    weekdays = {w.lower() for w in _WEEKDAY_RE.findall(text)}
-    for y in candidates:
-        if WEEKDAYS[dt.date(y, month, day).weekday()] in weekdays:
-            return y
-    return candidates[0]
-
-
-def date_line(text: str) -> Optional[dt.date]:
-    """The date of a paragraph that is nothing but a publication date line (see ``_LINE_DATE``): the
-    first date it gives ("Published …" precedes "Updated …")."""
-    text = text.strip()
-    if len(text) > 90:
-        return None
-    dates = list(_LINE_DATE.finditer(text))
-    if not dates:
-        return None
-    rest = _LINE_TIME.sub(" ", _LINE_DATE.sub(" ", text))
-    if re.search(r"\d", rest) or any(w.lower() not in DATE_LINE_WORDS for w in re.findall(r"[A-Za-z]+", rest)):
-        return None
-    return _matched_date(dates[0])
-
-
-def _date_from_meta(value: str) -> Optional[dt.date]:
-    m = _ISO_DATE.search(value)
-    return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-
-
 # --- language ------------------------------------------------------------------------------------
 
 #: below this normalised probability the language is not decided (the article is treated as English)
@@ -351,6 +267,7 @@ def detect_language(text: str) -> Optional[str]:
 
 
 # --- the whole step ------------------------------------------------------------------------------
+
 
 def _looks_like_title(text: str) -> bool:
     return len(text) <= TITLE_MAX_CHARS and len(text.split()) <= TITLE_MAX_WORDS
@@ -394,30 +311,44 @@ def _find_dateline(raw: str, paras: list, profile: Optional[OutletProfile]):
             return i, m, True
     for i, p in enumerate(paras[:4]):
         s, e = p.segments[0]
-        para_text = raw[s:p.segments[-1][1]]
+        para_text = raw[s : p.segments[-1][1]]
         m = _match_dateline(para_text, profile)
-        if m and not _is_headline(para_text[m.end():]):
+        if m and not _is_headline(para_text[m.end() :]):
             return i, m, False
     return None, None, False
 
 
-def _header(raw: str, paras: list, profile: Optional[OutletProfile], metadata: dict, split_header: bool,
-            dateline_idx: Optional[int], dateline_only: bool):
+def _header(
+    raw: str,
+    paras: list,
+    profile: Optional[OutletProfile],
+    metadata: dict,
+    split_header: bool,
+    dateline_idx: Optional[int],
+    dateline_only: bool,
+):
     """``(title, subtitle, body paragraphs, head)``: the paragraphs before the body (``head`` of them)
     give the title and subtitle unless the metadata does."""
     title = subtitle = None
     head = dateline_idx if dateline_idx is not None else 0
     if metadata.get("title"):
         title = metadata["title"]
-    elif split_header and (head >= 1 or (dateline_idx is None and len(paras) > 1
-                                         and _looks_like_title(paras[0].text(raw)))):
+    elif split_header and (
+        head >= 1 or (dateline_idx is None and len(paras) > 1 and _looks_like_title(paras[0].text(raw)))
+    ):
         title = paras[0].text(raw)
         if head == 0:
             head = 1
     if dateline_idx is not None and dateline_idx >= 2 and (profile is None or profile.subtitle):
         subtitle = " ".join(p.text(raw) for p in paras[1:dateline_idx])
-    elif split_header and profile is not None and profile.subtitle and dateline_idx is None and len(paras) > 3 \
-            and _looks_like_title(paras[1].text(raw)):
+    elif (
+        split_header
+        and profile is not None
+        and profile.subtitle
+        and dateline_idx is None
+        and len(paras) > 3
+        and _looks_like_title(paras[1].text(raw))
+    ):
         subtitle, head = paras[1].text(raw), 2
     body_paras = paras[head:]
     if dateline_only and dateline_idx is not None and head == dateline_idx:
@@ -448,45 +379,58 @@ def _build_body(raw: str, body_paras: list, cut: int) -> "_Builder":
 def _dateline_place(dateline_match) -> Optional[str]:
     place = re.sub(r"\s+,", ",", dateline_match.groupdict().get("place") or "").strip(" ,.") or None
     if place and place.split(",")[0].isupper():
-        place = ", ".join(" ".join(w.capitalize() if w.isupper() else w for w in part.split())
-                          for part in place.split(","))
+        place = ", ".join(
+            " ".join(w.capitalize() if w.isupper() else w for w in part.split()) for part in place.split(",")
+        )
         place = re.sub(r",\s+", ", ", place)
     return place
 
 
-def _published(metadata: dict, line_dates: list[dt.date], dateline_match, body: str,
-               raw_path: str) -> tuple[Optional[dt.date], Optional[str]]:
+def _published(
+    metadata: dict, line_dates: list[dt.date], dateline_match, body: str, raw_path: str
+) -> tuple[Optional[dt.date], Optional[str]]:
     """The publication date and where it came from: metadata, a date line, the dateline (its year
     inferred from the body when it has none), the file's path."""
     published: Optional[dt.date] = None
     date_source = None
     if metadata.get("date"):
-        published = metadata["date"] if isinstance(metadata["date"], dt.date) else _date_from_meta(str(metadata["date"]))
+        published = (
+            metadata["date"]
+            if isinstance(metadata["date"], dt.date)
+            else date_from_meta(str(metadata["date"]))
+        )
         date_source = "metadata" if published else None
     if published is None and line_dates:
         published, date_source = min(line_dates), "date line"  # "Published …" precedes "Updated …"
     if published is None and dateline_match is not None and dateline_match.groupdict().get("iso"):
-        published = _date_from_meta(dateline_match.group("iso"))
+        published = date_from_meta(dateline_match.group("iso"))
         date_source = "dateline" if published else None
     if published is None and dateline_match is not None and dateline_match.groupdict().get("month"):
-        mon = _month(dateline_match.group("month"))
+        mon = month_number(dateline_match.group("month"))
         day = int(dateline_match.group("day"))
         year = dateline_match.groupdict().get("year")
         if mon and year:
-            published, date_source = _safe_date(int(year), mon, day), "dateline"
+            published, date_source = safe_date(int(year), mon, day), "dateline"
         elif mon:
             y = infer_year(mon, day, body)
             if y:
-                published, date_source = _safe_date(y, mon, day), "dateline+year-inferred"
+                published, date_source = safe_date(y, mon, day), "dateline+year-inferred"
     if published is None and raw_path:
-        published = _date_from_meta(raw_path)
+        published = date_from_meta(raw_path)
         date_source = "path" if published else None
     return published, date_source
 
 
-def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Optional[dict] = None,
-              extra_noise: Iterable[str] = (), raw_path: str = "", split_header: bool = True,
-              learned_noise: Optional[Callable[[str], bool]] = None) -> Normalised:
+def normalise(
+    raw: str,
+    profile: Optional[OutletProfile] = None,
+    *,
+    metadata: Optional[dict] = None,
+    extra_noise: Iterable[str] = (),
+    raw_path: str = "",
+    split_header: bool = True,
+    learned_noise: Optional[Callable[[str], bool]] = None,
+) -> Normalised:
     """Normalise one decoded document (see module doc).
 
     ``learned_noise(line)`` says whether a line is page noise learned from the document's feed.
@@ -506,9 +450,14 @@ def normalise(raw: str, profile: Optional[OutletProfile] = None, *, metadata: Op
     if split_header:
         paras, line_dates = _date_lines(raw, paras, removed)
         dateline_idx, dateline_match, dateline_only = _find_dateline(raw, paras, profile)
-    title, subtitle, body_paras, head = _header(raw, paras, profile, metadata, split_header,
-                                                dateline_idx, dateline_only)
-    cut = dateline_match.end() if dateline_match is not None and not dateline_only and head == dateline_idx else 0
+    title, subtitle, body_paras, head = _header(
+        raw, paras, profile, metadata, split_header, dateline_idx, dateline_only
+    )
+    cut = (
+        dateline_match.end()
+        if dateline_match is not None and not dateline_only and head == dateline_idx
+        else 0
+    )
     b = _build_body(raw, body_paras, cut)
     body = b.text()
     place = _dateline_place(dateline_match) if dateline_match is not None else None

@@ -13,9 +13,10 @@ commit marker last. Staged batches (ingest's output, extraction's input) then li
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Iterable, Mapping, Optional
 
 import pyarrow as pa
 
@@ -33,6 +34,16 @@ from newsclaims.settings import Warehouse
 
 COMMITS = "_commits"
 STAGING = "_staging"
+
+
+def batch_digest(parts: Iterable[str]) -> str:
+    """A short hash of a batch's content keys (article ids, raw paths, ...): a rerun of the same work
+    gets the same batch id."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:16]
 
 
 def store(wh: Warehouse) -> Store:

@@ -35,13 +35,15 @@ def open_warehouse(wh: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     lacks them)."""
     con = database.read_connect(wh)  # the read copy: an open report never keeps a run from loading
     try:
-        have = {v for (v,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        have = {
+            v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
         for f in database.view_files():
             name = f.name.split("_", 1)[1].rsplit(".", 1)[0]
             if name.startswith((STG_PREFIX, RPT_PREFIX)) and name not in have:  # staging first: file order
-                con.execute(re.sub(r"CREATE\s+OR\s+REPLACE\s+VIEW", "CREATE OR REPLACE TEMP VIEW", f.sql,
-                                   flags=re.I))
+                con.execute(
+                    re.sub(r"CREATE\s+OR\s+REPLACE\s+VIEW", "CREATE OR REPLACE TEMP VIEW", f.sql, flags=re.I)
+                )
         yield con
     finally:
         con.close()
@@ -64,6 +66,7 @@ def _generated() -> str:
 
 # --------------------------------------------------------------------------------------------- story
 
+
 def resolve_story(con, ref: str) -> str:
     """A story id from 'latest', a story id (or unique prefix) or an article id."""
     ref = (ref or "latest").strip()
@@ -77,9 +80,16 @@ def resolve_story(con, ref: str) -> str:
     row = _one(con, "SELECT story_id FROM article_stories WHERE article_id = ?", [ref])
     if row:
         return row["story_id"]
-    ids = [r["story_id"] for r in _rows(con, """
+    ids = [
+        r["story_id"]
+        for r in _rows(
+            con,
+            """
         SELECT DISTINCT story_id FROM article_stories WHERE story_id = ? OR starts_with(story_id, ?)
-        ORDER BY story_id""", [ref, ref])]
+        ORDER BY story_id""",
+            [ref, ref],
+        )
+    ]
     if ref in ids:
         return ref
     if len(ids) == 1:
@@ -128,17 +138,21 @@ def _cross_groups(claims: list[dict], outlets: list[str]) -> list[dict]:
             per_outlet.append({"outlet": o, "claims": mine})
         texts = {o["outlet"]: " ".join(m["content"] for m in o["claims"]) for o in per_outlet if o["claims"]}
         vals = list(texts.values())
-        ov = [overlap(a, b) for i, a in enumerate(vals) for b in vals[i + 1:]]
-        cross.append({
-            "claim_group_id": gid,
-            "speakers": sorted({m["speaker"] for m in members}),
-            "kinds": sorted({m["kind"] for m in members}),
-            "n_outlets": members[0]["group_n_outlets"],
-            "n_claims": len(members),
-            "overlap": sum(ov) / len(ov) if ov else None,
-            "outlets": per_outlet,
-            "order": min((m["published_date"] or dt.date.max, m["outlet"], m["content_start"]) for m in members),
-        })
+        ov = [overlap(a, b) for i, a in enumerate(vals) for b in vals[i + 1 :]]
+        cross.append(
+            {
+                "claim_group_id": gid,
+                "speakers": sorted({m["speaker"] for m in members}),
+                "kinds": sorted({m["kind"] for m in members}),
+                "n_outlets": members[0]["group_n_outlets"],
+                "n_claims": len(members),
+                "overlap": sum(ov) / len(ov) if ov else None,
+                "outlets": per_outlet,
+                "order": min(
+                    (m["published_date"] or dt.date.max, m["outlet"], m["content_start"]) for m in members
+                ),
+            }
+        )
     cross.sort(key=lambda g: (g["order"], g["claim_group_id"]))
     for i, g in enumerate(cross, 1):
         g["number"] = i
@@ -149,10 +163,19 @@ def _quoted(speakers: list[dict]) -> list[dict]:
     """Who was quoted how often: one row per speaker, a count per outlet and per kind of speech."""
     who: dict[str, dict] = {}
     for s in speakers:
-        w = who.setdefault(s["speaker_key"], {
-            "speaker": s["speaker"], "speaker_entity_id": s["speaker_entity_id"],
-            "resolved": s["speaker_resolved"], "total": int(s["total_claims"]), "per_outlet": {},
-            "direct": 0, "indirect": 0, "mixed": 0})
+        w = who.setdefault(
+            s["speaker_key"],
+            {
+                "speaker": s["speaker"],
+                "speaker_entity_id": s["speaker_entity_id"],
+                "resolved": s["speaker_resolved"],
+                "total": int(s["total_claims"]),
+                "per_outlet": {},
+                "direct": 0,
+                "indirect": 0,
+                "mixed": 0,
+            },
+        )
         w["per_outlet"][s["outlet"]] = int(s["n_claims"])
         for k in ("direct", "indirect", "mixed"):
             w[k] += int(s[f"n_{k}"])
@@ -162,19 +185,35 @@ def _quoted(speakers: list[dict]) -> list[dict]:
 def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
     with open_warehouse(wh) as con:
         story_id = resolve_story(con, ref)
-        articles = _rows(con, """
+        articles = _rows(
+            con,
+            """
             SELECT r.*, a.body FROM rpt_story_articles r JOIN articles a USING (article_id)
-            WHERE story_id = ? ORDER BY published_date NULLS LAST, outlet, article_id""", [story_id])
+            WHERE story_id = ? ORDER BY published_date NULLS LAST, outlet, article_id""",
+            [story_id],
+        )
         story = _one(con, "SELECT * FROM stories WHERE story_id = ?", [story_id]) or {}
-        claims = _rows(con, """
+        claims = _rows(
+            con,
+            """
             SELECT * FROM rpt_story_claims WHERE story_id = ?
-            ORDER BY outlet, article_id, content_start, claim_id""", [story_id])
-        speakers = _rows(con, """
+            ORDER BY outlet, article_id, content_start, claim_id""",
+            [story_id],
+        )
+        speakers = _rows(
+            con,
+            """
             SELECT * FROM rpt_story_speakers WHERE story_id = ?
-            ORDER BY total_claims DESC, speaker, outlet""", [story_id])
-        exclusive = _rows(con, """
+            ORDER BY total_claims DESC, speaker, outlet""",
+            [story_id],
+        )
+        exclusive = _rows(
+            con,
+            """
             SELECT * FROM rpt_story_exclusive WHERE story_id = ?
-            ORDER BY outlet, item_kind, label, item_id""", [story_id])
+            ORDER BY outlet, item_kind, label, item_id""",
+            [story_id],
+        )
     outlets = sorted({a["outlet"] for a in articles})
     days = [a["published_date"] for a in articles if a["published_date"]]
     by_id = {c["claim_id"]: c for c in claims}
@@ -187,7 +226,9 @@ def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
     exclusive_by_outlet = []
     for o in outlets:
         items = [x for x in exclusive if x["outlet"] == o]
-        exc_claims = [by_id[x["item_id"]] for x in items if x["item_kind"] == "claim" and x["item_id"] in by_id]
+        exc_claims = [
+            by_id[x["item_id"]] for x in items if x["item_kind"] == "claim" and x["item_id"] in by_id
+        ]
         exc_entities = [x for x in items if x["item_kind"] == "entity"]
         exclusive_by_outlet.append({"outlet": o, "claims": exc_claims, "entities": exc_entities})
 
@@ -218,12 +259,15 @@ def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
 
 # -------------------------------------------------------------------------------------------- entity
 
+
 def _fold(text: str) -> str:
     try:
         from newsclaims.extract.entities import translit_fold
     except Exception:  # pragma: no cover - the fold is a convenience, plain lowercasing still works
+
         def translit_fold(t: str) -> str:
             return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", t).lower())
+
     return " ".join(f for f in (translit_fold(t) for t in re.split(r"[\s\-]+", text or "")) if f)
 
 
@@ -247,7 +291,9 @@ def resolve_entity(con, name: str) -> tuple[dict, list[dict]]:
             return 1
         return 0
 
-    scored = sorted(((score(e), e) for e in cands), key=lambda x: (-x[0], -x[1]["mention_count"], x[1]["name"]))
+    scored = sorted(
+        ((score(e), e) for e in cands), key=lambda x: (-x[0], -x[1]["mention_count"], x[1]["name"])
+    )
     scored = [(s, e) for s, e in scored if s > 0]
     if not scored:
         raise ReportError(f"no entity named {name!r}")
@@ -257,42 +303,27 @@ def resolve_entity(con, name: str) -> tuple[dict, list[dict]]:
 
 
 def entity_report(wh: Warehouse, name: str) -> dict[str, Any]:
+    """Everything said by and about one entity (found by any alias or spelling), with its charts."""
     with open_warehouse(wh) as con:
         ent, others = resolve_entity(con, name)
         eid = ent["entity_id"]
-        daily = _rows(con, """
-            SELECT * FROM rpt_entity_daily WHERE entity_id = ? ORDER BY day NULLS LAST, outlet""", [eid])
-        by = _rows(con, """
-            SELECT * FROM rpt_entity_claims WHERE entity_id = ? AND role = 'by'
-            ORDER BY published_date NULLS LAST, outlet, article_id, claim_id""", [eid])
-        about = _rows(con, """
-            SELECT * FROM rpt_entity_claims WHERE entity_id = ? AND role = 'about'
-            ORDER BY published_date NULLS LAST, outlet, article_id, claim_id""", [eid])
-        arts = _rows(con, """
+        daily = _rows(
+            con,
+            """
+            SELECT * FROM rpt_entity_daily WHERE entity_id = ? ORDER BY day NULLS LAST, outlet""",
+            [eid],
+        )
+        by = _entity_claims(con, eid, "by")
+        about = _entity_claims(con, eid, "about")
+        arts = _rows(
+            con,
+            """
             SELECT * FROM rpt_entity_articles WHERE entity_id = ?
-            ORDER BY published_date NULLS LAST, outlet, article_id""", [eid])
+            ORDER BY published_date NULLS LAST, outlet, article_id""",
+            [eid],
+        )
     outlets = sorted({d["outlet"] for d in daily} | {a["outlet"] for a in arts})
-    days = sorted({d["day"] for d in daily if d["day"] is not None})
-    undated = any(d["day"] is None for d in daily)
-    day_labels = [d.isoformat() for d in days] + (["undated"] if undated else [])
-
-    def series(metric) -> list[dict]:
-        out = []
-        for o in outlets:
-            vals = []
-            for label in day_labels:
-                vals.append(sum(metric(d) for d in daily if d["outlet"] == o and
-                                (d["day"].isoformat() if d["day"] else "undated") == label))
-            out.append({"outlet": o, "values": vals})
-        return out
-
-    from newsclaims.report.chart import grouped_bars
-
-    charts = [
-        grouped_bars("Mentions per day and outlet", day_labels, series(lambda d: d["mentions"])),
-        grouped_bars("Claims by or about the entity per day and outlet", day_labels,
-                     series(lambda d: d["claims_by"] + d["claims_about"])),
-    ]
+    day_labels = _day_labels(daily)
     totals = {
         "mentions": sum(d["mentions"] for d in daily),
         "claims_by": len(by),
@@ -308,7 +339,7 @@ def entity_report(wh: Warehouse, name: str) -> dict[str, Any]:
         "outlets": outlets,
         "daily": daily,
         "days": day_labels,
-        "charts": charts,
+        "charts": _entity_charts(daily, outlets, day_labels),
         "claims_by": by,
         "claims_about": about,
         "articles": arts,
@@ -316,7 +347,55 @@ def entity_report(wh: Warehouse, name: str) -> dict[str, Any]:
     }
 
 
+def _entity_claims(con, eid: str, role: str) -> list[dict]:
+    """The claims by (``role`` "by") or about ("about") the entity, in date order."""
+    return _rows(
+        con,
+        """
+        SELECT * FROM rpt_entity_claims WHERE entity_id = ? AND role = ?
+        ORDER BY published_date NULLS LAST, outlet, article_id, claim_id""",
+        [eid, role],
+    )
+
+
+def _day_labels(daily: list[dict]) -> list[str]:
+    """The days of the entity's activity (ISO dates in order), then "undated" when some of it is."""
+    days = sorted({d["day"] for d in daily if d["day"] is not None})
+    undated = any(d["day"] is None for d in daily)
+    return [d.isoformat() for d in days] + (["undated"] if undated else [])
+
+
+def _entity_charts(daily: list[dict], outlets: list[str], day_labels: list[str]) -> list[dict]:
+    """Two SVG bar charts per day and outlet: mentions, and claims by or about the entity."""
+    from newsclaims.report.chart import grouped_bars
+
+    def series(metric) -> list[dict]:
+        out = []
+        for o in outlets:
+            vals = []
+            for label in day_labels:
+                vals.append(
+                    sum(
+                        metric(d)
+                        for d in daily
+                        if d["outlet"] == o and (d["day"].isoformat() if d["day"] else "undated") == label
+                    )
+                )
+            out.append({"outlet": o, "values": vals})
+        return out
+
+    return [
+        grouped_bars("Mentions per day and outlet", day_labels, series(lambda d: d["mentions"])),
+        grouped_bars(
+            "Claims by or about the entity per day and outlet",
+            day_labels,
+            series(lambda d: d["claims_by"] + d["claims_about"]),
+        ),
+    ]
+
+
 # ----------------------------------------------------------------------------------------------- run
+
 
 def resolve_run(con, ref: Optional[str]) -> str:
     if not ref or ref == "latest":
@@ -324,8 +403,10 @@ def resolve_run(con, ref: Optional[str]) -> str:
         if row is None:
             raise ReportError("no runs recorded in the warehouse")
         return row["run_id"]
-    ids = [r["run_id"] for r in _rows(con, "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY run_id",
-                                      [ref])]
+    ids = [
+        r["run_id"]
+        for r in _rows(con, "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY run_id", [ref])
+    ]
     if ref in ids:
         return ref
     if len(ids) == 1:
@@ -339,15 +420,22 @@ def run_report(wh: Warehouse, ref: Optional[str] = None) -> dict[str, Any]:
     with open_warehouse(wh) as con:
         run_id = resolve_run(con, ref)
         run = _one(con, "SELECT * FROM rpt_runs WHERE run_id = ?", [run_id])
-        rejects = _rows(con, "SELECT * FROM rpt_run_rejects WHERE run_id = ? ORDER BY n DESC, stage, reason",
-                        [run_id])
-        stages = _rows(con, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ? ORDER BY stage", [run_id])
+        rejects = _rows(
+            con, "SELECT * FROM rpt_run_rejects WHERE run_id = ? ORDER BY n DESC, stage, reason", [run_id]
+        )
+        stages = _rows(
+            con, "SELECT stage, seconds FROM rpt_run_stages WHERE run_id = ? ORDER BY stage", [run_id]
+        )
         tables = _rows(con, named_query("report_run_tables"), [run_id])
         checks = _rows(con, named_query("report_run_checks"), [run_id])
-        duplicates = _rows(con, """
+        duplicates = _rows(
+            con,
+            """
             SELECT d.raw_path, d.method, d.similarity, d.duplicate_of, a.title AS duplicate_of_title
             FROM duplicates d LEFT JOIN articles a ON a.article_id = d.duplicate_of
-            WHERE d.run_id = ? ORDER BY d.raw_path LIMIT 50""", [run_id])
+            WHERE d.run_id = ? ORDER BY d.raw_path LIMIT 50""",
+            [run_id],
+        )
         recent = _rows(con, "SELECT * FROM rpt_runs ORDER BY recency LIMIT 10")
     total_stage = sum(s["seconds"] or 0 for s in stages)
     for s in stages:
@@ -360,9 +448,13 @@ def run_report(wh: Warehouse, ref: Optional[str] = None) -> dict[str, Any]:
         "run_id": run_id,
         "run": run,
         "headline": [
-            ("documents in", run["n_documents"]), ("new articles", run["n_new"]),
-            ("duplicates", run["n_duplicates"]), ("rejects", run["n_rejects"]),
-            ("already seen", run["n_skipped"]), ("mentions", run["n_mentions"]), ("claims", run["n_claims"]),
+            ("documents in", run["n_documents"]),
+            ("new articles", run["n_new"]),
+            ("duplicates", run["n_duplicates"]),
+            ("rejects", run["n_rejects"]),
+            ("already seen", run["n_skipped"]),
+            ("mentions", run["n_mentions"]),
+            ("claims", run["n_claims"]),
         ],
         "rejects": rejects,
         "stages": stages,

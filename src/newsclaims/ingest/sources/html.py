@@ -33,8 +33,9 @@ from newsclaims.ingest.sources.guards import (
     not_regular,
     read_file_capped,
 )
+from newsclaims.ingest.sources.pagetext import extract_page, word_count
 from newsclaims.ingest.sources.text_dir import SourceUnreadable
-from newsclaims.ingest.sources.web import FetchConfig, Fetcher, extract_page, ordered_map, word_count
+from newsclaims.ingest.sources.web import FetchConfig, Fetcher, ordered_map
 
 
 class HtmlConfig(SourceConfig):

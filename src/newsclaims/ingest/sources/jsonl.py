@@ -33,8 +33,8 @@ from newsclaims.ingest.sources.guards import (
     is_http_url,
     not_regular,
 )
+from newsclaims.ingest.sources.pagetext import parse_date
 from newsclaims.ingest.sources.text_dir import SourceUnreadable
-from newsclaims.ingest.sources.web import parse_date
 
 HEAD_BYTES = 65536
 

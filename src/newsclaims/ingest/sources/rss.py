@@ -39,15 +39,8 @@ from newsclaims.ingest.sources.guards import (
     read_file_capped,
     redact_url,
 )
-from newsclaims.ingest.sources.web import (
-    FetchConfig,
-    Fetcher,
-    extract_page,
-    html_fragment_to_text,
-    ordered_map,
-    parse_date,
-    word_count,
-)
+from newsclaims.ingest.sources.pagetext import extract_page, html_fragment_to_text, parse_date, word_count
+from newsclaims.ingest.sources.web import FetchConfig, Fetcher, ordered_map
 
 log = logging.getLogger("newsclaims.ingest.sources")
 

@@ -1,5 +1,6 @@
-"""What network and file source kinds share: polite HTTP fetching, text extraction from HTML, and
-date parsing (URL and path safety: :mod:`newsclaims.ingest.sources.guards`, re-exported here).
+"""What network source kinds share: polite HTTP fetching (URL and path safety:
+:mod:`newsclaims.ingest.sources.guards`, re-exported here; text extraction from HTML and date parsing:
+:mod:`newsclaims.ingest.sources.pagetext`).
 
 Fetching (:class:`Fetcher`): only http and https (every redirect hop is checked too), timeouts,
 a size cap read as a stream, retries with exponential backoff on connection errors, 429 and 5xx
@@ -20,19 +21,16 @@ every redirect (``allow_hosts`` names hosts a source may reach anyway).
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import hashlib
 import logging
 import os
-import re
 import socket
 import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -57,19 +55,20 @@ MAX_RETRY_AFTER = 30.0
 
 # --- fetching ---------------------------------------------------------------------------------------
 
+
 class FetchConfig(BaseModel):
     """``fetch = { timeout = 20, retries = 3 }`` in a source block."""
 
     model_config = ConfigDict(extra="forbid")
 
-    timeout: float = Field(20.0, gt=0, le=600)          # seconds, per network operation (connect, each read)
+    timeout: float = Field(20.0, gt=0, le=600)  # seconds, per network operation (connect, each read)
     #: seconds for a whole request (connection, headers, body, redirects); default 3 x ``timeout``
     deadline: Optional[float] = Field(None, gt=0, le=3600)
-    max_bytes: int = Field(C.DEFAULT_MAX_DOCUMENT_BYTES, gt=0)   # decoded bytes of one response
+    max_bytes: int = Field(C.DEFAULT_MAX_DOCUMENT_BYTES, gt=0)  # decoded bytes of one response
     retries: int = Field(3, ge=0, le=10)
-    backoff: float = Field(1.0, ge=0, le=60)           # first retry after this, then doubled
-    per_host: int = Field(2, ge=1, le=16)              # concurrent requests to one host
-    concurrency: int = Field(4, ge=1, le=64)           # concurrent requests of one source
+    backoff: float = Field(1.0, ge=0, le=60)  # first retry after this, then doubled
+    per_host: int = Field(2, ge=1, le=16)  # concurrent requests to one host
+    concurrency: int = Field(4, ge=1, le=64)  # concurrent requests of one source
     user_agent: str = USER_AGENT
     #: secret headers (feed tokens): header name -> the environment variable holding its value.
     #: Values are read at request time, sent only to the origin (scheme, host, port) of the source's
@@ -304,7 +303,7 @@ class Fetcher:
             res = self._get_following(url, headers, untrusted)
             if not res.transient or attempt >= self.config.retries:
                 return res
-            delay = self.config.backoff * (2 ** attempt)
+            delay = self.config.backoff * (2**attempt)
             ra = res.headers.get("retry-after")
             if ra and ra.strip().isdigit():
                 delay = max(delay, min(float(ra), MAX_RETRY_AFTER))
@@ -338,9 +337,11 @@ class Fetcher:
             return res
         return FetchResult(url, error=f"more than {MAX_REDIRECTS} redirects")
 
-    def _get_once(self, url: str, headers: dict, deadline: float, guarded: bool = False,
-                  allowed: bool = False) -> FetchResult:
-        httpx = self._httpx
+    def _get_once(
+        self, url: str, headers: dict, deadline: float, guarded: bool = False, allowed: bool = False
+    ) -> FetchResult:
+        """One GET without following redirects, under the host's slot and the request's deadline
+        (a watchdog shuts the socket down when it passes); every failure is a FetchResult."""
         cap = self.config.max_bytes
         total = self.config.total_seconds
         remaining = deadline - time.monotonic()
@@ -350,64 +351,102 @@ class Fetcher:
             self.requests += 1
             watch = _Watch(max(0.001, deadline - time.monotonic()), guarded, allowed)
             try:
-                with self.client.stream("GET", url, headers={**headers, **self._secret_headers(url)},
-                                        extensions={"trace": watch.trace}) as r:
+                with self.client.stream(
+                    "GET",
+                    url,
+                    headers={**headers, **self._secret_headers(url)},
+                    extensions={"trace": watch.trace},
+                ) as r:
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
-                    if r.status_code in RETRY_STATUS:
-                        return FetchResult(url, r.status_code, headers=hdrs, transient=True,
-                                           error=f"HTTP {r.status_code} {r.reason_phrase}")
-                    if r.status_code == 304 or 300 <= r.status_code < 400:
-                        return FetchResult(url, r.status_code, headers=hdrs)
-                    if r.status_code >= 400:
-                        return FetchResult(url, r.status_code, headers=hdrs,
-                                           error=f"HTTP {r.status_code} {r.reason_phrase}")
-                    declared = hdrs.get("content-length", "")
-                    if declared.isdigit() and int(declared) > cap:
-                        return FetchResult(url, r.status_code, headers=hdrs,
-                                           error=f"response is {declared} bytes, over the limit of {cap}")
-                    codings = [c.strip().lower() for c in hdrs.get("content-encoding", "").split(",")
-                               if c.strip() and c.strip().lower() != "identity"]
-                    if len(codings) > 1:
-                        raise _Refused(f"stacked content encodings refused ({', '.join(codings)})")
-                    if codings and codings[0] not in DECODABLE:
-                        raise _Refused(f"unsupported content encoding {codings[0]!r}")
-                    decoder = BoundedDecoder(codings[0], cap) if codings else None
-                    chunks, size = [], 0
-                    for raw in r.iter_raw():
-                        if time.monotonic() > deadline:
-                            watch.expired = True
-                            break
-                        piece = decoder.feed(raw) if decoder else raw
-                        size += len(piece)
-                        if size > cap:
-                            raise _TooLarge()
-                        chunks.append(piece)
-                    if watch.expired:
-                        raise _Refused(f"request took longer than its deadline of {total:g}s "
-                                       f"({size} bytes received)")
-                    if watch.refused:
-                        raise _Refused(watch.refused)
-                    return FetchResult(url, r.status_code, b"".join(chunks), hdrs)
+                    early = _status_result(url, r, hdrs, cap)
+                    if early is not None:
+                        return early
+                    body = _read_body(r, _content_decoder(hdrs, cap), cap, deadline, watch, total)
+                    return FetchResult(url, r.status_code, body, hdrs)
             except _TooLarge:
                 return FetchResult(url, error=f"response is over the limit of {cap} bytes (decoded)")
             except _Refused as exc:
                 return FetchResult(url, error=str(exc))
             except zlib.error as exc:
                 return FetchResult(url, error=f"response body could not be decoded: {exc}")
-            except httpx.HTTPError as exc:
-                if watch.refused:
-                    return FetchResult(url, error=watch.refused)
-                if watch.expired:
-                    return FetchResult(url, error=f"request took longer than its deadline of {total:g}s")
-                if isinstance(exc, httpx.TimeoutException):
-                    return FetchResult(url, error=f"timed out after {self.config.timeout:g}s "
-                                                  f"({exc.__class__.__name__})", transient=True)
-                if isinstance(exc, httpx.TransportError):
-                    return FetchResult(url, error=f"network error: {exc.__class__.__name__}: {exc}",
-                                       transient=True)
-                return FetchResult(url, error=f"HTTP error: {exc}")
+            except self._httpx.HTTPError as exc:
+                return self._http_error(url, exc, watch, total)
             finally:
                 watch.close()
+
+    def _http_error(self, url: str, exc: Exception, watch: _Watch, total: float) -> FetchResult:
+        """What an httpx error means: the watchdog's refusal or deadline first, then a timeout or a
+        network error (both transient: retried), else any other HTTP error."""
+        httpx = self._httpx
+        if watch.refused:
+            return FetchResult(url, error=watch.refused)
+        if watch.expired:
+            return FetchResult(url, error=f"request took longer than its deadline of {total:g}s")
+        if isinstance(exc, httpx.TimeoutException):
+            return FetchResult(
+                url,
+                error=f"timed out after {self.config.timeout:g}s ({exc.__class__.__name__})",
+                transient=True,
+            )
+        if isinstance(exc, httpx.TransportError):
+            return FetchResult(url, error=f"network error: {exc.__class__.__name__}: {exc}", transient=True)
+        return FetchResult(url, error=f"HTTP error: {exc}")
+
+
+def _status_result(url: str, r, hdrs: dict[str, str], cap: int) -> Optional[FetchResult]:
+    """The result of a response whose body is not read (a status to retry, a redirect or 304, an
+    HTTP error, a declared length over the cap), or None when the body is to be read."""
+    if r.status_code in RETRY_STATUS:
+        return FetchResult(
+            url, r.status_code, headers=hdrs, transient=True, error=f"HTTP {r.status_code} {r.reason_phrase}"
+        )
+    if r.status_code == 304 or 300 <= r.status_code < 400:
+        return FetchResult(url, r.status_code, headers=hdrs)
+    if r.status_code >= 400:
+        return FetchResult(url, r.status_code, headers=hdrs, error=f"HTTP {r.status_code} {r.reason_phrase}")
+    declared = hdrs.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        return FetchResult(
+            url, r.status_code, headers=hdrs, error=f"response is {declared} bytes, over the limit of {cap}"
+        )
+    return None
+
+
+def _content_decoder(hdrs: dict[str, str], cap: int) -> Optional[BoundedDecoder]:
+    """A bounded decoder for the response's content encoding (None: identity); stacked or unknown
+    encodings are refused."""
+    codings = [
+        c.strip().lower()
+        for c in hdrs.get("content-encoding", "").split(",")
+        if c.strip() and c.strip().lower() != "identity"
+    ]
+    if len(codings) > 1:
+        raise _Refused(f"stacked content encodings refused ({', '.join(codings)})")
+    if codings and codings[0] not in DECODABLE:
+        raise _Refused(f"unsupported content encoding {codings[0]!r}")
+    return BoundedDecoder(codings[0], cap) if codings else None
+
+
+def _read_body(
+    r, decoder: Optional[BoundedDecoder], cap: int, deadline: float, watch: _Watch, total: float
+) -> bytes:
+    """The response body as a stream, decoded as it comes, every decoded byte counted against the cap
+    (:class:`_TooLarge` past it); refused when the deadline passes or the watchdog refused the peer."""
+    chunks, size = [], 0
+    for raw in r.iter_raw():
+        if time.monotonic() > deadline:
+            watch.expired = True
+            break
+        piece = decoder.feed(raw) if decoder else raw
+        size += len(piece)
+        if size > cap:
+            raise _TooLarge()
+        chunks.append(piece)
+    if watch.expired:
+        raise _Refused(f"request took longer than its deadline of {total:g}s ({size} bytes received)")
+    if watch.refused:
+        raise _Refused(watch.refused)
+    return b"".join(chunks)
 
 
 T = TypeVar("T")
@@ -430,104 +469,3 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
                 yield window.pop(0).result()
         while window:
             yield window.pop(0).result()
-
-
-# --- text -------------------------------------------------------------------------------------------
-
-_BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "br",
-               "section", "article", "tr", "pre", "figure", "figcaption", "header", "footer")
-_WORD = re.compile(r"\w+")
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text or ""))
-
-
-def html_fragment_to_text(fragment: str) -> str:
-    """The text of an HTML fragment (feed item content), one paragraph per block element."""
-    if not fragment or "<" not in fragment:
-        return _paragraphs((fragment or "").splitlines())
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # lxml raises several types on junk
-        return _paragraphs(re.sub(r"<[^>]+>", " ", fragment).splitlines())
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    for el in root.iter(*_BLOCK_TAGS):
-        el.tail = "\n" + (el.tail or "")
-        if el.tag != "br":
-            el.text = "\n" + (el.text or "")
-    return _paragraphs(root.text_content().splitlines())
-
-
-def _paragraphs(lines: Iterable[str]) -> str:
-    paras = [re.sub(r"\s+", " ", ln).strip() for ln in lines]
-    return "\n\n".join(p for p in paras if p)
-
-
-@dataclass
-class PageText:
-    text: str
-    title: Optional[str] = None
-    date: Optional[str] = None
-    sitename: Optional[str] = None
-    author: Optional[str] = None
-    description: Optional[str] = None
-
-
-def extract_page(html: bytes | str, url: Optional[str] = None) -> Optional[PageText]:
-    """Main text and metadata of a web page (trafilatura), or None when it has no main text."""
-    import trafilatura
-
-    try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=False)
-    except Exception:  # a broken page is a reject, never a failed run
-        return None
-    if doc is None or not (getattr(doc, "text", None) or "").strip():
-        return None
-    lines = [ln.strip() for ln in doc.text.splitlines() if ln.strip()]
-    title = (doc.title or "").strip() or None
-    if lines and title and lines[0] == title:  # trafilatura repeats the headline as the first line
-        lines = lines[1:]
-    return PageText(text="\n\n".join(lines), title=title, date=parse_date(doc.date),
-                    sitename=(doc.sitename or None), author=doc.author or None,
-                    description=doc.description or None)
-
-
-def parse_date(value: Any) -> Optional[str]:
-    """An ISO date (YYYY-MM-DD) from ISO 8601, RFC 2822, a time.struct_time or epoch seconds; else None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, time.struct_time):
-        try:
-            return dt.date(value.tm_year, value.tm_mon, value.tm_mday).isoformat()
-        except ValueError:
-            return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return dt.datetime.fromtimestamp(float(value), dt.timezone.utc).date().isoformat()
-        except (OverflowError, OSError, ValueError):
-            return None
-    s = str(value).strip()
-    try:
-        return dt.datetime.fromisoformat(s.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
-        pass
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})\b", s)
-    if m:
-        try:
-            return dt.date(*map(int, m.groups())).isoformat()
-        except ValueError:
-            return None
-    try:
-        d = email.utils.parsedate_to_datetime(s)
-        return d.date().isoformat() if d else None
-    except (TypeError, ValueError, IndexError):
-        return None
