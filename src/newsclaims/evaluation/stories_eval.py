@@ -17,7 +17,7 @@ What is measured is the clusterer the pipeline uses, fed the features the pipeli
    (``one run`` below: date order, then article id).
 2. The stories are then assigned again, the way a stream of runs would: the warehouse's articles
    (title, body, date, outlet and the entity ids of their mentions, exactly what
-   :func:`newsclaims.pipeline.link_batches` reads) arrive ``--run-size`` at a time (default 10; 0:
+   :func:`newsclaims.link.stage.link_batches` reads) arrive ``--run-size`` at a time (default 10; 0:
    the whole split in one run), in file order and in ``--orders`` shuffled orders (seeds 0, 1, ...).
    ``--mode revise`` (default, the link stage since issue 16): each run re-clusters its revision
    window (:func:`newsclaims.link.stories.revision_window`) with the new articles
@@ -249,7 +249,7 @@ DEFAULT_RUN_SIZE = 10
 
 
 def pipeline_features(wh) -> Features:
-    """Articles as the link stage sees them (see :func:`newsclaims.pipeline.link_batches`)."""
+    """Articles as the link stage sees them (see :func:`newsclaims.link.stage.link_batches`)."""
     from newsclaims.link.stories import StoryArticle
     from newsclaims.load import database
 

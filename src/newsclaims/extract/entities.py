@@ -28,7 +28,6 @@ from newsclaims.extract.names import (
     TITLE_WORDS,
     clean_person,
     is_title,
-    match_key,
     person_key,
     person_role,
     person_slug,
@@ -40,9 +39,8 @@ from newsclaims.extract.ner_rules import refine_doc
 from newsclaims.extract.nlp import doc_text
 from newsclaims.extract.quotes import quoted_ranges
 
-#: how a name is read (titles, keys, ids) is in :mod:`newsclaims.extract.names`; these are
-#: imported from here too
-__all__ = ["ArticleEntities", "Cluster", "MentionSpan", "match_key", "person_key", "slug", "translit_fold"]
+#: how a name is read (titles, keys, ids) is in :mod:`newsclaims.extract.names`
+__all__ = ["ArticleEntities", "Cluster", "MentionSpan"]
 
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 #: labels kept as unlinked mentions

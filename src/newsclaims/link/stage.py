@@ -16,7 +16,7 @@ from typing import Optional
 
 from pydantic import BaseModel
 
-from newsclaims.extract.entities import match_key  # person ids compared with their spelling folded
+from newsclaims.extract.names import match_key  # person ids compared with their spelling folded
 from newsclaims.link.stories import GroupClaim, StoryArticle, group_claims, revise_stories
 from newsclaims.link.window import claims_of_stories, day_of, revision_window_of
 from newsclaims.load import database, lake

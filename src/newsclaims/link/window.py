@@ -1,6 +1,6 @@
 """What the link stage reads from the warehouse: the revision window a run re-clusters (the SQL form of
 :func:`newsclaims.link.stories.revision_window`) and the earlier claims of the stories a run touched.
-Both read the database; :func:`newsclaims.pipeline.link_batches` passes them to the pure functions of
+Both read the database; :func:`newsclaims.link.stage.link_batches` passes them to the pure functions of
 :mod:`newsclaims.link.stories`."""
 
 from __future__ import annotations

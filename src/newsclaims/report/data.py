@@ -262,7 +262,7 @@ def story_report(wh: Warehouse, ref: str = "latest") -> dict[str, Any]:
 
 def _fold(text: str) -> str:
     try:
-        from newsclaims.extract.entities import translit_fold
+        from newsclaims.extract.names import translit_fold
     except Exception:  # pragma: no cover - the fold is a convenience, plain lowercasing still works
 
         def translit_fold(t: str) -> str:

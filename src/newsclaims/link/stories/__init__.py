@@ -1,6 +1,6 @@
 """Stories across outlets and claim groups across wordings, assigned incrementally.
 
-The link stage (:func:`newsclaims.pipeline.link_batches`) calls this module after extraction and
+The link stage (:func:`newsclaims.link.stage.link_batches`) calls this module after extraction and
 before the load, over the run's new articles only; ``newsclaims eval stories``
 (:mod:`newsclaims.evaluation.stories_eval`) scores the same :func:`assign_stories` on the features the
 pipeline stored.

@@ -9,7 +9,7 @@ from typing import Optional
 
 @dataclass
 class GroupClaim:
-    """A claim as the link stage reads it (see :func:`newsclaims.pipeline.link_batches`)."""
+    """A claim as the link stage reads it (see :func:`newsclaims.link.stage.link_batches`)."""
 
     claim_id: str
     article_id: str
