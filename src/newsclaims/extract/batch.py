@@ -375,6 +375,18 @@ def shutdown_pool(timeout: float = 10.0) -> None:
     _POOL.clear()
 
 
+def _reject(article: Article, run_id: str, reason: str) -> Reject:
+    """The reject row of an article extraction could not handle (the reason says why)."""
+    return Reject(
+        raw_path=article.raw_path,
+        raw_sha256=article.raw_sha256,
+        feed=article.feed,
+        stage="extract",
+        reason=reason,
+        run_id=run_id,
+    )
+
+
 def extract_articles(
     articles: list[Article], run_id: str, *, n_process: Optional[int] = None, batch_size: int = 32
 ) -> Extracted:
@@ -383,16 +395,8 @@ def extract_articles(
     max_words = int(os.environ.get(ENV_MAX_WORDS, DEFAULT_MAX_WORDS))
     for a in articles:
         if a.word_count > max_words:
-            out.rejects.append(
-                Reject(
-                    raw_path=a.raw_path,
-                    raw_sha256=a.raw_sha256,
-                    feed=a.feed,
-                    stage="extract",
-                    run_id=run_id,
-                    reason=f"body has {a.word_count} words, over the extraction limit of {max_words}",
-                )
-            )
+            reason = f"body has {a.word_count} words, over the extraction limit of {max_words}"
+            out.rejects.append(_reject(a, run_id, reason))
     articles = [a for a in articles if a.word_count <= max_words]
     english = [a for a in articles if (a.language or "en") in EXTRACT_LANGUAGES]
     other = [a for a in articles if (a.language or "en") not in EXTRACT_LANGUAGES]
@@ -402,16 +406,7 @@ def extract_articles(
     n_process = default_processes() if n_process is None else n_process
     for article, res in zip(english, _results(english, n_process, batch_size)):
         if isinstance(res, str):
-            out.rejects.append(
-                Reject(
-                    raw_path=article.raw_path,
-                    raw_sha256=article.raw_sha256,
-                    feed=article.feed,
-                    stage="extract",
-                    reason=res,
-                    run_id=run_id,
-                )
-            )
+            out.rejects.append(_reject(article, run_id, res))
             continue
         mentions, aliases, claims = res
         out.articles.append(article)
