@@ -16,6 +16,7 @@ from rich.text import Text
 
 from newsclaims import constants as C
 from newsclaims import settings as S
+from newsclaims.cli.options import WarehouseOpt
 from newsclaims.load.sql import named_query
 from newsclaims.settings import ENV_LAKE
 
@@ -40,14 +41,6 @@ def _mount_subcommands() -> None:
 _mount_subcommands()
 console = Console()
 err = Console(stderr=True)
-
-WarehouseOpt = typer.Option(
-    None,
-    "--warehouse",
-    "-w",
-    envvar=S.ENV_WAREHOUSE,
-    help="Warehouse folder (database + Parquet lake). [default: ./warehouse]",
-)
 
 
 def _quiet_prefect(verbose: bool) -> None:

@@ -11,7 +11,7 @@ from typing import Callable, Optional
 
 import typer
 
-from newsclaims import settings as S
+from newsclaims.cli.options import WarehouseOpt
 
 report_app = typer.Typer(
     help="Reports people read: story dossiers, entities and run health "
@@ -20,13 +20,6 @@ report_app = typer.Typer(
 )
 
 FORMATS = ("html", "md", "term")
-WarehouseOpt = typer.Option(
-    None,
-    "--warehouse",
-    "-w",
-    envvar=S.ENV_WAREHOUSE,
-    help="Warehouse folder (database + Parquet lake). [default: ./warehouse]",
-)
 OutOpt = typer.Option(
     None,
     "--out",
