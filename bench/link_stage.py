@@ -48,36 +48,51 @@ def extract_batches(lake: Path) -> list[str]:
     return sorted(p.stem for p in (lake / "_commits").glob("b_*.json"))
 
 
+def _ingested_on(day: int):
+    """The table's articles ingested on simulated day ``day``."""
+    import pyarrow as pa
+
+    def transform(t):
+        when = pa.array([DAY0 + dt.timedelta(days=day)] * t.num_rows, t.schema.field("ingested_at").type)
+        return t.set_column(t.schema.get_field_index("ingested_at"), "ingested_at", when)
+
+    return transform
+
+
+def _old_signatures(t):
+    """Claims as the code before issue 16 stored them: signatures without ``@start:end`` tags."""
+    import pyarrow as pa
+
+    sigs = [
+        None if segs is None else [[tag for tag in sig if not tag.startswith("@")] for sig in segs]
+        for segs in t.column("group_segments").to_pylist()
+    ]
+    col = pa.array(sigs, t.schema.field("group_segments").type)
+    return t.set_column(t.schema.get_field_index("group_segments"), "group_segments", col)
+
+
+def _without_roles(t):
+    """Entity aliases as the code before issue 16 stored them: no ``roles`` column."""
+    return t.drop_columns([c for c in ("roles",) if c in t.schema.names])
+
+
 def copy_batch(src_lake: Path, dst_lake: Path, batch_id: str, day: int, old_signatures: bool) -> None:
     """Copy one extraction batch (its files and commit record), its articles ingested on ``day``.
 
     With ``old_signatures`` (for the code before issue 16) the batch is given the shape that code
     wrote: the claims' segment signatures lose their ``@start:end`` position tags (the rest of each
     signature is what it stored) and ``entity_aliases`` loses the later ``roles`` column."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    transforms = {"articles": _ingested_on(day)}
+    if old_signatures:
+        transforms.update(claims=_old_signatures, entity_aliases=_without_roles)
     meta = json.loads((src_lake / "_commits" / f"{batch_id}.json").read_text())
     for table, rel in meta["files"].items():
         out = dst_lake / rel
         out.parent.mkdir(parents=True, exist_ok=True)
-        if table == "articles":
-            t = pq.read_table(src_lake / rel)
-            when = pa.array([DAY0 + dt.timedelta(days=day)] * t.num_rows, t.schema.field("ingested_at").type)
-            t = t.set_column(t.schema.get_field_index("ingested_at"), "ingested_at", when)
-            pq.write_table(t, out)
-        elif table == "claims" and old_signatures:
-            t = pq.read_table(src_lake / rel)
-            sigs = [
-                None if segs is None else [[tag for tag in sig if not tag.startswith("@")] for sig in segs]
-                for segs in t.column("group_segments").to_pylist()
-            ]
-            col = pa.array(sigs, t.schema.field("group_segments").type)
-            t = t.set_column(t.schema.get_field_index("group_segments"), "group_segments", col)
-            pq.write_table(t, out)
-        elif table == "entity_aliases" and old_signatures:
-            t = pq.read_table(src_lake / rel)
-            pq.write_table(t.drop_columns([c for c in ("roles",) if c in t.schema.names]), out)
+        if table in transforms:
+            pq.write_table(transforms[table](pq.read_table(src_lake / rel)), out)
         else:
             shutil.copyfile(src_lake / rel, out)
     (dst_lake / "_commits").mkdir(parents=True, exist_ok=True)
@@ -140,7 +155,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument(
         "--reuse", type=Path, required=True, help="folder an earlier `bench/linking.py --keep` built"
     )
-    ap.add_argument("--base-src", type=Path, required=True, help="the src folder of the code to compare with")
+    ap.add_argument(
+        "--base-src",
+        type=Path,
+        required=True,
+        help="the folder holding the old code's importable newsclaims package (see above)",
+    )
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--one-run", action="store_true", help="all batches in a single run (not one a day)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "link_stage.json")
@@ -148,12 +168,7 @@ def main(argv: list[str] | None = None) -> dict:
     source_wh = (a.reuse / "wh").resolve()
     versions = {"before": a.base_src.resolve(), "now": (REPO / "src").resolve()}
     n_batches = len(extract_batches(source_wh / "lake"))
-    report: dict = {
-        "batches": n_batches,
-        "reps": a.reps,
-        "one_run_a_day": not a.one_run,
-        "one_run": a.one_run,
-    }
+    report: dict = {"batches": n_batches, "reps": a.reps, "one_run": a.one_run}
     measured: dict[str, list[dict]] = {label: [] for label in versions}
     for _ in range(a.reps):  # the versions alternate, so a change in machine load touches both alike
         for label, src in versions.items():
