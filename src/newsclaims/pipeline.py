@@ -32,14 +32,7 @@ from newsclaims import runlog
 from newsclaims.faults import checkpoint
 from newsclaims.ingest import pagenoise
 from newsclaims.ingest.neardup_store import commit_neardup_index
-from newsclaims.ingest.stage import (  # noqa: F401  (the ingest stage, re-exported)
-    IngestResult,
-    article_id_for,
-    decode_document,
-    guarded_documents,
-    ingest,
-    prepare_document,
-)
+from newsclaims.ingest.stage import IngestResult, ingest, prepare_document  # noqa: F401  (re-exported)
 from newsclaims.ingest.state import commit_pending
 from newsclaims.link.stage import LinkResult, link_batches
 from newsclaims.load import database, lake

@@ -9,17 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsclaims.evaluation import ner
-from newsclaims.evaluation.ner import (
-    Counts,
-    body_index,
-    gold_spans,
-    iob_spans,
-    map_label,
-    project,
-    read_conll,
-    render,
-    score,
-)
+from newsclaims.evaluation.conll import gold_spans, iob_spans, read_conll, render
+from newsclaims.evaluation.ner import Counts, body_index, map_label, project, score
 
 REPO = Path(__file__).resolve().parents[2]
 TESTA = REPO.parent / "shared" / "eval" / "conll2003_en" / "eng.testa"

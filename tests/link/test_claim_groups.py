@@ -667,7 +667,7 @@ def test_claim_groups_eval_on_real_documents(tmp_path):
         load_pairs,
         methods,
     )
-    from newsclaims.evaluation.stories_eval import build_warehouse
+    from newsclaims.evaluation.labelled_docs import build_warehouse
 
     if not (SHARED_EVAL / ECB).exists():
         pytest.skip("../shared/eval is absent")

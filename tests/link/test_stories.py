@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.evaluation.stories_eval import adjusted_rand_index, bcubed, detokenize
+from newsclaims.evaluation.labelled_docs import detokenize
+from newsclaims.evaluation.stories_eval import adjusted_rand_index, bcubed
 from newsclaims.link.stories import StoryArticle, StoryParams, assign_stories
 
 ECB = (
@@ -393,7 +394,9 @@ def test_max_linkage_follows_a_story_as_it_develops():
 def test_fit_weights_on_composed_articles():
     """The logistic fit behind StoryParams: weights sum to one, and same-event pairs score above the
     fitted threshold while other pairs score below it."""
-    from newsclaims.evaluation.stories_eval import Features, LabelledDoc, fit_weights, pair_cosines
+    from newsclaims.evaluation.labelled_docs import LabelledDoc
+    from newsclaims.evaluation.stories_eval import Features
+    from newsclaims.evaluation.stories_fit import fit_weights, pair_cosines
     from newsclaims.link.stories import VIEWS
 
     items = [("f", x) for x in FLOOD] + [("e", x) for x in ELECTION] + [("l", OTHER_FLOOD)]

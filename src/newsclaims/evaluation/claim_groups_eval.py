@@ -148,7 +148,7 @@ class ExtractedClaim:
 
 def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
     """(document id, content start, content end) -> the claim the pipeline extracted there."""
-    from newsclaims.evaluation.labelled_docs import _doc_id
+    from newsclaims.evaluation.labelled_docs import doc_id_of
     from newsclaims.load import database
 
     _, rows = database.query(
@@ -158,7 +158,7 @@ def extracted_claims(wh) -> dict[tuple[str, int, int], ExtractedClaim]:
                              FROM claims c JOIN articles a USING (article_id)""",
     )
     return {
-        (_doc_id(raw), s, e): ExtractedClaim(cid, aid, content, segs)
+        (doc_id_of(raw), s, e): ExtractedClaim(cid, aid, content, segs)
         for raw, s, e, cid, aid, content, segs in rows
     }
 

@@ -2,7 +2,7 @@
 ``doc_id``, ``text`` and a gold label, optionally a split, ``title``, ``published_date`` and ``outlet``
 (:func:`load_jsonl`; PTB-tokenised text is detokenised, :func:`detokenize`), and the warehouse the
 real pipeline builds from them (:func:`build_warehouse`: the documents written as a JSONL feed, whose
-articles' ``raw_path`` ends in ``#doc_id``, :func:`_doc_id`)."""
+articles' ``raw_path`` ends in ``#doc_id``, :func:`doc_id_of`)."""
 
 from __future__ import annotations
 
@@ -112,6 +112,6 @@ def build_warehouse(docs: Sequence[LabelledDoc], workdir: Path):
     return wh
 
 
-def _doc_id(raw_path: str) -> str:
+def doc_id_of(raw_path: str) -> str:
     """The ``doc_id`` of the document an article of :func:`build_warehouse`'s feed came from."""
     return raw_path.rsplit("#", 1)[-1]

@@ -20,8 +20,7 @@ spaCy runs on what the normaliser would have made of them) and are counted. Pipe
 found by ``description`` or ``pronoun`` are not named entities and are ignored, as are labels that
 do not map (DATE, ...).
 
-Reading the files and turning gold tags into spans is :mod:`newsclaims.evaluation.conll` (its names
-are re-exported here).
+Reading the files and turning gold tags into spans is :mod:`newsclaims.evaluation.conll`.
 
 The pipeline is scored as it is: its entity stage corrects the statistical NER with the rules of
 :mod:`newsclaims.extract.ner_rules` (there is no separate post-processing here).
@@ -48,19 +47,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from newsclaims.evaluation import write_json
-from newsclaims.evaluation.conll import ConllDoc, Span, gold_spans, iob_spans, read_conll, render
+from newsclaims.evaluation.conll import ConllDoc, Span, gold_spans, read_conll, render
 
 __all__ = [
     "ONTO_TO_CONLL",
     "TYPES",
-    "ConllDoc",
-    "Span",
     "Counts",
     "DocResult",
-    "read_conll",
-    "iob_spans",
-    "render",
-    "gold_spans",
     "map_label",
     "score",
     "prf",

@@ -33,7 +33,6 @@ documents) and the adjusted Rand index against the gold label.
 
 Reading the labelled file and building the warehouse is :mod:`newsclaims.evaluation.labelled_docs`
 (shared with the claim-group evaluation); ``--fit-weights`` is :mod:`newsclaims.evaluation.stories_fit`.
-Their names are re-exported here.
 
 Articles dated more than ``WINDOW_DAYS`` apart never share a story; an undated article may share one
 with any article. ECB+ records carry no publication date, so the only dates are those the
@@ -168,22 +167,16 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from newsclaims.evaluation import write_json
-from newsclaims.evaluation.labelled_docs import LabelledDoc, _doc_id, build_warehouse, detokenize, load_jsonl
-from newsclaims.evaluation.stories_fit import fit_weights, pair_cosines
+from newsclaims.evaluation.labelled_docs import LabelledDoc, build_warehouse, doc_id_of, load_jsonl
+from newsclaims.evaluation.stories_fit import fit_weights
 
 __all__ = [
-    "LabelledDoc",
-    "load_jsonl",
-    "detokenize",
     "bcubed",
     "adjusted_rand_index",
     "scores",
-    "build_warehouse",
     "pipeline_features",
     "replay",
     "evaluate",
-    "pair_cosines",
-    "fit_weights",
     "format_report",
     "main",
 ]
@@ -263,10 +256,10 @@ def pipeline_features(wh) -> Features:
     articles, article_of = {}, {}
     for aid, raw_path, day, title, body, outlet, ents in rows:
         articles[aid] = StoryArticle(aid, day, title, body, set(ents or []), outlet)
-        article_of[_doc_id(raw_path)] = aid
+        article_of[doc_id_of(raw_path)] = aid
     _, dups = database.query(wh, "SELECT raw_path, duplicate_of FROM duplicates")
     for raw_path, aid in dups:
-        article_of[_doc_id(raw_path)] = aid
+        article_of[doc_id_of(raw_path)] = aid
     _, rejects = database.query(wh, "SELECT count(*) FROM rejects")
     _, one_run = database.query(wh, "SELECT article_id, story_id FROM article_stories")
     return Features(
